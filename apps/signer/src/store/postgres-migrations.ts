@@ -1,0 +1,85 @@
+/**
+ * @module store/postgres-migrations
+ * The PostgreSQL schema, as numbered migrations. The versions and the columns mirror the SQLite store's, so
+ * both stores hold the same data under the same names; only the SQL dialect differs.
+ */
+
+/** One schema step. Applied once, in order, inside the migration transaction. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every migration, oldest first. Never edit a released step: add a new one.
+ *
+ * @example
+ * ```ts
+ * const newest = POSTGRES_MIGRATIONS.at(-1)?.version;
+ * ```
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'orders, outbox, notification log, anomalies',
+    sql: `
+      CREATE TABLE orders (
+        order_id text PRIMARY KEY,
+        member_id text NOT NULL,
+        amount_fen bigint NOT NULL,
+        bank_code text NOT NULL,
+        product_name text NOT NULL,
+        attach text,
+        status text NOT NULL DEFAULT 'NOTPAY' CHECK (status IN ('NOTPAY', 'PAID')),
+        transaction_id text,
+        paid_via text CHECK (paid_via IN ('notify', 'query')),
+        created_at timestamptz NOT NULL,
+        paid_at timestamptz,
+        next_query_at timestamptz,
+        query_attempts integer NOT NULL DEFAULT 0,
+        -- Row claim of the reconciliation loop: while it is in the future, no other instance queries this order.
+        claimed_until timestamptz,
+        request_fields jsonb NOT NULL,
+        idempotency_key text UNIQUE,
+        idempotency_body_hash text
+      );
+      -- The loop only ever scans unpaid orders that are due; a partial index keeps that scan small forever.
+      CREATE INDEX orders_due_idx ON orders (next_query_at) WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL;
+
+      CREATE TABLE outbox_events (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        order_id text NOT NULL REFERENCES orders (order_id),
+        -- json, not jsonb: the payload keeps the key order it was written with.
+        payload json NOT NULL,
+        created_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        last_error text,
+        claimed_until timestamptz
+      );
+      CREATE INDEX outbox_due_idx ON outbox_events (next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX outbox_order_idx ON outbox_events (order_id);
+
+      CREATE TABLE notifications (
+        id bigserial PRIMARY KEY,
+        order_id text,
+        raw_body text NOT NULL,
+        verdict text NOT NULL,
+        received_at timestamptz NOT NULL
+      );
+      CREATE INDEX notifications_order_idx ON notifications (order_id);
+
+      CREATE TABLE anomalies (
+        id bigserial PRIMARY KEY,
+        order_id text NOT NULL,
+        kind text NOT NULL,
+        detail text NOT NULL,
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX anomalies_order_idx ON anomalies (order_id);
+    `,
+  },
+];

@@ -1,0 +1,405 @@
+/**
+ * @module store/postgres-store
+ * The `OrderStore` on PostgreSQL, for several signer instances sharing one database. Every cross-instance guarantee
+ * lives in SQL, never in process memory: the paid transition is one conditional UPDATE, the outbox row is written in
+ * the same transaction, and the reconciliation loop and the webhook sender take row claims with
+ * `FOR UPDATE SKIP LOCKED` plus a lease column, so two instances never work on the same row at the same time.
+ */
+import pg from 'pg';
+import {
+  IdempotencyConflictError,
+  type AnomalyEntry,
+  type CreateOrderResult,
+  type MarkPaidInput,
+  type MarkPaidResult,
+  type NewOrder,
+  type NotificationLogEntry,
+  type OrderRecord,
+  type OrderStore,
+  type OutboxEvent,
+} from './order-store.ts';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database` (any libpq-style URL `pg` accepts). */
+  url: string;
+  /**
+   * A schema to keep the tables in (created by `migrate`); `?schema=name` in the URL does the same. Default: the
+   * server's search_path, usually `public`.
+   * Tests use a fresh `t_<random>` schema per run so parallel files never see each other's rows.
+   */
+  schema?: string;
+  /** Pool size per instance. Default 10. */
+  max?: number;
+}
+
+// Any fixed 64-bit number works as long as every instance uses the same one; the schema is mixed in so that
+// test runs in different schemas don't queue behind each other.
+const MIGRATION_LOCK_NAMESPACE = 'jupay-signer-migrate';
+
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+interface OrderRow {
+  order_id: string;
+  member_id: string;
+  amount_fen: string | number;
+  bank_code: string;
+  product_name: string;
+  attach: string | null;
+  status: 'NOTPAY' | 'PAID';
+  transaction_id: string | null;
+  paid_via: 'notify' | 'query' | null;
+  created_at: Date;
+  paid_at: Date | null;
+  next_query_at: Date | null;
+  query_attempts: number;
+  request_fields: Record<string, string>;
+  idempotency_body_hash: string | null;
+}
+
+interface EventRow {
+  id: string;
+  type: 'order.paid';
+  order_id: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  attempts: number;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
+  last_error: string | null;
+}
+
+function toOrder(row: OrderRow): OrderRecord {
+  return {
+    orderId: row.order_id,
+    memberId: row.member_id,
+    // bigint comes back as a string from `pg`; amounts stay far below 2^53 (core's MAX_AMOUNT_FEN).
+    amountFen: Number(row.amount_fen),
+    bankCode: row.bank_code,
+    productName: row.product_name,
+    attach: row.attach,
+    status: row.status,
+    transactionId: row.transaction_id,
+    paidVia: row.paid_via,
+    createdAt: row.created_at,
+    paidAt: row.paid_at,
+    nextQueryAt: row.next_query_at,
+    queryAttempts: row.query_attempts,
+  };
+}
+
+function toEvent(row: EventRow): OutboxEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    orderId: row.order_id,
+    payload: row.payload,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    lastError: row.last_error,
+  };
+}
+
+/**
+ * The PostgreSQL `OrderStore`. Prefer {@link createPostgresStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new PostgresOrderStore({ url: 'postgres://postgres@127.0.0.1:5432/test' });
+ * await store.migrate();
+ * ```
+ */
+export class PostgresOrderStore implements OrderStore {
+  readonly #pool: pg.Pool;
+  readonly #schema: string | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    if (typeof options.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) {
+      throw new TypeError('url: expected a postgres:// or postgresql:// URL');
+    }
+    // `?schema=name` in the URL is the same as the `schema` option, so one setting (JUPAY_STORE) can carry it.
+    const url = new URL(options.url);
+    const schema = options.schema ?? url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    if (schema !== undefined && !SCHEMA_PATTERN.test(schema)) {
+      throw new TypeError('schema: expected a lower-case SQL identifier ([a-z_][a-z0-9_]*)');
+    }
+    this.#schema = schema;
+    this.#pool = new pg.Pool({
+      connectionString: url.toString(),
+      max: options.max ?? 10,
+      // The search_path is a connection setting, so every pooled connection lands in the same schema without an
+      // extra round trip per query.
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => {});
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Several instances starting at once queue here; the transaction-scoped lock is released by COMMIT/ROLLBACK,
+      // even if this process dies half-way.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `${MIGRATION_LOCK_NAMESPACE}:${this.#schema ?? ''}`,
+      ]);
+      if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async createOrder(order: NewOrder): Promise<CreateOrderResult> {
+    // ON CONFLICT on the idempotency key makes two concurrent retries with the same key race safely: one inserts,
+    // the other reads the winner's row below.
+    const inserted = await this.#pool.query<OrderRow>(
+      `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
+                           next_query_at, request_fields, idempotency_key, idempotency_body_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING *`,
+      [
+        order.orderId,
+        order.memberId,
+        order.amountFen,
+        order.bankCode,
+        order.productName,
+        order.attach,
+        order.createdAt,
+        order.nextQueryAt,
+        JSON.stringify(order.requestFields),
+        order.idempotency?.key ?? null,
+        order.idempotency?.bodyHash ?? null,
+      ],
+    );
+    const row = inserted.rows[0];
+    if (row) return { order: toOrder(row), requestFields: row.request_fields, created: true };
+    // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
+    const existing = await this.#pool.query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
+      order.idempotency?.key,
+    ]);
+    const earlier = existing.rows[0];
+    if (!earlier) throw new Error('idempotency key conflict but no order holds the key');
+    if (earlier.idempotency_body_hash !== order.idempotency?.bodyHash) throw new IdempotencyConflictError();
+    return { order: toOrder(earlier), requestFields: earlier.request_fields, created: false };
+  }
+
+  async getOrder(orderId: string): Promise<OrderRecord | null> {
+    const { rows } = await this.#pool.query<OrderRow>('SELECT * FROM orders WHERE order_id = $1', [orderId]);
+    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  async markPaid(input: MarkPaidInput): Promise<MarkPaidResult> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The one conditional write: of any number of concurrent notifications and queries, across any number of
+      // instances, exactly one sees status = 'NOTPAY' and gets a row back. Row locking serialises the rest, which
+      // then re-check the WHERE clause and match nothing.
+      const updated = await client.query<OrderRow>(
+        `UPDATE orders
+            SET status = 'PAID', transaction_id = $2, paid_at = $3, paid_via = $4,
+                next_query_at = NULL, claimed_until = NULL
+          WHERE order_id = $1 AND status = 'NOTPAY' AND amount_fen = $5
+          RETURNING *`,
+        [input.orderId, input.transactionId, input.paidAt, input.via, input.amountFen],
+      );
+      const paid = updated.rows[0];
+      if (paid) {
+        // The outbox row commits with the transition or not at all: a paid order always has its event.
+        await client.query(
+          `INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
+           VALUES ($1, 'order.paid', $2, $3, $4, $4)`,
+          [input.event.id, input.orderId, JSON.stringify(input.event.payload), input.paidAt],
+        );
+        await client.query('COMMIT');
+        return { outcome: 'paid', order: toOrder(paid) };
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    const current = await this.getOrder(input.orderId);
+    if (!current) return { outcome: 'not_found' };
+    if (current.status === 'PAID') return { outcome: 'already_paid', order: current };
+    return { outcome: 'amount_mismatch', order: current };
+  }
+
+  async recordNotification(entry: NotificationLogEntry): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES ($1, $2, $3, $4)',
+      [entry.orderId, entry.rawBody, entry.verdict, entry.receivedAt],
+    );
+  }
+
+  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+    const { rows } = await this.#pool.query<{
+      order_id: string | null;
+      raw_body: string;
+      verdict: string;
+      received_at: Date;
+    }>('SELECT order_id, raw_body, verdict, received_at FROM notifications WHERE order_id = $1 ORDER BY id', [
+      orderId,
+    ]);
+    return rows.map((row) => ({
+      orderId: row.order_id,
+      rawBody: row.raw_body,
+      verdict: row.verdict,
+      receivedAt: row.received_at,
+    }));
+  }
+
+  async recordAnomaly(entry: AnomalyEntry): Promise<void> {
+    await this.#pool.query('INSERT INTO anomalies (order_id, kind, detail, at) VALUES ($1, $2, $3, $4)', [
+      entry.orderId,
+      entry.kind,
+      entry.detail,
+      entry.at,
+    ]);
+  }
+
+  async listAnomalies(orderId: string): Promise<AnomalyEntry[]> {
+    const { rows } = await this.#pool.query<{ order_id: string; kind: string; detail: string; at: Date }>(
+      'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = $1 ORDER BY id',
+      [orderId],
+    );
+    return rows.map((row) => ({ orderId: row.order_id, kind: row.kind, detail: row.detail, at: row.at }));
+  }
+
+  async claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]> {
+    // SKIP LOCKED: a second instance claiming at the same moment passes over the rows the first one is taking
+    // instead of waiting for them, and the lease keeps them out of every later scan until it runs out (so a
+    // crashed instance's claims come back by themselves).
+    const { rows } = await this.#pool.query<OrderRow>(
+      `UPDATE orders SET claimed_until = $2
+        WHERE order_id IN (
+          SELECT order_id FROM orders
+           WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL AND next_query_at <= $1
+             AND (claimed_until IS NULL OR claimed_until <= $1)
+           ORDER BY next_query_at
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows
+      .map(toOrder)
+      .sort((a, b) => (a.nextQueryAt?.getTime() ?? 0) - (b.nextQueryAt?.getTime() ?? 0));
+  }
+
+  async scheduleNextQuery(orderId: string, nextQueryAt: Date | null, queryAttempts: number): Promise<void> {
+    // An order paid while its query was in flight stays unscheduled: the CASE keeps next_query_at NULL.
+    await this.#pool.query(
+      `UPDATE orders
+          SET next_query_at = CASE WHEN status = 'NOTPAY' THEN $2::timestamptz ELSE NULL END,
+              query_attempts = $3, claimed_until = NULL
+        WHERE order_id = $1`,
+      [orderId, nextQueryAt, queryAttempts],
+    );
+  }
+
+  async claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
+    const { rows } = await this.#pool.query<EventRow>(
+      `UPDATE outbox_events SET claimed_until = $2
+        WHERE id IN (
+          SELECT id FROM outbox_events
+           WHERE delivered_at IS NULL AND next_attempt_at <= $1
+             AND (claimed_until IS NULL OR claimed_until <= $1)
+           ORDER BY next_attempt_at, id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+        RETURNING *`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows
+      .map(toEvent)
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  async markEventDelivered(eventId: string, at: Date): Promise<void> {
+    await this.#pool.query(
+      `UPDATE outbox_events
+          SET delivered_at = COALESCE(delivered_at, $2), attempts = attempts + 1, last_error = NULL,
+              claimed_until = NULL
+        WHERE id = $1`,
+      [eventId, at],
+    );
+  }
+
+  async markEventFailed(eventId: string, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE outbox_events
+          SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, claimed_until = NULL
+        WHERE id = $1 AND delivered_at IS NULL`,
+      [eventId, nextAttemptAt, error.slice(0, 1000)],
+    );
+  }
+
+  async listEvents(orderId?: string): Promise<OutboxEvent[]> {
+    const { rows } =
+      orderId === undefined
+        ? await this.#pool.query<EventRow>('SELECT * FROM outbox_events ORDER BY created_at, id')
+        : await this.#pool.query<EventRow>(
+            'SELECT * FROM outbox_events WHERE order_id = $1 ORDER BY created_at, id',
+            [orderId],
+          );
+    return rows.map(toEvent);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.#pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+/**
+ * Opens (but does not migrate) a PostgreSQL order store.
+ *
+ * @example
+ * ```ts
+ * const store = createPostgresStore({ url: process.env.JUPAY_STORE! });
+ * await store.migrate(); // safe when several instances start at once
+ * const order = await store.getOrder('E20240301120000654321');
+ * ```
+ */
+export function createPostgresStore(options: PostgresStoreOptions): PostgresOrderStore {
+  return new PostgresOrderStore(options);
+}
+
+/** true when a store setting names PostgreSQL rather than an SQLite file. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//.test(value);
+}

@@ -1,0 +1,369 @@
+/**
+ * @module store/store-suite
+ * The `OrderStore` contract as one test suite, run against every implementation (SQLite and PostgreSQL) so that
+ * they cannot drift apart. Each implementation's `*.contract.test.ts` calls {@link describeOrderStoreContract} with
+ * a factory; nothing here knows which database it talks to.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IdempotencyConflictError, type NewOrder, type OrderStore } from './order-store.ts';
+
+/** A fresh, empty store, a second handle on the same database (another "instance"), and the cleanup. */
+export interface StoreHarness {
+  store: OrderStore;
+  /** Opens another store on the same data, as a second process would (second pool, second connection). */
+  openAnother(): Promise<OrderStore>;
+  /** Removes the data (drop the schema, delete the file). The suite has closed every store by then. */
+  cleanup(): Promise<void>;
+}
+
+const T0 = new Date('2024-03-01T04:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+let counter = 0;
+/** Order ids are 20 chars of [A-Za-z0-9] (PROTOCOL.md); unique per test so a shared database never collides. */
+function orderId(): string {
+  counter += 1;
+  return `E${Date.now().toString(36)}${counter.toString(36)}`.padEnd(20, '0').slice(0, 20);
+}
+
+function newOrder(overrides: Partial<NewOrder> = {}): NewOrder {
+  const id = overrides.orderId ?? orderId();
+  return {
+    orderId: id,
+    memberId: '10002',
+    amountFen: 1230,
+    bankCode: '903',
+    productName: 'VIP基础服务',
+    attach: '1234|456',
+    createdAt: T0,
+    nextQueryAt: at(60_000),
+    requestFields: { pay_orderid: id, pay_amount: '12.30', pay_md5sign: 'ABC' },
+    ...overrides,
+  };
+}
+
+function paidInput(id: string, overrides: Partial<Parameters<OrderStore['markPaid']>[0]> = {}) {
+  return {
+    orderId: id,
+    transactionId: `T${id}`,
+    amountFen: 1230,
+    paidAt: at(5_000),
+    via: 'notify' as const,
+    event: { id: `evt_${id}`, payload: { orderId: id, amountFen: 1230 } },
+    ...overrides,
+  };
+}
+
+/**
+ * Registers the contract tests for one store implementation.
+ *
+ * @example
+ * ```ts
+ * describeOrderStoreContract('postgres', async () => {
+ *   const schema = freshSchemaName();
+ *   const open = async () => { const s = createPostgresStore({ url, schema }); await s.migrate(); return s; };
+ *   return { store: await open(), openAnother: open, cleanup: () => dropSchema(schema) };
+ * });
+ * ```
+ */
+export function describeOrderStoreContract(name: string, factory: () => Promise<StoreHarness>): void {
+  describe(`OrderStore contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: OrderStore;
+    const extra: OrderStore[] = [];
+
+    beforeEach(async () => {
+      harness = await factory();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      for (const other of extra.splice(0)) await other.close();
+      await store.close();
+      await harness.cleanup();
+    });
+
+    async function another(): Promise<OrderStore> {
+      const other = await harness.openAnother();
+      extra.push(other);
+      return other;
+    }
+
+    it('migrate is idempotent and safe from several handles at once', async () => {
+      const [a, b] = [await another(), await another()];
+      await Promise.all([store.migrate(), a.migrate(), b.migrate()]);
+      await store.createOrder(newOrder());
+      await store.migrate();
+      expect(await store.ping()).toBe(true);
+    });
+
+    it('stores an order and reads every field back', async () => {
+      const order = newOrder({ amountFen: 999_999_99, attach: null });
+      const result = await store.createOrder(order);
+      expect(result.created).toBe(true);
+      expect(result.requestFields).toEqual(order.requestFields);
+      const read = await store.getOrder(order.orderId);
+      expect(read).toEqual({
+        orderId: order.orderId,
+        memberId: '10002',
+        amountFen: 999_999_99,
+        bankCode: '903',
+        productName: 'VIP基础服务',
+        attach: null,
+        status: 'NOTPAY',
+        transactionId: null,
+        paidVia: null,
+        createdAt: T0,
+        paidAt: null,
+        nextQueryAt: at(60_000),
+        queryAttempts: 0,
+      });
+      expect(result.order).toEqual(read);
+      expect(await store.getOrder('E0000000000000000404')).toBeNull();
+    });
+
+    it('returns the first order for a repeated idempotency key and refuses a different body', async () => {
+      const first = newOrder({ idempotency: { key: 'key-1', bodyHash: 'h1' } });
+      await store.createOrder(first);
+      const again = await store.createOrder(newOrder({ idempotency: { key: 'key-1', bodyHash: 'h1' } }));
+      expect(again.created).toBe(false);
+      expect(again.order.orderId).toBe(first.orderId);
+      expect(again.requestFields).toEqual(first.requestFields);
+      await expect(
+        store.createOrder(newOrder({ idempotency: { key: 'key-1', bodyHash: 'h2' } })),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
+    });
+
+    it('concurrent checkouts with one idempotency key create one order', async () => {
+      const other = await another();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).createOrder(newOrder({ idempotency: { key: 'key-race', bodyHash: 'h' } })),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.order.orderId)).size).toBe(1);
+    });
+
+    it('marks an order paid once and writes its outbox event in the same step', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      const first = await store.markPaid(paidInput(order.orderId));
+      expect(first.outcome).toBe('paid');
+      const paid = await store.getOrder(order.orderId);
+      expect(paid).toMatchObject({
+        status: 'PAID',
+        transactionId: `T${order.orderId}`,
+        paidVia: 'notify',
+        paidAt: at(5_000),
+        nextQueryAt: null,
+      });
+      const events = await store.listEvents(order.orderId);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        id: `evt_${order.orderId}`,
+        type: 'order.paid',
+        orderId: order.orderId,
+        payload: { orderId: order.orderId, amountFen: 1230 },
+        attempts: 0,
+        deliveredAt: null,
+        lastError: null,
+      });
+
+      const second = await store.markPaid(
+        paidInput(order.orderId, {
+          via: 'query',
+          transactionId: 'OTHER',
+          event: { id: 'evt_dup', payload: {} },
+        }),
+      );
+      expect(second.outcome).toBe('already_paid');
+      // The first transition wins: a duplicate never rewrites the transaction id or the channel.
+      expect(await store.getOrder(order.orderId)).toMatchObject({
+        transactionId: `T${order.orderId}`,
+        paidVia: 'notify',
+      });
+      expect(await store.listEvents(order.orderId)).toHaveLength(1);
+    });
+
+    it('refuses a wrong amount and an unknown order without writing anything', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      const wrong = await store.markPaid(paidInput(order.orderId, { amountFen: 1 }));
+      expect(wrong.outcome).toBe('amount_mismatch');
+      expect((await store.getOrder(order.orderId))?.status).toBe('NOTPAY');
+      expect(await store.listEvents(order.orderId)).toEqual([]);
+      expect((await store.markPaid(paidInput('E0000000000000000404'))).outcome).toBe('not_found');
+    });
+
+    it('racing transitions from two handles: exactly one wins, one event', async () => {
+      const other = await another();
+      const order = newOrder();
+      await store.createOrder(order);
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? other : store).markPaid(
+            paidInput(order.orderId, { event: { id: `evt_${order.orderId}_${i}`, payload: { i } } }),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o.outcome === 'paid')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'already_paid')).toHaveLength(11);
+      expect(await store.listEvents(order.orderId)).toHaveLength(1);
+    });
+
+    it('keeps the notification log and anomalies per order, in order', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      await store.recordNotification({
+        orderId: order.orderId,
+        rawBody: 'a=1',
+        verdict: 'paid',
+        receivedAt: at(1),
+      });
+      await store.recordNotification({
+        orderId: null,
+        rawBody: 'garbage',
+        verdict: 'malformed',
+        receivedAt: at(2),
+      });
+      await store.recordNotification({
+        orderId: order.orderId,
+        rawBody: 'a=2',
+        verdict: 'duplicate',
+        receivedAt: at(3),
+      });
+      expect(await store.listNotifications(order.orderId)).toEqual([
+        { orderId: order.orderId, rawBody: 'a=1', verdict: 'paid', receivedAt: at(1) },
+        { orderId: order.orderId, rawBody: 'a=2', verdict: 'duplicate', receivedAt: at(3) },
+      ]);
+      await store.recordAnomaly({
+        orderId: order.orderId,
+        kind: 'amount_mismatch',
+        detail: '1 != 1230',
+        at: at(4),
+      });
+      expect(await store.listAnomalies(order.orderId)).toEqual([
+        { orderId: order.orderId, kind: 'amount_mismatch', detail: '1 != 1230', at: at(4) },
+      ]);
+      expect(await store.listAnomalies('E0000000000000000404')).toEqual([]);
+    });
+
+    it('claims only due unpaid orders, holds the claim for the lease, and releases it on schedule', async () => {
+      const due = newOrder({ nextQueryAt: at(1_000) });
+      const later = newOrder({ nextQueryAt: at(60_000) });
+      const never = newOrder({ nextQueryAt: null });
+      const paid = newOrder({ nextQueryAt: at(1_000) });
+      for (const o of [due, later, never, paid]) await store.createOrder(o);
+      await store.markPaid(paidInput(paid.orderId));
+
+      const claimed = await store.claimDueOrders(at(2_000), 10, 30_000);
+      expect(claimed.map((o) => o.orderId)).toEqual([due.orderId]);
+      // Claimed: invisible to every other scan until the lease runs out...
+      expect(await store.claimDueOrders(at(2_001), 10, 30_000)).toEqual([]);
+      // ...and claimable again after it (a crashed instance's claim comes back by itself).
+      expect((await store.claimDueOrders(at(32_001), 10, 30_000)).map((o) => o.orderId)).toEqual([
+        due.orderId,
+      ]);
+
+      await store.scheduleNextQuery(due.orderId, at(40_000), 1);
+      expect(await store.getOrder(due.orderId)).toMatchObject({ nextQueryAt: at(40_000), queryAttempts: 1 });
+      // Scheduling releases the claim: due again at its new time, not only after the lease.
+      expect((await store.claimDueOrders(at(40_000), 10, 30_000)).map((o) => o.orderId)).toEqual([
+        due.orderId,
+      ]);
+      // `due` is still inside its 30 s lease from 40 s.
+      expect((await store.claimDueOrders(at(60_000), 10, 30_000)).map((o) => o.orderId)).toEqual([
+        later.orderId,
+      ]);
+      await store.scheduleNextQuery(due.orderId, null, 2);
+      await store.scheduleNextQuery(later.orderId, null, 1);
+      expect(await store.claimDueOrders(at(999_999_999), 10, 1)).toEqual([]);
+      expect(await store.getOrder(due.orderId)).toMatchObject({ nextQueryAt: null, queryAttempts: 2 });
+    });
+
+    it('respects the claim limit, oldest due first', async () => {
+      const orders = [3, 1, 2].map((s) => newOrder({ nextQueryAt: at(s * 1_000) }));
+      for (const o of orders) await store.createOrder(o);
+      const first = await store.claimDueOrders(at(5_000), 2, 30_000);
+      expect(first.map((o) => o.nextQueryAt)).toEqual([at(1_000), at(2_000)]);
+      const rest = await store.claimDueOrders(at(5_000), 2, 30_000);
+      expect(rest.map((o) => o.nextQueryAt)).toEqual([at(3_000)]);
+    });
+
+    it('never hands one order to two concurrent claimers', async () => {
+      const others = [await another(), await another()];
+      const ids = [];
+      for (let i = 0; i < 30; i += 1) {
+        const o = newOrder({ nextQueryAt: at(i) });
+        ids.push(o.orderId);
+        await store.createOrder(o);
+      }
+      const claims = await Promise.all(
+        Array.from({ length: 9 }, (_, i) => [store, ...others][i % 3]!.claimDueOrders(at(1_000), 4, 60_000)),
+      );
+      const all = claims.flat().map((o) => o.orderId);
+      expect(new Set(all).size).toBe(all.length);
+      expect(all.length).toBeLessThanOrEqual(30);
+      // 9 claimers x 4 = 36 slots for 30 rows: every row is taken by someone.
+      expect(new Set(all)).toEqual(new Set(ids));
+    });
+
+    it('does not reschedule an order that was paid while its query was in flight', async () => {
+      const order = newOrder({ nextQueryAt: at(0) });
+      await store.createOrder(order);
+      await store.claimDueOrders(at(1), 10, 30_000);
+      await store.markPaid(paidInput(order.orderId, { via: 'notify' }));
+      await store.scheduleNextQuery(order.orderId, at(60_000), 1);
+      expect(await store.claimDueOrders(at(999_999), 10, 30_000)).toEqual([]);
+      expect((await store.getOrder(order.orderId))?.status).toBe('PAID');
+    });
+
+    it('claims due outbox events with a lease, records failures and deliveries', async () => {
+      const a = newOrder();
+      const b = newOrder();
+      await store.createOrder(a);
+      await store.createOrder(b);
+      await store.markPaid(paidInput(a.orderId, { paidAt: at(1_000) }));
+      await store.markPaid(paidInput(b.orderId, { paidAt: at(2_000) }));
+
+      expect(await store.claimDueEvents(at(500), 10, 30_000)).toEqual([]);
+      const claimed = await store.claimDueEvents(at(3_000), 10, 30_000);
+      expect(claimed.map((e) => e.id)).toEqual([`evt_${a.orderId}`, `evt_${b.orderId}`]);
+      expect(await store.claimDueEvents(at(3_001), 10, 30_000)).toEqual([]);
+
+      await store.markEventFailed(`evt_${a.orderId}`, at(10_000), 'HTTP 500');
+      await store.markEventDelivered(`evt_${b.orderId}`, at(3_500));
+      const [failed] = await store.listEvents(a.orderId);
+      expect(failed).toMatchObject({
+        attempts: 1,
+        nextAttemptAt: at(10_000),
+        lastError: 'HTTP 500',
+        deliveredAt: null,
+      });
+      const [delivered] = await store.listEvents(b.orderId);
+      expect(delivered).toMatchObject({ attempts: 1, deliveredAt: at(3_500) });
+
+      // The failure released the claim for its retry time; the delivered one is never claimed again.
+      expect(await store.claimDueEvents(at(9_999), 10, 30_000)).toEqual([]);
+      const retry = await store.claimDueEvents(at(10_000), 10, 30_000);
+      expect(retry.map((e) => [e.id, e.attempts])).toEqual([[`evt_${a.orderId}`, 1]]);
+      expect((await store.listEvents()).map((e) => e.id)).toEqual([`evt_${a.orderId}`, `evt_${b.orderId}`]);
+    });
+
+    it('never hands one event to two concurrent senders', async () => {
+      const other = await another();
+      for (let i = 0; i < 20; i += 1) {
+        const o = newOrder();
+        await store.createOrder(o);
+        await store.markPaid(paidInput(o.orderId, { paidAt: at(i) }));
+      }
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? other : store).claimDueEvents(at(1_000), 3, 60_000)),
+      );
+      const all = claims.flat().map((e) => e.id);
+      expect(new Set(all).size).toBe(all.length);
+      expect(all).toHaveLength(20);
+    });
+  });
+}
