@@ -1,0 +1,132 @@
+/**
+ * @module store/order-store
+ * The storage contract of the signer. SQLite (embedded default) and PostgreSQL (several instances) implement it;
+ * the HTTP routes, the reconciliation loop and the webhook sender only ever talk to this interface.
+ */
+
+/** An order is unpaid (`NOTPAY`, the gateway's own word) until one verified notification or query marks it paid. */
+export type OrderStatus = 'NOTPAY' | 'PAID';
+
+/** How an order learnt it was paid. */
+export type PaidVia = 'notify' | 'query';
+
+/** One order as stored. Money is integer fen. */
+export interface OrderRecord {
+  orderId: string;
+  memberId: string;
+  amountFen: number;
+  bankCode: string;
+  productName: string;
+  attach: string | null;
+  status: OrderStatus;
+  transactionId: string | null;
+  paidVia: PaidVia | null;
+  createdAt: Date;
+  paidAt: Date | null;
+  /** When the reconciliation loop should next ask the gateway; null once paid or given up. */
+  nextQueryAt: Date | null;
+  queryAttempts: number;
+}
+
+/** What checkout stores. `requestFields` is the signed form, kept so an idempotent retry returns it unchanged. */
+export interface NewOrder {
+  orderId: string;
+  memberId: string;
+  amountFen: number;
+  bankCode: string;
+  productName: string;
+  attach: string | null;
+  createdAt: Date;
+  nextQueryAt: Date | null;
+  requestFields: Record<string, string>;
+  idempotency?: { key: string; bodyHash: string };
+}
+
+export interface CreateOrderResult {
+  order: OrderRecord;
+  requestFields: Record<string, string>;
+  /** false when the idempotency key was seen before with the same body: the earlier order is returned. */
+  created: boolean;
+}
+
+/** The event written to the outbox in the same transaction as the paid transition. */
+export interface OutboxEvent {
+  id: string;
+  type: 'order.paid';
+  orderId: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  lastError: string | null;
+}
+
+export interface MarkPaidInput {
+  orderId: string;
+  transactionId: string;
+  /** The amount the gateway reported; the store refuses (outcome `amount_mismatch`) when it differs from the order. */
+  amountFen: number;
+  paidAt: Date;
+  via: PaidVia;
+  /** The outbox event to write if, and only if, this call performs the transition. */
+  event: { id: string; payload: Record<string, unknown> };
+}
+
+export type MarkPaidResult =
+  | { outcome: 'paid'; order: OrderRecord }
+  | { outcome: 'already_paid'; order: OrderRecord }
+  | { outcome: 'amount_mismatch'; order: OrderRecord }
+  | { outcome: 'not_found' };
+
+export interface NotificationLogEntry {
+  orderId: string | null;
+  rawBody: string;
+  /** `paid`, `duplicate`, `bad_signature`, `amount_mismatch`, `member_mismatch`, `unknown_order`, `malformed`, ... */
+  verdict: string;
+  receivedAt: Date;
+}
+
+export interface AnomalyEntry {
+  orderId: string;
+  kind: string;
+  detail: string;
+  at: Date;
+}
+
+/** Thrown by `createOrder` when an idempotency key comes back with a different body. */
+export class IdempotencyConflictError extends Error {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('this Idempotency-Key was already used with a different request body');
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+export interface OrderStore {
+  /** Creates the schema or brings it to the newest version; safe to call on every start and from several processes. */
+  migrate(): Promise<void>;
+  createOrder(order: NewOrder): Promise<CreateOrderResult>;
+  getOrder(orderId: string): Promise<OrderRecord | null>;
+  /** One conditional write (`... WHERE status = 'NOTPAY'`) plus the outbox event, in one transaction. */
+  markPaid(input: MarkPaidInput): Promise<MarkPaidResult>;
+  recordNotification(entry: NotificationLogEntry): Promise<void>;
+  listNotifications(orderId: string): Promise<NotificationLogEntry[]>;
+  recordAnomaly(entry: AnomalyEntry): Promise<void>;
+  listAnomalies(orderId: string): Promise<AnomalyEntry[]>;
+  /**
+   * Claims up to `limit` unpaid orders whose `nextQueryAt` is due, so no other instance claims them for `leaseMs`.
+   * Implementations use row claims (a lease column updated conditionally), never process memory.
+   */
+  claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]>;
+  /** Sets the next query time (null: stop asking) and the attempt count, and releases the claim. */
+  scheduleNextQuery(orderId: string, nextQueryAt: Date | null, queryAttempts: number): Promise<void>;
+  /** Claims due, undelivered outbox events for `leaseMs` (one sender per event at a time across instances). */
+  claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]>;
+  markEventDelivered(eventId: string, at: Date): Promise<void>;
+  markEventFailed(eventId: string, nextAttemptAt: Date, error: string): Promise<void>;
+  listEvents(orderId?: string): Promise<OutboxEvent[]>;
+  /** true when the store answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

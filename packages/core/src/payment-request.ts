@@ -1,0 +1,146 @@
+/**
+ * @module payment-request
+ * Builds the browser form for `Pay_Index.html` and refuses, before anything is sent, every input the deployed
+ * gateway would reject or silently mangle (PROTOCOL.md, "Payment request").
+ */
+import { formatChinaDateTime } from './china-time.ts';
+import { checkCredentials, type Credentials } from './credentials.ts';
+import { ValidationError } from './errors.ts';
+import { formatYuan, MAX_AMOUNT_FEN, parseYuan } from './money.ts';
+import { PAYMENT_SIGNED_FIELDS, sign, type Fields } from './signature.ts';
+
+export interface PaymentInput {
+  /** The gateway's full payment URL, e.g. `https://pay.example.com/Pay_Index.html`. */
+  paymentUrl: string;
+  /** `[A-Za-z0-9]{1,32}`; {@link newOrderId} makes good ones. */
+  orderId: string;
+  /** Integer fen, or a yuan string with at most two decimals. */
+  amount: number | string;
+  bankCode: string;
+  /** When given, `bankCode` must be one of these. */
+  allowedBankCodes?: readonly string[];
+  notifyUrl: string;
+  /** Optional: an empty callback URL is simply not signed (PROTOCOL.md vector V2). */
+  callbackUrl?: string;
+  productName: string;
+  /** Echoed back in the notification; URL-encoded here as the document asks. */
+  attach?: string;
+  productNum?: string;
+  productDesc?: string;
+  productUrl?: string;
+  /** Defaults to now; written in China time. */
+  applyDate?: Date;
+  /** A lower ceiling than {@link MAX_AMOUNT_FEN}. */
+  maxAmountFen?: number;
+}
+
+/** A form ready to be POSTed by the browser: `action` is the gateway URL. */
+export interface PaymentRequest {
+  action: string;
+  method: 'POST';
+  fields: Fields;
+}
+
+// The server runs inputs through htmlspecialchars before verifying: a signed value with one of these is
+// verified in its escaped form and fails (PROTOCOL.md).
+const UNSAFE = /[&<>"']/;
+
+function fail(code: ConstructorParameters<typeof ValidationError>[0], message: string, field: string): never {
+  throw new ValidationError(code, message, field);
+}
+
+function toFen(amount: number | string, ceiling: number): number {
+  let fen: number;
+  if (typeof amount === 'number') {
+    if (!Number.isSafeInteger(amount)) fail('INVALID_AMOUNT', 'amount in fen must be an integer', 'amount');
+    fen = amount;
+  } else {
+    fen = parseYuan(amount, 'amount');
+  }
+  if (fen <= 0) fail('INVALID_AMOUNT', 'amount must be positive', 'amount');
+  if (fen > ceiling) fail('AMOUNT_TOO_LARGE', `amount must be at most ${formatYuan(ceiling)} yuan`, 'amount');
+  return fen;
+}
+
+function checkUrl(value: string | undefined, field: string, required: boolean, allowQuery = false): string {
+  if (value === undefined || value === '') {
+    if (required) fail('MISSING_FIELD', `${field} is required`, field);
+    return '';
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail('INVALID_URL', `${field} is not an absolute URL`, field);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('INVALID_URL', `${field} must be http or https`, field);
+  if (!allowQuery && (value.includes('?') || value.includes('#'))) {
+    fail('URL_HAS_QUERY', `${field} must not carry a query string or fragment (the gateway escapes "&")`, field);
+  }
+  return value;
+}
+
+/**
+ * Builds and signs a payment request.
+ *
+ * @example
+ * const request = createPaymentRequest(
+ *   {
+ *     paymentUrl: 'https://pay.example.com/Pay_Index.html',
+ *     orderId: newOrderId(),
+ *     amount: 1234, // fen: 12.34 yuan
+ *     bankCode: '903',
+ *     notifyUrl: 'https://shop.example.com/api/notify',
+ *     callbackUrl: 'https://shop.example.com/api/return',
+ *     productName: 'VIP',
+ *   },
+ *   { memberId: '10002', key },
+ * );
+ * // request.fields.pay_amount === '12.34'; POST request.fields to request.action
+ */
+export function createPaymentRequest(input: PaymentInput, credentials: Credentials): PaymentRequest {
+  const { memberId, key } = checkCredentials(credentials);
+  const action = checkUrl(input.paymentUrl, 'paymentUrl', true);
+  if (typeof input.orderId !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(input.orderId)) {
+    fail('INVALID_ORDER_ID', 'orderId must be 1 to 32 letters and digits', 'orderId');
+  }
+  const ceiling = Math.min(input.maxAmountFen ?? MAX_AMOUNT_FEN, MAX_AMOUNT_FEN);
+  const fen = toFen(input.amount, ceiling);
+  if (typeof input.bankCode !== 'string' || !/^\d{1,10}$/.test(input.bankCode)) {
+    fail('INVALID_BANK_CODE', 'bankCode must be numeric', 'bankCode');
+  }
+  if (input.allowedBankCodes && !input.allowedBankCodes.includes(input.bankCode)) {
+    fail('BANK_CODE_NOT_ALLOWED', `bankCode ${input.bankCode} is not offered`, 'bankCode');
+  }
+  const notifyUrl = checkUrl(input.notifyUrl, 'notifyUrl', true);
+  const callbackUrl = checkUrl(input.callbackUrl, 'callbackUrl', false);
+  if (typeof input.productName !== 'string' || input.productName.trim() === '') {
+    fail('MISSING_FIELD', 'productName is required (the gateway document requires pay_productname)', 'productName');
+  }
+
+  const signed: Fields = {
+    pay_memberid: memberId,
+    pay_orderid: input.orderId,
+    pay_applydate: formatChinaDateTime(input.applyDate ?? new Date()),
+    pay_bankcode: input.bankCode,
+    pay_notifyurl: notifyUrl,
+    pay_callbackurl: callbackUrl,
+    pay_amount: formatYuan(fen),
+  };
+  for (const name of PAYMENT_SIGNED_FIELDS) {
+    if (UNSAFE.test(signed[name]!)) {
+      fail('UNSAFE_CHARACTER', `${name} contains one of & < > " ' which the gateway would escape`, name);
+    }
+  }
+
+  const fields: Fields = { ...signed, pay_md5sign: sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS }) };
+  if (callbackUrl === '') delete fields.pay_callbackurl;
+  fields.pay_productname = input.productName;
+  if (input.attach !== undefined && input.attach !== '') fields.pay_attach = encodeURIComponent(input.attach);
+  if (input.productNum !== undefined && input.productNum !== '') fields.pay_productnum = input.productNum;
+  if (input.productDesc !== undefined && input.productDesc !== '') fields.pay_productdesc = input.productDesc;
+  if (input.productUrl !== undefined && input.productUrl !== '') {
+    fields.pay_producturl = checkUrl(input.productUrl, 'productUrl', false, true);
+  }
+  return { action, method: 'POST', fields };
+}

@@ -1,0 +1,124 @@
+/**
+ * @module query
+ * The order query API (`Pay_Trade_query.html`, PROTOCOL.md): the signed request, and a tolerant but verified
+ * reading of the answer, which is JSON served as `text/html`, sometimes behind a BOM, sometimes nested in `data`.
+ */
+import { parseChinaDateTime } from './china-time.ts';
+import { checkCredentials, type Credentials } from './credentials.ts';
+import { GatewayError, NotificationError, ProtocolError, SignatureError } from './errors.ts';
+import { encodeForm } from './form.ts';
+import { parseGatewayAmount } from './money.ts';
+import { QUERY_SIGNED_FIELDS, sign, verify, type Fields } from './signature.ts';
+import { ValidationError } from './errors.ts';
+
+/** The signed query: POST `body` (a form) to the gateway's query URL. */
+export interface QueryRequest {
+  fields: Fields;
+  body: string;
+}
+
+/** A verified query answer. `paid` comes from `trade_state` alone: `returncode` is `"00"` either way. */
+export interface QueryResult {
+  paid: boolean;
+  tradeState: string;
+  memberId: string;
+  orderId: string;
+  amount: string;
+  amountFen: number;
+  transactionId: string;
+  /** `time_end` when paid; null for the gateway's "never" (`1970-01-01 08:00:00`) or when absent. */
+  paidAt: string | null;
+  fields: Fields;
+}
+
+/**
+ * Builds the signed order query.
+ *
+ * @example
+ * const { body } = createQueryRequest(orderId, { memberId: '10002', key });
+ * const text = await (await fetch(queryUrl, { method: 'POST', body,
+ *   headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();
+ */
+export function createQueryRequest(orderId: string, credentials: Credentials): QueryRequest {
+  const { memberId, key } = checkCredentials(credentials);
+  if (typeof orderId !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(orderId)) {
+    throw new ValidationError('INVALID_ORDER_ID', 'orderId must be 1 to 32 letters and digits', 'orderId');
+  }
+  const signed = { pay_memberid: memberId, pay_orderid: orderId };
+  const fields = { ...signed, pay_md5sign: sign(signed, key, { signedFields: QUERY_SIGNED_FIELDS }) };
+  return { fields, body: encodeForm(fields) };
+}
+
+function snippet(text: string): string {
+  const short = text.length > 80 ? `${text.slice(0, 80)}...` : text;
+  return JSON.stringify(short);
+}
+
+function flatten(object: Record<string, unknown>, text: string): Fields {
+  const fields: Fields = Object.create(null) as Fields;
+  for (const [name, value] of Object.entries(object)) {
+    if (value === null || value === undefined) fields[name] = '';
+    else if (typeof value === 'string') fields[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') fields[name] = String(value);
+    else throw new ProtocolError('MALFORMED_RESPONSE', `query answer field ${name} is not a scalar: ${snippet(text)}`);
+  }
+  return fields;
+}
+
+/**
+ * Parses and verifies the gateway's answer to an order query.
+ *
+ * @example
+ * const result = parseQueryResponse(text, { memberId: '10002', key });
+ * if (result.paid && result.amountFen === order.amountFen) markPaid(order.id, result.transactionId);
+ */
+export function parseQueryResponse(text: string, credentials: Credentials): QueryResult {
+  const { memberId, key } = checkCredentials(credentials);
+  const cleaned = String(text).replace(/^\uFEFF/, '').trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cleaned);
+  } catch {
+    throw new ProtocolError('MALFORMED_RESPONSE', `query answer is not JSON: ${snippet(cleaned)}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ProtocolError('MALFORMED_RESPONSE', `query answer is not a JSON object: ${snippet(cleaned)}`);
+  }
+  let object = parsed as Record<string, unknown>;
+  if (object.status === 'error') {
+    throw new GatewayError(typeof object.msg === 'string' ? object.msg : JSON.stringify(object.msg ?? null));
+  }
+  // One fork nests the order in `data: [ {...} ]` (PROTOCOL.md): a variant, not the default.
+  if (!('trade_state' in object) && 'data' in object) {
+    const data = Array.isArray(object.data) ? object.data[0] : object.data;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new ProtocolError('MALFORMED_RESPONSE', `query answer has an empty data variant: ${snippet(cleaned)}`);
+    }
+    object = data as Record<string, unknown>;
+  }
+  const fields = flatten(object, cleaned);
+  for (const name of ['memberid', 'orderid', 'trade_state', 'sign']) {
+    if (!fields[name]) throw new ProtocolError('MALFORMED_RESPONSE', `query answer has no ${name}: ${snippet(cleaned)}`);
+  }
+  const signedFields = Object.keys(fields).filter((name) => name !== 'sign');
+  if (!verify(fields, key, fields.sign!, { signedFields })) {
+    throw new SignatureError('query answer signature does not match');
+  }
+  if (fields.memberid !== memberId) {
+    throw new NotificationError('MEMBER_MISMATCH', 'query answer is for another member id', 'memberid', fields);
+  }
+  const paid = fields.trade_state === 'SUCCESS';
+  const timeEnd = fields.time_end ?? '';
+  const never = timeEnd === '' || (parseChinaDateTime(timeEnd)?.getTime() ?? 0) <= 0;
+  return {
+    paid,
+    tradeState: fields.trade_state!,
+    memberId: fields.memberid!,
+    orderId: fields.orderid!,
+    amount: fields.amount ?? '',
+    amountFen: fields.amount ? parseGatewayAmount(fields.amount, 'amount') : 0,
+    transactionId: fields.transaction_id ?? '',
+    paidAt: never ? null : timeEnd,
+    fields,
+  };
+}
