@@ -1,0 +1,447 @@
+/**
+ * @module config/load-config
+ * Turns environment variables (`JUPAY_*`, `PORT`, `HOST`) into a typed, validated {@link SignerConfig}. Every
+ * problem is collected and reported at once, each naming its setting; the key's value never appears in a message.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan } from '@jupay/core';
+import { ConfigError, type ConfigProblem } from '../errors.ts';
+
+/** A payment method the merchant offers (`GET /api/config` `methods`). */
+export interface BankMethod {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
+/** A catalogue entry: the price is the server's, never the browser's. */
+export interface Product {
+  id: string;
+  name: string;
+  amountFen: number;
+}
+
+/** The signer's settings, validated. Money is integer fen, durations are milliseconds. */
+export interface SignerConfig {
+  /** `JUPAY_MEMBER_ID`, digits only (the gateway `intval`s it before signing). */
+  memberId: string;
+  /** `JUPAY_KEY` or the contents of `JUPAY_KEY_FILE`. Never logged, never in a response or an error. */
+  key: string;
+  /** `JUPAY_GATEWAY_URL`: the full payment URL, e.g. `https://gw.example.com/Pay_Index.html`. */
+  paymentUrl: string;
+  /** `JUPAY_QUERY_URL`: the order query URL (default: `Pay_Trade_query.html` beside the payment URL). */
+  queryUrl: string;
+  /** `JUPAY_PUBLIC_URL` without a trailing slash: where the gateway and browsers reach this signer. */
+  publicUrl: string;
+  /** `${publicUrl}/api/notify`, sent as `pay_notifyurl`. */
+  notifyUrl: string;
+  /** `${publicUrl}/api/return`, sent as `pay_callbackurl`. */
+  callbackUrl: string;
+  /** `JUPAY_ALLOWED_ORIGINS`: browser origins allowed on the browser routes. */
+  allowedOrigins: string[];
+  /** `JUPAY_BANK_CODES`: the methods offered, in the order given. */
+  methods: BankMethod[];
+  /** `JUPAY_AMOUNT_MIN`, `JUPAY_AMOUNT_MAX`, `JUPAY_AMOUNT_PRESETS`. */
+  amount: { minFen: number; maxFen: number; presetsFen: number[] };
+  /** `JUPAY_PRODUCTS`: catalogue mode when set (checkout takes `{ product }`), else null. */
+  products: Product[] | null;
+  /** `JUPAY_PRODUCT_NAME`: `pay_productname` when checkout gives none. */
+  defaultProductName: string;
+  /** `JUPAY_RETURN_URL`: the merchant page the browser is sent back to, with `?orderId=`. */
+  returnUrl: string;
+  /** `JUPAY_STORE`: an SQLite path (or `sqlite:path`) or a `postgres://` URL. */
+  store: string;
+  /** `PORT`, `HOST`. */
+  port: number;
+  host: string;
+  /** `JUPAY_TRUSTED_PROXY_HEADER` (lower case), e.g. `x-forwarded-for`; null: the socket address is the client. */
+  trustedProxyHeader: string | null;
+  /** `JUPAY_RATE_LIMIT_CHECKOUT`, `JUPAY_RATE_LIMIT_STATUS` per `JUPAY_RATE_LIMIT_WINDOW`; 0 disables a limit. */
+  rateLimit: { windowMs: number; checkout: number; status: number };
+  /** `JUPAY_BODY_LIMIT`: the largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** `JUPAY_LOG_LEVEL`. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * `JUPAY_RECONCILE_SCHEDULE`: when pending orders are queried at the gateway, as delays measured from the order's
+   * creation, ascending (`1m,3m,10m,30m,1h,...,24h` by default; `off`: never). The reconciliation loop (issue 5)
+   * implements the behaviour.
+   */
+  reconcileSchedule: number[];
+  /** `JUPAY_WEBHOOK_URL`: where paid events are POSTed (issue 5); null: no webhook. */
+  webhookUrl: string | null;
+  /** `JUPAY_WEBHOOK_SECRET`: the HMAC key of the webhook; required with a webhook URL. Never logged. */
+  webhookSecret: string | null;
+}
+
+/** Where relative file settings (`JUPAY_KEY_FILE`, `JUPAY_PRODUCTS` as a path, `JUPAY_STORE`) are resolved. */
+export interface LoadConfigOptions {
+  cwd?: string;
+}
+
+const DEFAULT_SCHEDULE = ['1m', '3m', '10m', '30m', ...Array.from({ length: 24 }, (_, i) => `${i + 1}h`)];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+// Signed URL values pass through the gateway's htmlspecialchars/strip_tags before it verifies (PROTOCOL.md).
+const UNSAFE_URL_CHARS = /[&<>"'\s]/;
+
+/**
+ * Reads and validates the signer's settings. Throws {@link ConfigError} listing every missing or malformed setting.
+ * @example
+ * const config = loadConfig({
+ *   JUPAY_MEMBER_ID: '10002', JUPAY_KEY_FILE: '/run/secrets/jupay-key',
+ *   JUPAY_GATEWAY_URL: 'https://gw.example.com/Pay_Index.html', JUPAY_PUBLIC_URL: 'https://pay.shop.example',
+ *   JUPAY_RETURN_URL: 'https://shop.example/thanks', JUPAY_BANK_CODES: '902,903',
+ * });
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: LoadConfigOptions = {},
+): SignerConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const problems: ConfigProblem[] = [];
+  const fail = (setting: string, problem: string): undefined => {
+    problems.push({ setting, problem });
+    return undefined;
+  };
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  // Member id: the gateway runs it through intval before signing, so "010002" would be signed as "10002".
+  const memberId = get('JUPAY_MEMBER_ID');
+  if (memberId === undefined) fail('JUPAY_MEMBER_ID', 'is required');
+  else if (!/^[1-9][0-9]{0,15}$/.test(memberId))
+    fail('JUPAY_MEMBER_ID', 'must be digits without a leading zero');
+
+  const key = readKey(env, cwd, fail);
+
+  const paymentUrl = httpUrl('JUPAY_GATEWAY_URL', get('JUPAY_GATEWAY_URL'), fail, { required: true });
+  let queryUrl = httpUrl('JUPAY_QUERY_URL', get('JUPAY_QUERY_URL'), fail, { required: false });
+  if (queryUrl === undefined && paymentUrl !== undefined) {
+    queryUrl = new URL('Pay_Trade_query.html', paymentUrl).href;
+  }
+
+  const publicRaw = httpUrl('JUPAY_PUBLIC_URL', get('JUPAY_PUBLIC_URL'), fail, { required: true });
+  let publicUrl: string | undefined;
+  if (publicRaw !== undefined) {
+    if (UNSAFE_URL_CHARS.test(publicRaw)) fail('JUPAY_PUBLIC_URL', 'must not contain & < > " \' or spaces');
+    else publicUrl = publicRaw.replace(/\/+$/, '');
+  }
+
+  const returnUrl = httpUrl('JUPAY_RETURN_URL', get('JUPAY_RETURN_URL'), fail, {
+    required: true,
+    allowQuery: true,
+  });
+
+  const allowedOrigins = parseOrigins(get('JUPAY_ALLOWED_ORIGINS'), [publicUrl, returnUrl], fail);
+  const methods = parseBankCodes(get('JUPAY_BANK_CODES'), fail);
+
+  const minFen = yuan('JUPAY_AMOUNT_MIN', get('JUPAY_AMOUNT_MIN') ?? '0.01', fail);
+  const maxFen = yuan('JUPAY_AMOUNT_MAX', get('JUPAY_AMOUNT_MAX') ?? '50000', fail);
+  if (minFen !== undefined && maxFen !== undefined && minFen > maxFen) {
+    fail('JUPAY_AMOUNT_MIN', 'must not be greater than JUPAY_AMOUNT_MAX');
+  }
+  const presetsFen: number[] = [];
+  const presetsRaw = get('JUPAY_AMOUNT_PRESETS');
+  if (presetsRaw !== undefined) {
+    for (const part of presetsRaw.split(',')) {
+      const fen = yuan('JUPAY_AMOUNT_PRESETS', part.trim(), fail);
+      if (fen === undefined) continue;
+      if (minFen !== undefined && maxFen !== undefined && (fen < minFen || fen > maxFen)) {
+        fail('JUPAY_AMOUNT_PRESETS', `has ${part.trim()} outside JUPAY_AMOUNT_MIN..JUPAY_AMOUNT_MAX`);
+      } else presetsFen.push(fen);
+    }
+  }
+
+  const products = parseProducts(get('JUPAY_PRODUCTS'), cwd, fail);
+  const defaultProductName = get('JUPAY_PRODUCT_NAME') ?? 'Order';
+  if (defaultProductName.length > 100) fail('JUPAY_PRODUCT_NAME', 'must be at most 100 characters');
+
+  const storeRaw = get('JUPAY_STORE') ?? './data/signer.db';
+  const store = normalizeStore(storeRaw, cwd, fail);
+
+  const port = integer('PORT', get('PORT') ?? '4200', 0, 65535, fail);
+  const host = get('HOST') ?? '127.0.0.1';
+
+  let trustedProxyHeader: string | null = null;
+  const proxyHeader = get('JUPAY_TRUSTED_PROXY_HEADER');
+  if (proxyHeader !== undefined) {
+    if (!HEADER_NAME.test(proxyHeader)) fail('JUPAY_TRUSTED_PROXY_HEADER', 'must be an HTTP header name');
+    else trustedProxyHeader = proxyHeader.toLowerCase();
+  }
+
+  const windowSeconds = integer(
+    'JUPAY_RATE_LIMIT_WINDOW',
+    get('JUPAY_RATE_LIMIT_WINDOW') ?? '60',
+    1,
+    86400,
+    fail,
+  );
+  const checkoutLimit = integer(
+    'JUPAY_RATE_LIMIT_CHECKOUT',
+    get('JUPAY_RATE_LIMIT_CHECKOUT') ?? '20',
+    0,
+    1e9,
+    fail,
+  );
+  const statusLimit = integer(
+    'JUPAY_RATE_LIMIT_STATUS',
+    get('JUPAY_RATE_LIMIT_STATUS') ?? '120',
+    0,
+    1e9,
+    fail,
+  );
+  const bodyLimitBytes = integer('JUPAY_BODY_LIMIT', get('JUPAY_BODY_LIMIT') ?? '16384', 256, 1048576, fail);
+
+  const logLevelRaw = get('JUPAY_LOG_LEVEL') ?? 'info';
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw)
+    ? (logLevelRaw as SignerConfig['logLevel'])
+    : fail('JUPAY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const reconcileSchedule = parseSchedule(get('JUPAY_RECONCILE_SCHEDULE'), fail);
+
+  const webhookUrl = httpUrl('JUPAY_WEBHOOK_URL', get('JUPAY_WEBHOOK_URL'), fail, {
+    required: false,
+    allowQuery: true,
+  });
+  const webhookSecret = get('JUPAY_WEBHOOK_SECRET');
+  if (webhookUrl !== undefined && webhookSecret === undefined) {
+    fail('JUPAY_WEBHOOK_SECRET', 'is required when JUPAY_WEBHOOK_URL is set');
+  } else if (webhookSecret !== undefined && webhookSecret.length < 16) {
+    fail('JUPAY_WEBHOOK_SECRET', 'must be at least 16 characters');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    memberId: memberId!,
+    key: key!,
+    paymentUrl: paymentUrl!,
+    queryUrl: queryUrl!,
+    publicUrl: publicUrl!,
+    notifyUrl: `${publicUrl!}/api/notify`,
+    callbackUrl: `${publicUrl!}/api/return`,
+    allowedOrigins,
+    methods,
+    amount: { minFen: minFen!, maxFen: maxFen!, presetsFen },
+    products,
+    defaultProductName,
+    returnUrl: returnUrl!,
+    store: store!,
+    port: port!,
+    host,
+    trustedProxyHeader,
+    rateLimit: { windowMs: windowSeconds! * 1000, checkout: checkoutLimit!, status: statusLimit! },
+    bodyLimitBytes: bodyLimitBytes!,
+    logLevel: logLevel!,
+    reconcileSchedule,
+    webhookUrl: webhookUrl ?? null,
+    webhookSecret: webhookSecret ?? null,
+  };
+}
+
+type Fail = (setting: string, problem: string) => undefined;
+
+function readKey(env: Record<string, string | undefined>, cwd: string, fail: Fail): string | undefined {
+  const inline = env.JUPAY_KEY;
+  const file = env.JUPAY_KEY_FILE?.trim();
+  if (inline !== undefined && inline !== '' && file !== undefined && file !== '') {
+    return fail('JUPAY_KEY', 'and JUPAY_KEY_FILE are both set: use one');
+  }
+  let key: string;
+  let setting = 'JUPAY_KEY';
+  if (file !== undefined && file !== '') {
+    setting = 'JUPAY_KEY_FILE';
+    try {
+      // A file usually ends with a newline; nothing else is trimmed.
+      key = readFileSync(resolve(cwd, file), 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      return fail('JUPAY_KEY_FILE', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  } else if (inline !== undefined && inline !== '') {
+    key = inline;
+  } else {
+    return fail('JUPAY_KEY', 'is required (or JUPAY_KEY_FILE)');
+  }
+  // The value is never echoed: only its shape is described.
+  if (key.length < 8 || key.length > 256) return fail(setting, 'must hold a key of 8 to 256 characters');
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    return fail(setting, 'must hold a key of printable ASCII without spaces (check for stray whitespace)');
+  }
+  return key;
+}
+
+function httpUrl(
+  setting: string,
+  raw: string | undefined,
+  fail: Fail,
+  rules: { required: boolean; allowQuery?: boolean },
+): string | undefined {
+  if (raw === undefined) return rules.required ? fail(setting, 'is required') : undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(setting, 'must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(setting, 'must be an http(s) URL');
+  if (url.username !== '' || url.password !== '') return fail(setting, 'must not contain credentials');
+  if (url.hash !== '') return fail(setting, 'must not contain a fragment');
+  // The gateway escapes `&` in signed URLs (PROTOCOL.md), so gateway-facing URLs carry no query string.
+  if (!rules.allowQuery && url.search !== '') return fail(setting, 'must not contain a query string');
+  return raw;
+}
+
+function parseOrigins(raw: string | undefined, defaults: (string | undefined)[], fail: Fail): string[] {
+  if (raw === undefined) {
+    const origins = defaults.filter((u): u is string => u !== undefined).map((u) => new URL(u).origin);
+    return [...new Set(origins)];
+  }
+  const out: string[] = [];
+  for (const part of raw.split(',')) {
+    const origin = part.trim();
+    if (origin === '') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(parsed.protocol)) {
+      fail('JUPAY_ALLOWED_ORIGINS', `has "${origin}", which is not an origin like https://shop.example`);
+    } else out.push(parsed.origin);
+  }
+  if (out.length === 0) fail('JUPAY_ALLOWED_ORIGINS', 'must list at least one origin');
+  return [...new Set(out)];
+}
+
+function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
+  if (raw === undefined) {
+    fail('JUPAY_BANK_CODES', 'is required, e.g. 902,903 (or 911:云闪付 for a code of your gateway)');
+    return [];
+  }
+  const methods: BankMethod[] = [];
+  for (const part of raw.split(',')) {
+    const item = part.trim();
+    if (item === '') continue;
+    const colon = item.indexOf(':');
+    const code = colon < 0 ? item : item.slice(0, colon).trim();
+    const customName = colon < 0 ? undefined : item.slice(colon + 1).trim();
+    if (!/^[A-Za-z0-9]{1,16}$/.test(code)) {
+      fail('JUPAY_BANK_CODES', `has "${code}", which is not a bank code`);
+      continue;
+    }
+    if (methods.some((m) => m.code === code)) {
+      fail('JUPAY_BANK_CODES', `lists ${code} twice`);
+      continue;
+    }
+    const known = BANK_CODES.find((b) => b.code === code);
+    if (customName !== undefined && customName !== '') {
+      methods.push({ code, name: customName, nameEn: known?.en ?? customName });
+    } else if (known) {
+      methods.push({ code, name: known.zh, nameEn: known.en });
+    } else {
+      fail('JUPAY_BANK_CODES', `has ${code}, which is not a known code: name it as ${code}:<name>`);
+    }
+  }
+  if (methods.length === 0 && raw.trim() !== '') fail('JUPAY_BANK_CODES', 'lists no valid code');
+  return methods;
+}
+
+function yuan(setting: string, raw: string, fail: Fail): number | undefined {
+  let fen: number;
+  try {
+    fen = parseYuan(raw, setting);
+  } catch {
+    return fail(setting, `has "${raw}", which is not an amount in yuan with at most two decimals`);
+  }
+  if (fen < 1 || fen > MAX_AMOUNT_FEN)
+    return fail(setting, `must be between 0.01 and ${MAX_AMOUNT_FEN / 100}`);
+  return fen;
+}
+
+function integer(setting: string, raw: string, min: number, max: number, fail: Fail): number | undefined {
+  if (!/^\d+$/.test(raw)) return fail(setting, 'must be a whole number');
+  const n = Number(raw);
+  if (n < min || n > max) return fail(setting, `must be between ${min} and ${max}`);
+  return n;
+}
+
+function parseProducts(raw: string | undefined, cwd: string, fail: Fail): Product[] | null {
+  if (raw === undefined) return null;
+  let text = raw;
+  if (!raw.startsWith('[')) {
+    try {
+      text = readFileSync(resolve(cwd, raw), 'utf8');
+    } catch (error) {
+      fail(
+        'JUPAY_PRODUCTS',
+        `is neither a JSON array nor a readable file (${(error as NodeJS.ErrnoException).code})`,
+      );
+      return null;
+    }
+  }
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    fail('JUPAY_PRODUCTS', 'is not valid JSON');
+    return null;
+  }
+  if (!Array.isArray(list) || list.length === 0) {
+    fail('JUPAY_PRODUCTS', 'must be a non-empty JSON array of { id, name, amount }');
+    return null;
+  }
+  const products: Product[] = [];
+  list.forEach((item: unknown, index) => {
+    const where = `entry ${index}`;
+    if (typeof item !== 'object' || item === null) return fail('JUPAY_PRODUCTS', `${where} is not an object`);
+    const { id, name, amount } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+      return fail('JUPAY_PRODUCTS', `${where}: id must be 1-64 of A-Z a-z 0-9 _ -`);
+    }
+    if (products.some((p) => p.id === id)) return fail('JUPAY_PRODUCTS', `${where}: id ${id} is repeated`);
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 100) {
+      return fail('JUPAY_PRODUCTS', `${where}: name must be 1-100 characters`);
+    }
+    if (typeof amount !== 'string') {
+      return fail('JUPAY_PRODUCTS', `${where}: amount must be a yuan string such as "12.30"`);
+    }
+    const amountFen = yuan('JUPAY_PRODUCTS', amount, fail);
+    if (amountFen !== undefined) products.push({ id, name, amountFen });
+    return undefined;
+  });
+  return products;
+}
+
+function normalizeStore(raw: string, cwd: string, fail: Fail): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(raw)) return raw;
+  const path = raw.startsWith('sqlite:') ? raw.slice('sqlite:'.length) : raw;
+  if (path === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    return fail('JUPAY_STORE', 'must be an SQLite file path, sqlite:<path> or a postgres:// URL');
+  }
+  if (path === ':memory:') return path;
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function parseSchedule(raw: string | undefined, fail: Fail): number[] {
+  const items =
+    raw === undefined ? DEFAULT_SCHEDULE : raw === 'off' ? [] : raw.split(',').map((s) => s.trim());
+  const out: number[] = [];
+  for (const item of items) {
+    const match = /^(\d+)(s|m|h)$/.exec(item);
+    if (!match) {
+      fail('JUPAY_RECONCILE_SCHEDULE', `has "${item}": use delays like 30s,1m,3m,1h or "off"`);
+      return [];
+    }
+    const ms = Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+    if (ms <= 0 || (out.length > 0 && ms <= out[out.length - 1]!)) {
+      fail('JUPAY_RECONCILE_SCHEDULE', 'must list positive delays in ascending order');
+      return [];
+    }
+    out.push(ms);
+  }
+  return out;
+}

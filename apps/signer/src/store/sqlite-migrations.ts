@@ -1,0 +1,84 @@
+/**
+ * @module store/sqlite-migrations
+ * The SQLite schema as numbered, append-only migrations. Never edit a released migration: add the next one.
+ * Times are integer milliseconds since the epoch (UTC); money is integer fen.
+ */
+
+/** One schema step. `version` numbers are consecutive from 1. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every migration, oldest first.
+ * @example
+ * SQLITE_MIGRATIONS.at(-1)?.version; // the newest schema version
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'orders, notifications, anomalies, idempotency keys, outbox',
+    sql: `
+      CREATE TABLE orders (
+        order_id        TEXT PRIMARY KEY,
+        member_id       TEXT NOT NULL,
+        amount_fen      INTEGER NOT NULL CHECK (amount_fen > 0),
+        bank_code       TEXT NOT NULL,
+        product_name    TEXT NOT NULL,
+        attach          TEXT,
+        status          TEXT NOT NULL DEFAULT 'NOTPAY' CHECK (status IN ('NOTPAY', 'PAID')),
+        transaction_id  TEXT,
+        paid_via        TEXT CHECK (paid_via IN ('notify', 'query')),
+        created_at      INTEGER NOT NULL,
+        paid_at         INTEGER,
+        next_query_at   INTEGER,
+        query_attempts  INTEGER NOT NULL DEFAULT 0,
+        lease_until     INTEGER,
+        request_fields  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX orders_due ON orders (next_query_at) WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL;
+
+      CREATE TABLE idempotency_keys (
+        idempotency_key TEXT PRIMARY KEY,
+        body_hash       TEXT NOT NULL,
+        order_id        TEXT NOT NULL REFERENCES orders (order_id),
+        created_at      INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE notifications (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id     TEXT,
+        raw_body     TEXT NOT NULL,
+        verdict      TEXT NOT NULL,
+        received_at  INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX notifications_order ON notifications (order_id);
+
+      CREATE TABLE anomalies (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id  TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        at        INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX anomalies_order ON anomalies (order_id);
+
+      CREATE TABLE outbox (
+        id               TEXT PRIMARY KEY,
+        type             TEXT NOT NULL,
+        order_id         TEXT NOT NULL REFERENCES orders (order_id),
+        payload          TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  INTEGER NOT NULL,
+        delivered_at     INTEGER,
+        last_error       TEXT,
+        lease_until      INTEGER
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX outbox_order ON outbox (order_id);
+    `,
+  },
+];

@@ -1,0 +1,395 @@
+/**
+ * @module store/sqlite-store
+ * The embedded {@link OrderStore}: one SQLite file through better-sqlite3, WAL journal, `synchronous = FULL` so a
+ * committed transaction survives a power cut (the signer replies `OK` to the gateway only after the commit, and the
+ * gateway may never re-send). Statements are prepared once; each write is one IMMEDIATE transaction.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
+import {
+  IdempotencyConflictError,
+  type AnomalyEntry,
+  type CreateOrderResult,
+  type MarkPaidInput,
+  type MarkPaidResult,
+  type NewOrder,
+  type NotificationLogEntry,
+  type OrderRecord,
+  type OrderStore,
+  type OutboxEvent,
+} from './order-store.ts';
+
+interface OrderRow {
+  order_id: string;
+  member_id: string;
+  amount_fen: number;
+  bank_code: string;
+  product_name: string;
+  attach: string | null;
+  status: 'NOTPAY' | 'PAID';
+  transaction_id: string | null;
+  paid_via: 'notify' | 'query' | null;
+  created_at: number;
+  paid_at: number | null;
+  next_query_at: number | null;
+  query_attempts: number;
+  request_fields: string;
+}
+
+interface EventRow {
+  id: string;
+  type: 'order.paid';
+  order_id: string;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+}
+
+const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+function toOrder(row: OrderRow): OrderRecord {
+  return {
+    orderId: row.order_id,
+    memberId: row.member_id,
+    amountFen: row.amount_fen,
+    bankCode: row.bank_code,
+    productName: row.product_name,
+    attach: row.attach,
+    status: row.status,
+    transactionId: row.transaction_id,
+    paidVia: row.paid_via,
+    createdAt: new Date(row.created_at),
+    paidAt: toDate(row.paid_at),
+    nextQueryAt: toDate(row.next_query_at),
+    queryAttempts: row.query_attempts,
+  };
+}
+
+function toEvent(row: EventRow): OutboxEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    orderId: row.order_id,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    createdAt: new Date(row.created_at),
+    attempts: row.attempts,
+    nextAttemptAt: new Date(row.next_attempt_at),
+    deliveredAt: toDate(row.delivered_at),
+    lastError: row.last_error,
+  };
+}
+
+function prepareAll(db: Database.Database) {
+  return {
+    insertOrder: db.prepare(
+      `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
+         next_query_at, request_fields)
+       VALUES (@orderId, @memberId, @amountFen, @bankCode, @productName, @attach, @createdAt, @nextQueryAt,
+         @requestFields)`,
+    ),
+    getOrder: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE order_id = ?'),
+    getIdempotency: db.prepare<[string], { body_hash: string; order_id: string }>(
+      'SELECT body_hash, order_id FROM idempotency_keys WHERE idempotency_key = ?',
+    ),
+    insertIdempotency: db.prepare(
+      'INSERT INTO idempotency_keys (idempotency_key, body_hash, order_id, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    // The paid transition: one conditional statement, so duplicates and races cannot pay an order twice.
+    markPaid: db.prepare<[string, string, number, string, number], OrderRow>(
+      `UPDATE orders SET status = 'PAID', transaction_id = ?, paid_via = ?, paid_at = ?,
+         next_query_at = NULL, lease_until = NULL
+       WHERE order_id = ? AND status = 'NOTPAY' AND amount_fen = ? RETURNING *`,
+    ),
+    insertEvent: db.prepare(
+      `INSERT INTO outbox (id, type, order_id, payload, created_at, next_attempt_at)
+       VALUES (?, 'order.paid', ?, ?, ?, ?)`,
+    ),
+    insertNotification: db.prepare(
+      'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES (?, ?, ?, ?)',
+    ),
+    listNotifications: db.prepare<
+      [string],
+      { order_id: string | null; raw_body: string; verdict: string; received_at: number }
+    >('SELECT order_id, raw_body, verdict, received_at FROM notifications WHERE order_id = ? ORDER BY id'),
+    insertAnomaly: db.prepare('INSERT INTO anomalies (order_id, kind, detail, at) VALUES (?, ?, ?, ?)'),
+    listAnomalies: db.prepare<[string], { order_id: string; kind: string; detail: string; at: number }>(
+      'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = ? ORDER BY id',
+    ),
+    claimOrders: db.prepare<[number, number, number, number], OrderRow>(
+      `UPDATE orders SET lease_until = ?
+       WHERE order_id IN (
+         SELECT order_id FROM orders
+         WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL AND next_query_at <= ?
+           AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY next_query_at LIMIT ?)
+       RETURNING *`,
+    ),
+    scheduleNextQuery: db.prepare(
+      // A paid order is never rescheduled, even when its query was in flight while the notification landed.
+      `UPDATE orders SET next_query_at = ?, query_attempts = ?, lease_until = NULL
+       WHERE order_id = ? AND status = 'NOTPAY'`,
+    ),
+    claimEvents: db.prepare<[number, number, number, number], EventRow>(
+      `UPDATE outbox SET lease_until = ?
+       WHERE id IN (
+         SELECT id FROM outbox
+         WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY next_attempt_at LIMIT ?)
+       RETURNING id, type, order_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error`,
+    ),
+    markEventDelivered: db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, lease_until = NULL WHERE id = ?',
+    ),
+    markEventFailed: db.prepare(
+      `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = NULL
+       WHERE id = ?`,
+    ),
+    listEvents: db.prepare<[], EventRow>(
+      `SELECT id, type, order_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error
+       FROM outbox ORDER BY created_at, id`,
+    ),
+    listEventsOfOrder: db.prepare<[string], EventRow>(
+      `SELECT id, type, order_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error
+       FROM outbox WHERE order_id = ? ORDER BY created_at, id`,
+    ),
+    ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+  };
+}
+
+/**
+ * The SQLite order store. Open it with {@link openSqliteStore} (or `openStore` for a store URL).
+ * @example
+ * const store = openSqliteStore('./data/signer.db');
+ * await store.migrate();
+ * await store.getOrder('E2024...');
+ */
+export class SqliteStore implements OrderStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private statements: ReturnType<typeof prepareAll> | undefined;
+
+  constructor(path: string) {
+    this.path = path;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and those can be
+    // notifications we already acknowledged with OK (the gateway does not re-send).
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private get stmt(): ReturnType<typeof prepareAll> {
+    this.statements ??= prepareAll(this.db);
+    return this.statements;
+  }
+
+  async migrate(): Promise<void> {
+    this.migrateSync(SQLITE_MIGRATIONS);
+  }
+
+  /** Applies `migrations` newer than the file's version, each in its own IMMEDIATE transaction. */
+  migrateSync(migrations: readonly Migration[]): void {
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`,
+    );
+    for (const migration of migrations) {
+      // IMMEDIATE takes the write lock first, so two processes starting together apply each step once.
+      this.db
+        .transaction(() => {
+          const done = this.db
+            .prepare('SELECT 1 FROM schema_migrations WHERE version = ?')
+            .get(migration.version);
+          if (done) return;
+          this.db.exec(migration.sql);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+            .run(migration.version, migration.name, Date.now());
+        })
+        .immediate();
+    }
+  }
+
+  /** The newest applied schema version (0 before the first migration). */
+  schemaVersion(): number {
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+      v: number | null;
+    };
+    return row.v ?? 0;
+  }
+
+  async createOrder(order: NewOrder): Promise<CreateOrderResult> {
+    const s = this.stmt;
+    return this.db
+      .transaction((): CreateOrderResult => {
+        if (order.idempotency) {
+          const seen = s.getIdempotency.get(order.idempotency.key);
+          if (seen) {
+            if (seen.body_hash !== order.idempotency.bodyHash) throw new IdempotencyConflictError();
+            const row = s.getOrder.get(seen.order_id)!;
+            return {
+              order: toOrder(row),
+              requestFields: JSON.parse(row.request_fields) as Record<string, string>,
+              created: false,
+            };
+          }
+        }
+        s.insertOrder.run({
+          orderId: order.orderId,
+          memberId: order.memberId,
+          amountFen: order.amountFen,
+          bankCode: order.bankCode,
+          productName: order.productName,
+          attach: order.attach,
+          createdAt: order.createdAt.getTime(),
+          nextQueryAt: order.nextQueryAt?.getTime() ?? null,
+          requestFields: JSON.stringify(order.requestFields),
+        });
+        if (order.idempotency) {
+          s.insertIdempotency.run(
+            order.idempotency.key,
+            order.idempotency.bodyHash,
+            order.orderId,
+            order.createdAt.getTime(),
+          );
+        }
+        return {
+          order: {
+            orderId: order.orderId,
+            memberId: order.memberId,
+            amountFen: order.amountFen,
+            bankCode: order.bankCode,
+            productName: order.productName,
+            attach: order.attach,
+            status: 'NOTPAY',
+            transactionId: null,
+            paidVia: null,
+            createdAt: order.createdAt,
+            paidAt: null,
+            nextQueryAt: order.nextQueryAt,
+            queryAttempts: 0,
+          },
+          requestFields: order.requestFields,
+          created: true,
+        };
+      })
+      .immediate();
+  }
+
+  async getOrder(orderId: string): Promise<OrderRecord | null> {
+    const row = this.stmt.getOrder.get(orderId);
+    return row ? toOrder(row) : null;
+  }
+
+  async markPaid(input: MarkPaidInput): Promise<MarkPaidResult> {
+    const s = this.stmt;
+    return this.db
+      .transaction((): MarkPaidResult => {
+        const paid = s.markPaid.get(
+          input.transactionId,
+          input.via,
+          input.paidAt.getTime(),
+          input.orderId,
+          input.amountFen,
+        );
+        if (paid) {
+          const at = input.paidAt.getTime();
+          s.insertEvent.run(input.event.id, input.orderId, JSON.stringify(input.event.payload), at, at);
+          return { outcome: 'paid', order: toOrder(paid) };
+        }
+        const row = s.getOrder.get(input.orderId);
+        if (!row) return { outcome: 'not_found' };
+        // A differing amount is reported even on a paid order: it is an anomaly, never a duplicate.
+        if (row.amount_fen !== input.amountFen) return { outcome: 'amount_mismatch', order: toOrder(row) };
+        return { outcome: 'already_paid', order: toOrder(row) };
+      })
+      .immediate();
+  }
+
+  async recordNotification(entry: NotificationLogEntry): Promise<void> {
+    this.stmt.insertNotification.run(entry.orderId, entry.rawBody, entry.verdict, entry.receivedAt.getTime());
+  }
+
+  async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
+    return this.stmt.listNotifications.all(orderId).map((r) => ({
+      orderId: r.order_id,
+      rawBody: r.raw_body,
+      verdict: r.verdict,
+      receivedAt: new Date(r.received_at),
+    }));
+  }
+
+  async recordAnomaly(entry: AnomalyEntry): Promise<void> {
+    this.stmt.insertAnomaly.run(entry.orderId, entry.kind, entry.detail, entry.at.getTime());
+  }
+
+  async listAnomalies(orderId: string): Promise<AnomalyEntry[]> {
+    return this.stmt.listAnomalies.all(orderId).map((r) => ({
+      orderId: r.order_id,
+      kind: r.kind,
+      detail: r.detail,
+      at: new Date(r.at),
+    }));
+  }
+
+  async claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]> {
+    const t = now.getTime();
+    const rows = this.db.transaction(() => this.stmt.claimOrders.all(t + leaseMs, t, t, limit)).immediate();
+    return rows
+      .map(toOrder)
+      .sort((a, b) => (a.nextQueryAt?.getTime() ?? 0) - (b.nextQueryAt?.getTime() ?? 0));
+  }
+
+  async scheduleNextQuery(orderId: string, nextQueryAt: Date | null, queryAttempts: number): Promise<void> {
+    this.stmt.scheduleNextQuery.run(nextQueryAt?.getTime() ?? null, queryAttempts, orderId);
+  }
+
+  async claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
+    const t = now.getTime();
+    const rows = this.db.transaction(() => this.stmt.claimEvents.all(t + leaseMs, t, t, limit)).immediate();
+    return rows.map(toEvent).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+  }
+
+  async markEventDelivered(eventId: string, at: Date): Promise<void> {
+    this.stmt.markEventDelivered.run(at.getTime(), eventId);
+  }
+
+  async markEventFailed(eventId: string, nextAttemptAt: Date, error: string): Promise<void> {
+    this.stmt.markEventFailed.run(nextAttemptAt.getTime(), error.slice(0, 2000), eventId);
+  }
+
+  async listEvents(orderId?: string): Promise<OutboxEvent[]> {
+    const rows =
+      orderId === undefined ? this.stmt.listEvents.all() : this.stmt.listEventsOfOrder.all(orderId);
+    return rows.map(toEvent);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.db.open && this.stmt.ping.get()?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens (creating the directory and file if needed) an SQLite store. Call `migrate()` before use.
+ * @example
+ * const store = openSqliteStore('/var/lib/jupay/signer.db');
+ * await store.migrate();
+ */
+export function openSqliteStore(path: string): SqliteStore {
+  return new SqliteStore(path);
+}

@@ -1,0 +1,46 @@
+/**
+ * @module test-support/leak-log
+ * The captured output of one test file (response bodies, response headers, log lines) and the secrets that must
+ * never appear in it. The scan lives here; `leak-guard.ts` runs it after each file.
+ */
+
+const captured: { where: string; text: string }[] = [];
+const secrets = new Set<string>();
+
+/** The in-memory record, for the test that checks the guard itself. */
+export const leakLog = { captured, secrets };
+
+/**
+ * Registers a secret (a key) that must not appear in any captured text.
+ * @example
+ * guardSecret(config.key);
+ */
+export function guardSecret(secret: string): void {
+  secrets.add(secret);
+}
+
+/**
+ * Records one response body, header block or log line.
+ * @example
+ * captureText('GET /api/config 200', await res.clone().text());
+ */
+export function captureText(where: string, text: string): void {
+  captured.push({ where, text });
+}
+
+/** The first captured text holding a secret (raw, URL-encoded or in lower/upper case), or undefined. */
+export function findSecret(): { where: string; secret: string } | undefined {
+  for (const secret of secrets) {
+    const forms = [secret, encodeURIComponent(secret), secret.toLowerCase(), secret.toUpperCase()];
+    for (const { where, text } of captured) {
+      const lower = text.toLowerCase();
+      if (forms.some((f) => text.includes(f) || lower.includes(f.toLowerCase()))) return { where, secret };
+    }
+  }
+  return undefined;
+}
+
+/** Counts, so a test can prove the guard saw real traffic. */
+export function capturedCount(): number {
+  return captured.length;
+}
