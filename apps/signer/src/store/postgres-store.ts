@@ -246,8 +246,9 @@ export class PostgresOrderStore implements OrderStore {
     }
     const current = await this.getOrder(input.orderId);
     if (!current) return { outcome: 'not_found' };
-    if (current.status === 'PAID') return { outcome: 'already_paid', order: current };
-    return { outcome: 'amount_mismatch', order: current };
+    // A differing amount is reported even on a paid order: it is an anomaly to record, never a mere duplicate.
+    if (current.amountFen !== input.amountFen) return { outcome: 'amount_mismatch', order: current };
+    return { outcome: 'already_paid', order: current };
   }
 
   async recordNotification(entry: NotificationLogEntry): Promise<void> {

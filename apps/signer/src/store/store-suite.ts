@@ -194,6 +194,13 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect((await store.getOrder(order.orderId))?.status).toBe('NOTPAY');
       expect(await store.listEvents(order.orderId)).toEqual([]);
       expect((await store.markPaid(paidInput('E0000000000000000404'))).outcome).toBe('not_found');
+      // On a paid order too, a different amount is an anomaly, not a harmless duplicate.
+      await store.markPaid(paidInput(order.orderId));
+      const late = await store.markPaid(
+        paidInput(order.orderId, { amountFen: 1, event: { id: 'evt_x', payload: {} } }),
+      );
+      expect(late.outcome).toBe('amount_mismatch');
+      expect(await store.listEvents(order.orderId)).toHaveLength(1);
     });
 
     it('racing transitions from two handles: exactly one wins, one event', async () => {
