@@ -1,53 +1,15 @@
 /**
  * @module webhook/event
- * The `order.paid` event: what `markPaid` writes to the outbox (the `data` part) and the JSON body the sender builds
- * from an outbox row. The envelope is built at send time from the row's own columns, so the id the merchant dedupes
- * on is always the outbox primary key.
+ * The JSON body of an `order.paid` webhook, built from one outbox row at send time. The envelope (`id`, `type`,
+ * `createdAt`) comes from the row's own columns, so the id the merchant dedupes on is always the outbox primary key;
+ * `data` is normalised from the payload `applyPayment` wrote, so the wire format stays fixed even if that changes.
  */
-import { randomUUID } from 'node:crypto';
 import { formatYuan } from '@jupay/core';
-import type { OrderRecord, OutboxEvent, PaidVia } from '../store/order-store.ts';
+import type { OutboxEvent } from '../store/order-store.ts';
 import type { WebhookEvent } from './signature.ts';
 
-/**
- * A new event id: `evt_` and a random UUID without dashes. Unique across instances without coordination.
- *
- * @example
- * ```ts
- * newEventId(); // 'evt_3b241101e2bb42558caf4136c566a962'
- * ```
- */
-export function newEventId(): string {
-  return `evt_${randomUUID().replaceAll('-', '')}`;
-}
-
-/**
- * The `event` argument of `OrderStore.markPaid` for an order about to become paid.
- *
- * @example
- * ```ts
- * const result = await store.markPaid({
- *   orderId, transactionId, amountFen, paidAt, via: 'notify',
- *   event: paidEvent(order, { transactionId, paidAt, via: 'notify' }),
- * });
- * ```
- */
-export function paidEvent(
-  order: Pick<OrderRecord, 'orderId' | 'amountFen' | 'bankCode'>,
-  paid: { transactionId: string; paidAt: Date; via: PaidVia },
-): { id: string; payload: WebhookEvent['data'] } {
-  return {
-    id: newEventId(),
-    payload: {
-      orderId: order.orderId,
-      amountFen: order.amountFen,
-      amount: formatYuan(order.amountFen),
-      bankCode: order.bankCode,
-      transactionId: paid.transactionId,
-      paidAt: paid.paidAt.toISOString(),
-      paidVia: paid.via,
-    },
-  };
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
 /**
@@ -55,15 +17,31 @@ export function paidEvent(
  *
  * @example
  * ```ts
- * const body = webhookBody(event); // '{"id":"evt_...","type":"order.paid","createdAt":"...","data":{...}}'
+ * const body = webhookBody(event);
+ * // '{"id":"...","type":"order.paid","createdAt":"...","data":{"orderId":"...","amountFen":1230,"amount":"12.30",...}}'
  * ```
  */
 export function webhookBody(event: OutboxEvent): string {
+  const p = event.payload;
+  const amountFen = Number(p.amountFen);
+  const via = p.paidVia ?? p.via;
+  const data: WebhookEvent['data'] = {
+    orderId: text(p.orderId) || event.orderId,
+    amountFen,
+    amount: Number.isSafeInteger(amountFen) ? formatYuan(amountFen) : '',
+    bankCode: text(p.bankCode),
+    transactionId: text(p.transactionId),
+    paidAt: text(p.paidAt) || event.createdAt.toISOString(),
+    paidVia: via === 'query' ? 'query' : 'notify',
+  };
+  // The merchant's own fields, when the order had them: often how the merchant finds what to ship.
+  if (typeof p.productName === 'string') data.productName = p.productName;
+  if (typeof p.attach === 'string') data.attach = p.attach;
   const body: WebhookEvent = {
     id: event.id,
     type: event.type,
     createdAt: event.createdAt.toISOString(),
-    data: event.payload as WebhookEvent['data'],
+    data,
   };
   return JSON.stringify(body);
 }

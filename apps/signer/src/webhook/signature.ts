@@ -28,6 +28,10 @@ export interface WebhookEvent {
     /** ISO 8601. */
     paidAt: string;
     paidVia: 'notify' | 'query';
+    /** Present when the order has one. */
+    productName?: string;
+    /** `pay_attach` as given at checkout, when present. */
+    attach?: string;
   };
 }
 

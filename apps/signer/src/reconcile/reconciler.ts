@@ -1,0 +1,272 @@
+/**
+ * @module reconcile/reconciler
+ * Reconciliation: unpaid orders are queried at the gateway (`Pay_Trade_query.html`) on a back-off schedule from
+ * their creation, because deployed gateways notify once or never (PROTOCOL.md). A verified `SUCCESS` with the
+ * order's amount goes through the same conditional `markPaid` as a notification; anything else (down, slow,
+ * garbage, an error JSON, a bad signature) is logged and retried at the next point of the schedule. Orders are taken
+ * with row claims in the store, so several instances never query the same order at once.
+ */
+import {
+  createQueryRequest,
+  JupayError,
+  parseQueryResponse,
+  type Credentials,
+  type QueryResult,
+} from '@jupay/core';
+import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import { applyPayment } from '../orders/apply-payment.ts';
+import { createPollingLoop, silentLogger, type PollingLoop, type WorkerLogger } from './polling-loop.ts';
+import { nextQueryAt } from './schedule.ts';
+
+/** What one query did to one order. */
+export type ReconcileOutcome =
+  | 'paid' // this query performed the paid transition
+  | 'already_paid' // paid meanwhile (a notification or another instance won)
+  | 'not_paid' // the gateway says NOTPAY
+  | 'amount_mismatch' // SUCCESS with another amount: recorded as an anomaly, never paid
+  | 'failed' // unreachable, timeout, garbage, an error JSON, a bad signature: retried on schedule
+  | 'not_found'; // no such order in the store
+
+/** Options of {@link createReconciler}. */
+export interface ReconcilerOptions {
+  store: OrderStore;
+  credentials: Credentials;
+  /** The gateway's `Pay_Trade_query.html` URL. */
+  queryUrl: string;
+  /** Delays from an order's creation, ascending (see `parseReconcileSchedule`). Empty: the loop never queries. */
+  schedule: readonly number[];
+  /** Per query. Default 10 s (`JUPAY_QUERY_TIMEOUT_MS`). */
+  timeoutMs?: number;
+  /** Sleep between scans when there is no backlog. Default 1 s. */
+  pollIntervalMs?: number;
+  /** Orders claimed per scan. Default 20. */
+  batchSize?: number;
+  /** How long a claim keeps other instances off an order. Default: twice the timeout plus 5 s. */
+  leaseMs?: number;
+  /** Minimum time between two status-triggered queries of one order. Default 30 s. */
+  onDemandIntervalMs?: number;
+  /** Called once, by the instance that performed the transition, when a query marks an order paid. */
+  onPaid?: (order: OrderRecord) => void | Promise<void>;
+  now?: () => Date;
+  logger?: WorkerLogger;
+}
+
+/** The reconciliation loop of one signer instance. */
+export interface Reconciler {
+  /** Claims the due orders, queries each one, and returns how many it claimed. */
+  runOnce(): Promise<number>;
+  /** Queries one order now and applies the answer (no claim; used by tests and the status route). */
+  queryOrder(order: OrderRecord): Promise<ReconcileOutcome>;
+  /**
+   * For `GET /api/orders/:id` of a pending order: starts one query in the background unless this order was
+   * queried on demand in the last `onDemandIntervalMs`. Never waits for the gateway; returns whether it started.
+   */
+  requestCheck(orderId: string): boolean;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+// An answer bigger than this is not a query answer; reading it all would let a broken gateway eat memory.
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+async function readCapped(response: Response): Promise<string> {
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw new Error(`answer too large (${length} bytes)`);
+  }
+  const text = await response.text();
+  if (text.length > MAX_ANSWER_BYTES) throw new Error('answer too large');
+  return text;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof JupayError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return 'timeout';
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
+}
+
+/**
+ * Creates the reconciliation loop; call `start()` to run it in the background.
+ *
+ * @example
+ * ```ts
+ * const reconciler = createReconciler({
+ *   store, credentials: { memberId: '10002', key }, queryUrl: 'https://gw.example.com/Pay_Trade_query.html',
+ *   schedule: parseReconcileSchedule('1m,3m,10m,30m,1h*24'), onPaid: (order) => ship(order.orderId),
+ * });
+ * reconciler.start();
+ * ```
+ */
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const { store, credentials, queryUrl, schedule } = options;
+  if (typeof queryUrl !== 'string' || !/^https?:\/\//.test(queryUrl))
+    throw new TypeError('queryUrl: expected an http(s) URL');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
+  const onDemandIntervalMs = options.onDemandIntervalMs ?? 30_000;
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? silentLogger;
+  const lastOnDemand = new Map<string, number>();
+  // On-demand queries run detached from the request; stop() waits for them so a shutdown never cuts a write.
+  const inFlight = new Set<Promise<void>>();
+
+  async function ask(orderId: string): Promise<QueryResult> {
+    const { body } = createQueryRequest(orderId, credentials);
+    const response = await fetch(queryUrl, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // A slow gateway costs one timeout per order, never a stuck loop.
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+    // Errors come back as HTTP 200 JSON (PROTOCOL.md); a non-200 is a proxy or a crash in front of the gateway.
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status}`);
+    }
+    return parseQueryResponse(await readCapped(response), credentials);
+  }
+
+  async function queryOrder(order: OrderRecord): Promise<ReconcileOutcome> {
+    let result: QueryResult;
+    try {
+      result = await ask(order.orderId);
+    } catch (error) {
+      const reason = describeError(error);
+      logger.warn({ orderId: order.orderId, reason }, 'gateway query failed; retrying on schedule');
+      // A signature or member mismatch is not a network blip: someone should look at it.
+      if (error instanceof JupayError && ['BAD_SIGNATURE', 'MEMBER_MISMATCH'].includes(error.code)) {
+        await store.recordAnomaly({
+          orderId: order.orderId,
+          kind: 'query_rejected',
+          detail: reason,
+          at: now(),
+        });
+      }
+      return 'failed';
+    }
+    if (result.orderId !== order.orderId) {
+      const detail = `asked for ${order.orderId}, answer is for ${result.orderId}`;
+      logger.warn({ orderId: order.orderId, answer: result.orderId }, 'gateway answered for another order');
+      await store.recordAnomaly({ orderId: order.orderId, kind: 'query_wrong_order', detail, at: now() });
+      return 'failed';
+    }
+    if (!result.paid) {
+      logger.debug(
+        { orderId: order.orderId, tradeState: result.tradeState },
+        'order still unpaid at the gateway',
+      );
+      return 'not_paid';
+    }
+    const at = now();
+    // The same single write as a notification (orders/apply-payment.ts): one way for an order to become paid.
+    const applied = await applyPayment(
+      store,
+      {
+        orderId: order.orderId,
+        transactionId: result.transactionId,
+        amountFen: result.amountFen,
+        via: 'query',
+      },
+      { now: at },
+    );
+    switch (applied.outcome) {
+      case 'paid':
+        logger.info(
+          { orderId: order.orderId, transactionId: result.transactionId, via: 'query' },
+          'order paid (found by query)',
+        );
+        if (options.onPaid && applied.order) {
+          try {
+            await options.onPaid(applied.order);
+          } catch (error) {
+            logger.error({ err: error, orderId: order.orderId }, 'onPaid callback failed');
+          }
+        }
+        return 'paid';
+      case 'already_paid':
+        return 'already_paid';
+      case 'amount_mismatch':
+        // applyPayment recorded the anomaly; the order stays unpaid and keeps its schedule.
+        logger.warn(
+          { orderId: order.orderId, gatewayFen: result.amountFen, orderFen: order.amountFen },
+          'query says SUCCESS with another amount',
+        );
+        return 'amount_mismatch';
+      default:
+        return 'not_found';
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const claimed = await store.claimDueOrders(now(), batchSize, leaseMs);
+    await Promise.all(
+      claimed.map(async (order) => {
+        try {
+          const outcome = await queryOrder(order);
+          // Only unpaid orders need another point; a paid one is already out of the schedule (markPaid cleared it).
+          const next =
+            outcome === 'paid' || outcome === 'already_paid'
+              ? null
+              : nextQueryAt(order.createdAt, schedule, now());
+          if (next === null && outcome !== 'paid' && outcome !== 'already_paid') {
+            logger.warn(
+              { orderId: order.orderId, attempts: order.queryAttempts + 1 },
+              'reconciliation schedule exhausted; order left unpaid',
+            );
+          }
+          await store.scheduleNextQuery(order.orderId, next, order.queryAttempts + 1);
+        } catch (error) {
+          // A store error: the claim runs out after leaseMs and the order comes back by itself.
+          logger.error({ err: error, orderId: order.orderId }, 'reconciling an order failed');
+        }
+      }),
+    );
+    return claimed.length;
+  }
+
+  const loop: PollingLoop = createPollingLoop('reconcile', runOnce, {
+    intervalMs: options.pollIntervalMs ?? 1000,
+    batchSize,
+    logger,
+  });
+
+  return {
+    runOnce,
+    queryOrder,
+    requestCheck(orderId) {
+      const t = Date.now();
+      const last = lastOnDemand.get(orderId);
+      if (last !== undefined && t - last < onDemandIntervalMs) return false;
+      if (lastOnDemand.size > 10_000) {
+        for (const [id, when] of lastOnDemand) if (t - when >= onDemandIntervalMs) lastOnDemand.delete(id);
+      }
+      lastOnDemand.set(orderId, t);
+      const task = (async () => {
+        try {
+          const order = await store.getOrder(orderId);
+          if (order && order.status === 'NOTPAY') await queryOrder(order);
+        } catch (error) {
+          logger.error({ err: error, orderId }, 'on-demand query failed');
+        }
+      })();
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      return true;
+    },
+    start: () => {
+      if (schedule.length > 0) loop.start();
+    },
+    async stop() {
+      await loop.stop();
+      await Promise.all(inFlight);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * @module reconcile/schedule
+ * Back-off schedules as data. A reconciliation schedule is a list of delays measured from the order's creation
+ * (`1m,3m,10m,30m,1h*24` = 1, 3, 10, 30 minutes, then every hour up to a day); a retry schedule (webhooks) is a list
+ * of delays after each failure, the last one repeating forever.
+ */
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** The default reconciliation schedule: 1, 3, 10, 30 minutes, then hourly up to 24 hours (PROTOCOL.md). */
+export const DEFAULT_RECONCILE_SCHEDULE = '1m,3m,10m,30m,1h*24';
+/** The default webhook retry delays: the last repeats until the merchant answers 2xx. */
+export const DEFAULT_WEBHOOK_RETRY = '5s,30s,2m,10m,30m,1h';
+
+/**
+ * Parses one duration: an integer and a unit (`ms`, `s`, `m`, `h`, `d`).
+ *
+ * @example
+ * ```ts
+ * parseDuration('250ms'); // 250
+ * parseDuration('3m');    // 180000
+ * ```
+ */
+export function parseDuration(text: string): number {
+  const match = /^(\d{1,9})(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new TypeError(`"${text}" is not a duration like 250ms, 30s, 3m, 1h or 1d`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/**
+ * Parses a schedule of delays from an order's creation. `d*N` stands for the N multiples `d, 2d, ..., Nd`, so
+ * `1h*24` is hourly up to a day. The result is strictly ascending; `off` (or empty) is no reconciliation.
+ *
+ * @example
+ * ```ts
+ * parseReconcileSchedule('1m,3m,10m,30m,1h*24').length; // 28
+ * parseReconcileSchedule('50ms,100ms,200ms');           // [50, 100, 200]
+ * ```
+ */
+export function parseReconcileSchedule(text: string): number[] {
+  if (text.trim() === '' || text.trim() === 'off') return [];
+  const out: number[] = [];
+  for (const item of text.split(',')) {
+    const [base, times] = item.trim().split('*');
+    const step = parseDuration(base ?? '');
+    const count = times === undefined ? 1 : Number(times);
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+      throw new TypeError(`"${item.trim()}": the repeat count after * must be a whole number from 1`);
+    }
+    for (let i = 1; i <= count; i += 1) {
+      const delay = times === undefined ? step : step * i;
+      if (delay <= 0 || (out.length > 0 && delay <= out[out.length - 1]!)) {
+        throw new TypeError(
+          'delays must be positive and ascending (they are measured from the order creation)',
+        );
+      }
+      out.push(delay);
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses retry delays (after the 1st, 2nd, ... failure; the last repeats). `d*N` repeats `d` N times.
+ *
+ * @example
+ * ```ts
+ * parseRetryDelays('5s,30s,2m'); // [5000, 30000, 120000]
+ * parseRetryDelays('10ms*3');    // [10, 10, 10]
+ * ```
+ */
+export function parseRetryDelays(text: string): number[] {
+  const out: number[] = [];
+  for (const item of text.split(',')) {
+    const [base, times] = item.trim().split('*');
+    const delay = parseDuration(base ?? '');
+    const count = times === undefined ? 1 : Number(times);
+    if (!Number.isInteger(count) || count < 1 || count > 10_000 || delay <= 0) {
+      throw new TypeError(`"${item.trim()}": expected a positive duration, optionally *<count>`);
+    }
+    for (let i = 0; i < count; i += 1) out.push(delay);
+  }
+  if (out.length === 0) throw new TypeError('expected at least one delay');
+  return out;
+}
+
+/**
+ * When a new order is first queried: its creation plus the first delay; null when reconciliation is off.
+ *
+ * @example
+ * ```ts
+ * firstQueryAt(new Date(0), [60_000]); // 1970-01-01T00:01:00.000Z
+ * ```
+ */
+export function firstQueryAt(createdAt: Date, schedule: readonly number[]): Date | null {
+  return schedule.length === 0 ? null : new Date(createdAt.getTime() + schedule[0]!);
+}
+
+/**
+ * The next point of the schedule strictly after `now`, or null when the schedule is exhausted (give up). Points
+ * already in the past are skipped, so a signer that was down for an hour does not fire a burst of catch-up queries.
+ *
+ * @example
+ * ```ts
+ * nextQueryAt(new Date(0), [60_000, 180_000], new Date(60_000)); // 1970-01-01T00:03:00.000Z
+ * nextQueryAt(new Date(0), [60_000, 180_000], new Date(180_000)); // null
+ * ```
+ */
+export function nextQueryAt(createdAt: Date, schedule: readonly number[], now: Date): Date | null {
+  const elapsed = now.getTime() - createdAt.getTime();
+  const next = schedule.find((delay) => delay > elapsed);
+  return next === undefined ? null : new Date(createdAt.getTime() + next);
+}
+
+/**
+ * The delay before the retry that follows failure number `failures` (1-based); the last delay repeats.
+ *
+ * @example
+ * ```ts
+ * retryDelay([5000, 30000], 1); // 5000
+ * retryDelay([5000, 30000], 9); // 30000
+ * ```
+ */
+export function retryDelay(delays: readonly number[], failures: number): number {
+  return delays[Math.min(Math.max(failures, 1), delays.length) - 1]!;
+}

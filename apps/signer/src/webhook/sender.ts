@@ -1,0 +1,161 @@
+/**
+ * @module webhook/sender
+ * The outbox sender: claims due `order.paid` events from the store, POSTs each as signed JSON to the merchant's
+ * webhook URL, and marks it delivered on a 2xx or schedules a retry with back-off otherwise. The outbox rows are the
+ * queue, so undelivered events survive restarts; claims keep two instances from sending one event at the same time.
+ * Delivery is at-least-once (a crash between the 2xx and the write re-sends): merchants dedupe on the event id.
+ */
+import type { OrderStore, OutboxEvent } from '../store/order-store.ts';
+import {
+  createPollingLoop,
+  silentLogger,
+  type PollingLoop,
+  type WorkerLogger,
+} from '../reconcile/polling-loop.ts';
+import { retryDelay } from '../reconcile/schedule.ts';
+import { webhookBody } from './event.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.ts';
+
+/** The default delays after the 1st, 2nd, ... failed attempt; the last repeats until a 2xx. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
+  5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000,
+];
+
+/** Options of {@link createWebhookSender}. */
+export interface WebhookSenderOptions {
+  store: OrderStore;
+  /** `JUPAY_WEBHOOK_URL`. */
+  url: string;
+  /** `JUPAY_WEBHOOK_SECRET`: the HMAC key. Never logged. */
+  secret: string;
+  /** Delays after each failure (the last repeats). Default {@link DEFAULT_RETRY_DELAYS_MS}. */
+  retryDelaysMs?: readonly number[];
+  /** Per request. Default 10 s. */
+  timeoutMs?: number;
+  /** Sleep between scans when there is no backlog. Default 1 s. */
+  pollIntervalMs?: number;
+  /** Events claimed per scan. Default 20. */
+  batchSize?: number;
+  /** How long a claim keeps other instances off an event. Default: twice the timeout plus 5 s. */
+  leaseMs?: number;
+  now?: () => Date;
+  logger?: WorkerLogger;
+}
+
+/** The outbox sender of one signer instance. */
+export interface WebhookSender {
+  /** Claims due events, sends each once, and returns how many it claimed. */
+  runOnce(): Promise<number>;
+  /** Sends one event now and records the result; true on a 2xx. */
+  deliver(event: OutboxEvent): Promise<boolean>;
+  /** Scans now rather than after the poll interval (call it after an order became paid in this process). */
+  wake(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return 'timeout';
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
+}
+
+/**
+ * Creates the webhook sender; call `start()` to run it in the background.
+ *
+ * @example
+ * ```ts
+ * const sender = createWebhookSender({ store, url: 'https://shop.example/hooks/jupay', secret });
+ * sender.start();
+ * // on shutdown:
+ * await sender.stop();
+ * ```
+ */
+export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
+  const { store, url, secret } = options;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+    throw new TypeError('url: expected an http(s) URL');
+  if (typeof secret !== 'string' || secret.length === 0)
+    throw new TypeError('secret: expected a non-empty string');
+  const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  if (delays.length === 0 || delays.some((d) => !(d > 0)))
+    throw new TypeError('retryDelaysMs: expected positive delays');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? silentLogger;
+
+  async function deliver(event: OutboxEvent): Promise<boolean> {
+    const body = webhookBody(event);
+    const attempt = event.attempts + 1;
+    let failure: string;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'jupay-signer',
+          [SIGNATURE_HEADER]: signWebhook(body, secret, { timestamp: Math.floor(now().getTime() / 1000) }),
+          [EVENT_ID_HEADER]: event.id,
+          'Jupay-Delivery-Attempt': String(attempt),
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+        // A redirect is not an acknowledgement: the merchant must answer 2xx at the configured URL.
+        redirect: 'manual',
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) {
+        await store.markEventDelivered(event.id, now());
+        logger.info(
+          { eventId: event.id, orderId: event.orderId, attempt, status: response.status },
+          'webhook delivered',
+        );
+        return true;
+      }
+      failure = `HTTP ${response.status}`;
+    } catch (error) {
+      failure = describeError(error);
+    }
+    const next = new Date(now().getTime() + retryDelay(delays, attempt));
+    await store.markEventFailed(event.id, next, failure);
+    logger.warn(
+      {
+        eventId: event.id,
+        orderId: event.orderId,
+        attempt,
+        reason: failure,
+        nextAttemptAt: next.toISOString(),
+      },
+      'webhook delivery failed; will retry',
+    );
+    return false;
+  }
+
+  async function runOnce(): Promise<number> {
+    const events = await store.claimDueEvents(now(), batchSize, leaseMs);
+    await Promise.all(
+      events.map(async (event) => {
+        try {
+          await deliver(event);
+        } catch (error) {
+          // A store error after the POST: the claim expires and the event is sent again (at-least-once).
+          logger.error({ err: error, eventId: event.id }, 'recording a webhook attempt failed');
+        }
+      }),
+    );
+    return events.length;
+  }
+
+  const loop: PollingLoop = createPollingLoop('webhook', runOnce, {
+    intervalMs: options.pollIntervalMs ?? 1000,
+    batchSize,
+    logger,
+  });
+
+  return { runOnce, deliver, wake: () => loop.wake(), start: () => loop.start(), stop: () => loop.stop() };
+}
