@@ -1,0 +1,67 @@
+/**
+ * @module server
+ * The standalone simulator: `pnpm --filter @jupay/gateway-sim start [--port 4100] [--host 127.0.0.1]
+ * [--merchants 10002:key,10003:key2:Name] [--resend-count 3] [--resend-interval-ms 10000] [--strict-ok]`.
+ * Flags win over the environment (`GATEWAY_PORT`, `GATEWAY_HOST`, `GATEWAY_MERCHANTS`, `GATEWAY_RESEND_COUNT`,
+ * `GATEWAY_RESEND_INTERVAL_MS`, `GATEWAY_STRICT_OK=1`). State is in memory: a restart starts clean.
+ */
+import { parseArgs } from 'node:util';
+import { createGatewaySim } from './app.ts';
+import { DEMO_MERCHANT, parseMerchantList } from './merchants.ts';
+
+function integer(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) throw new TypeError(`${name} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      merchants: { type: 'string' },
+      'resend-count': { type: 'string' },
+      'resend-interval-ms': { type: 'string' },
+      'strict-ok': { type: 'boolean' },
+    },
+  });
+  const env = process.env;
+  const merchantsText = values.merchants ?? env.GATEWAY_MERCHANTS;
+  const merchants = merchantsText ? parseMerchantList(merchantsText) : [DEMO_MERCHANT];
+  const sim = createGatewaySim({
+    merchants,
+    resendCount: integer(values['resend-count'] ?? env.GATEWAY_RESEND_COUNT, 'resend count'),
+    // The document's loop: every 10 s.
+    resendIntervalMs: integer(values['resend-interval-ms'] ?? env.GATEWAY_RESEND_INTERVAL_MS, 'resend interval') ?? 10_000,
+    strictOk: values['strict-ok'] ?? env.GATEWAY_STRICT_OK === '1',
+  });
+  const port = integer(values.port ?? env.GATEWAY_PORT, 'port') ?? 4100;
+  const running = await sim.start({ port, hostname: values.host ?? env.GATEWAY_HOST ?? '127.0.0.1' });
+
+  console.log(`jupay gateway-sim listening on ${running.url}`);
+  console.log(`  payment:  POST ${running.url}/Pay_Index.html`);
+  console.log(`  query:    POST ${running.url}/Pay_Trade_query.html`);
+  console.log(`  admin:    ${running.url}/__sim/orders, /__sim/notifications, /__sim/faults`);
+  for (const m of merchants) {
+    console.log(`  merchant: memberId=${m.memberId} key=${m.key}${m.name ? ` (${m.name})` : ''}`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping gateway-sim`);
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`gateway-sim: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
