@@ -329,7 +329,7 @@ function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
     const colon = item.indexOf(':');
     const code = colon < 0 ? item : item.slice(0, colon).trim();
     const customName = colon < 0 ? undefined : item.slice(colon + 1).trim();
-    if (!/^[A-Za-z0-9]{1,16}$/.test(code)) {
+    if (!/^\d{1,10}$/.test(code)) {
       fail('JUPAY_BANK_CODES', `has "${code}", which is not a bank code`);
       continue;
     }

@@ -1,0 +1,410 @@
+/**
+ * @module app
+ * `createSigner(config, deps?)`: the signer's Hono app plus its lifecycle.
+ *
+ * Shape (for embedders and for the background work of issue 5):
+ * - `signer.app` is a plain Hono app: mount it (`host.route('/', signer.app)`) or serve it (`server.ts`).
+ * - The store is `deps.store` when given (tests, embedders), else opened lazily from `config.store` on first use.
+ * - Background loops (reconciliation, webhook outbox) are {@link SignerService}s: pass them in `deps.services`,
+ *   or push them onto `signer.services` before `start()`. `start()` opens and migrates the store, then starts each
+ *   service in order; `stop()` stops them in reverse order, then closes the store if the signer opened it.
+ *   (The spot where createSigner builds default services from the config is marked "SERVICES" below.)
+ * - Payments are applied only through `applyPayment` (orders/apply-payment.ts), which the reconciliation loop
+ *   reuses: one conditional write plus the outbox event.
+ *
+ * Handlers sit inline after their path; every thrown error becomes JSON in the one `app.onError`.
+ */
+import {
+  createPaymentRequest,
+  JupayError,
+  NotificationError,
+  newOrderId,
+  parseNotification,
+  SignatureError,
+  type Credentials,
+  type Notification,
+} from '@jupay/core';
+import { Hono, type Context } from 'hono';
+import type { DestinationStream } from 'pino';
+import type { SignerConfig } from './config/load-config.ts';
+import { HttpError } from './errors.ts';
+import { clientAddress } from './http/client-address.ts';
+import { browserCors } from './http/cors.ts';
+import { createRateLimiter, enforceRateLimit } from './http/rate-limit.ts';
+import { readBodyText } from './http/read-body.ts';
+import { readFields } from './http/read-fields.ts';
+import { createLogger, requestLogger, type Logger, type LogVariables } from './log.ts';
+import { applyPayment } from './orders/apply-payment.ts';
+import { checkoutBodyHash, parseCheckoutInput } from './orders/checkout-input.ts';
+import { lazyStore } from './store/lazy-store.ts';
+import { openStore } from './store/open-store.ts';
+import { IdempotencyConflictError, type OrderStore } from './store/order-store.ts';
+
+/** A background job with a lifecycle, started after the store is ready and stopped before it closes. */
+export interface SignerService {
+  name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+/** What a caller may inject; every field is optional. */
+export interface SignerDeps {
+  /** A ready (migrated) store. Default: `openStore(config.store)` on first use, closed by `stop()`. */
+  store?: OrderStore;
+  /** The time source for orders, payments and rate limits. */
+  clock?: () => Date;
+  /** A pino logger; default: one at `config.logLevel` writing to `logDestination` or stdout. */
+  logger?: Logger;
+  /** Where the default logger writes (tests capture lines here). */
+  logDestination?: DestinationStream;
+  /** Order ids; default `newOrderId` of @jupay/core. */
+  newOrderId?: (now: Date) => string;
+  /** Background services started by `start()`. */
+  services?: SignerService[];
+}
+
+/** The signer: the app, its collaborators, and the lifecycle. */
+export interface Signer {
+  app: Hono<{ Variables: LogVariables }>;
+  config: SignerConfig;
+  store: OrderStore;
+  logger: Logger;
+  clock: () => Date;
+  /** Started in order by `start()`, stopped in reverse by `stop()`. */
+  services: SignerService[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Creates the signer for a validated configuration (see `loadConfig`).
+ * @example
+ * const signer = createSigner(loadConfig(process.env));
+ * await signer.start();
+ * serve({ fetch: signer.app.fetch, port: signer.config.port });
+ */
+export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signer {
+  const clock = deps.clock ?? (() => new Date());
+  const logger =
+    deps.logger ??
+    createLogger({
+      level: config.logLevel,
+      ...(deps.logDestination ? { destination: deps.logDestination } : {}),
+    });
+  const ownsStore = deps.store === undefined;
+  const store = deps.store ?? lazyStore(() => openStore(config.store));
+  const makeOrderId = deps.newOrderId ?? newOrderId;
+  const credentials: Credentials = { memberId: config.memberId, key: config.key };
+  const services: SignerService[] = [...(deps.services ?? [])];
+  // SERVICES: issue 5 adds the reconciliation loop and the webhook sender here, built from the config.
+
+  const now = () => clock().getTime();
+  const checkoutLimiter = createRateLimiter({
+    limit: config.rateLimit.checkout,
+    windowMs: config.rateLimit.windowMs,
+    clock: now,
+  });
+  const statusLimiter = createRateLimiter({
+    limit: config.rateLimit.status,
+    windowMs: config.rateLimit.windowMs,
+    clock: now,
+  });
+  const gatewayOrigin = new URL(config.paymentUrl).origin;
+  const configBody = JSON.stringify({
+    currency: 'CNY',
+    gateway: gatewayOrigin,
+    methods: config.methods.map((m) => ({ code: m.code, name: m.name, nameEn: m.nameEn })),
+    amount: {
+      minFen: config.amount.minFen,
+      maxFen: config.amount.maxFen,
+      presetsFen: config.amount.presetsFen,
+    },
+    products: config.products?.map((p) => ({ id: p.id, name: p.name, amountFen: p.amountFen })) ?? null,
+  });
+
+  const app = new Hono<{ Variables: LogVariables }>();
+  app.use(requestLogger(logger));
+  app.use(async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  const cors = browserCors(config.allowedOrigins);
+  app.use('/api/config', cors);
+  app.use('/api/checkout', cors);
+  app.use('/api/orders/*', cors);
+
+  app.get('/api/config', (c) => {
+    return c.body(configBody, 200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'public, max-age=60',
+    });
+  });
+
+  app.post('/api/checkout', async (c) => {
+    enforceRateLimit(checkoutLimiter, clientAddress(c, config.trustedProxyHeader));
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new HttpError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
+    }
+    const input = parseCheckoutInput(await readFields(c, config.bodyLimitBytes), config);
+    const createdAt = clock();
+    const orderId = makeOrderId(createdAt);
+    // Everything the gateway sees is decided here: id, apply date, URLs from the config, never from the request.
+    const request = createPaymentRequest(
+      {
+        paymentUrl: config.paymentUrl,
+        orderId,
+        amount: input.amountFen,
+        bankCode: input.bankCode,
+        allowedBankCodes: config.methods.map((m) => m.code),
+        notifyUrl: config.notifyUrl,
+        callbackUrl: config.callbackUrl,
+        productName: input.productName,
+        ...(input.attach !== null ? { attach: input.attach } : {}),
+        applyDate: createdAt,
+      },
+      credentials,
+    );
+    const firstQuery = config.reconcileSchedule[0];
+    const result = await store.createOrder({
+      orderId,
+      memberId: config.memberId,
+      amountFen: input.amountFen,
+      bankCode: input.bankCode,
+      productName: input.productName,
+      attach: input.attach,
+      createdAt,
+      nextQueryAt: firstQuery === undefined ? null : new Date(createdAt.getTime() + firstQuery),
+      requestFields: request.fields,
+      ...(idempotencyKey !== undefined
+        ? { idempotency: { key: idempotencyKey, bodyHash: checkoutBodyHash(input) } }
+        : {}),
+    });
+    const id = result.order.orderId;
+    if (!result.created) c.header('Idempotent-Replayed', 'true');
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      {
+        orderId: id,
+        action: config.paymentUrl,
+        method: 'POST' as const,
+        fields: result.requestFields,
+        statusUrl: `${config.publicUrl}/api/orders/${id}`,
+      },
+      201,
+    );
+  });
+
+  // The gateway's server calls this (POST form, sometimes GET): not a browser route, so no CORS and no rate limit.
+  // Reply exactly "OK" only after the write is durable; anything else is "FAIL", which cannot contain "ok".
+  app.on(['GET', 'POST'], '/api/notify', async (c) => {
+    const log = c.get('log');
+    let raw: string;
+    try {
+      raw = c.req.method === 'GET' ? rawQuery(c.req.url) : await readBodyText(c, config.bodyLimitBytes);
+    } catch (error) {
+      if (error instanceof HttpError) return fail(c, error.status, error.code.toLowerCase());
+      throw error;
+    }
+    const receivedAt = clock();
+    const record = async (orderId: string | null, verdict: string) => {
+      try {
+        await store.recordNotification({ orderId, rawBody: raw, verdict, receivedAt });
+      } catch (error) {
+        log.error({ err: error, verdict }, 'could not record the notification');
+      }
+    };
+
+    let notification: Notification;
+    try {
+      notification = parseNotification(raw, credentials);
+    } catch (error) {
+      const claimed = claimedOrderId(raw);
+      if (error instanceof NotificationError) {
+        // Genuinely signed with our key, yet not acceptable (another member id, or not a success).
+        const verdict = error.code === 'MEMBER_MISMATCH' ? 'member_mismatch' : 'not_success';
+        if (claimed !== null && (await store.getOrder(claimed))) {
+          await store.recordAnomaly({
+            orderId: claimed,
+            kind: verdict,
+            detail:
+              verdict === 'member_mismatch'
+                ? `notification for member ${String(error.notification.memberid).slice(0, 20)}`
+                : `notification returncode ${String(error.notification.returncode).slice(0, 20)}`,
+            at: receivedAt,
+          });
+        }
+        await record(claimed, verdict);
+        log.warn({ orderId: claimed, verdict }, 'notification refused');
+        return fail(c, 400, verdict);
+      }
+      if (error instanceof JupayError) {
+        const verdict = error instanceof SignatureError ? 'bad_signature' : 'malformed';
+        await record(claimed, verdict);
+        log.warn({ orderId: claimed, verdict, code: error.code, field: error.field }, 'notification refused');
+        return fail(c, 400, verdict);
+      }
+      throw error;
+    }
+
+    const { outcome } = await applyPayment(
+      store,
+      {
+        orderId: notification.orderId,
+        transactionId: notification.transactionId,
+        amountFen: notification.amountFen,
+        via: 'notify',
+      },
+      { now: receivedAt },
+    );
+    const verdict = {
+      paid: 'paid',
+      already_paid: 'duplicate',
+      amount_mismatch: 'amount_mismatch',
+      not_found: 'unknown_order',
+    }[outcome];
+    await record(notification.orderId, verdict);
+    if (outcome === 'paid' || outcome === 'already_paid') {
+      log.info({ orderId: notification.orderId, verdict }, 'notification applied');
+      return c.text('OK', 200);
+    }
+    log.warn({ orderId: notification.orderId, verdict }, 'notification refused');
+    return fail(c, 400, verdict);
+  });
+
+  // The browser coming back from the gateway. Only a verified order id of ours is passed on; the target is always
+  // the configured return page, so this can never redirect anywhere else.
+  app.on(['GET', 'POST'], '/api/return', async (c) => {
+    let orderId: string | null = null;
+    try {
+      let raw = '';
+      if (c.req.method === 'GET') raw = rawQuery(c.req.url);
+      else if (
+        (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
+      ) {
+        raw = await readBodyText(c, config.bodyLimitBytes);
+      }
+      if (raw !== '') {
+        const n = parseNotification(raw, credentials);
+        if (await store.getOrder(n.orderId)) orderId = n.orderId;
+      }
+    } catch (error) {
+      if (!(error instanceof JupayError) && !(error instanceof HttpError)) throw error;
+      c.get('log').warn({ code: error.code }, 'unverifiable return');
+    }
+    const target = new URL(config.returnUrl);
+    if (orderId !== null) target.searchParams.set('orderId', orderId);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(target.href, 303);
+  });
+
+  app.get('/api/orders/:orderId', async (c) => {
+    enforceRateLimit(statusLimiter, clientAddress(c, config.trustedProxyHeader));
+    const orderId = c.req.param('orderId');
+    const order = ORDER_ID.test(orderId) ? await store.getOrder(orderId) : null;
+    if (!order) throw new HttpError('ORDER_NOT_FOUND', 'no such order');
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      orderId: order.orderId,
+      status: order.status,
+      amountFen: order.amountFen,
+      bankCode: order.bankCode,
+      createdAt: order.createdAt.toISOString(),
+      paidAt: order.paidAt?.toISOString() ?? null,
+    });
+  });
+
+  app.get('/healthz', async (c) => {
+    const storeOk = await store.ping();
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: storeOk ? 'ok' : 'degraded', store: storeOk }, storeOk ? 200 : 503);
+  });
+
+  app.notFound(() => {
+    throw new HttpError('NOT_FOUND', 'no such route');
+  });
+
+  app.onError((error, c) => {
+    const mapped = toHttpError(error);
+    if (mapped.status >= 500) {
+      c.get('log')?.error({ err: error }, 'unhandled error');
+    }
+    return c.json({ error: { code: mapped.code, message: mapped.message } }, mapped.status, mapped.headers);
+  });
+
+  let started = false;
+  return {
+    app,
+    config,
+    store,
+    logger,
+    clock,
+    services,
+    async start() {
+      if (started) return;
+      await store.migrate();
+      for (const service of services) {
+        await service.start();
+        logger.info({ service: service.name }, 'service started');
+      }
+      started = true;
+    },
+    async stop() {
+      for (const service of [...services].reverse()) {
+        try {
+          await service.stop();
+        } catch (error) {
+          logger.error({ err: error, service: service.name }, 'service did not stop cleanly');
+        }
+      }
+      started = false;
+      if (ownsStore) await store.close();
+    },
+  };
+}
+
+function fail(c: Context, status: number, verdict: string): Response {
+  c.header('X-Notify-Verdict', verdict);
+  return c.text('FAIL', status as 400);
+}
+
+function rawQuery(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? '' : url.slice(q + 1);
+}
+
+/** The order id an unverified notification claims, for the log only; null unless it looks like one of ours. */
+function claimedOrderId(raw: string): string | null {
+  const match = /(?:^|&)orderid=([A-Za-z0-9]{1,32})(?:&|$)/.exec(raw);
+  return match ? match[1]! : null;
+}
+
+/** Every error becomes a stable code; anything unexpected is INTERNAL with a generic message. */
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof IdempotencyConflictError)
+    return new HttpError('IDEMPOTENCY_KEY_REUSED', error.message);
+  if (error instanceof JupayError) {
+    switch (error.code) {
+      case 'INVALID_AMOUNT':
+        return new HttpError('INVALID_AMOUNT', error.message);
+      case 'AMOUNT_TOO_LARGE':
+        return new HttpError('AMOUNT_OUT_OF_RANGE', error.message);
+      case 'BANK_CODE_NOT_ALLOWED':
+      case 'INVALID_BANK_CODE':
+        return new HttpError('BANK_CODE_NOT_OFFERED', error.message);
+      case 'UNSAFE_CHARACTER':
+      case 'MISSING_FIELD':
+      case 'INVALID_FIELD':
+      case 'DUPLICATE_FIELD':
+      case 'MALFORMED_ENCODING':
+        return new HttpError('INVALID_REQUEST', error.message);
+      default:
+        break;
+    }
+  }
+  return new HttpError('INTERNAL', 'internal error');
+}

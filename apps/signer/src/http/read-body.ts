@@ -1,0 +1,42 @@
+/**
+ * @module http/read-body
+ * Reads a request body as UTF-8 text with a byte limit, refusing oversize bodies before buffering them
+ * (`Content-Length`) and while streaming (chunked bodies), and refusing bytes that are not UTF-8.
+ */
+import type { Context } from 'hono';
+import { HttpError } from '../errors.ts';
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The body as text; throws `PAYLOAD_TOO_LARGE` past `limit` bytes and `INVALID_REQUEST` for invalid UTF-8.
+ * @example
+ * const text = await readBodyText(c, 16_384);
+ */
+export async function readBodyText(c: Context, limit: number): Promise<string> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > limit)) {
+    throw new HttpError('PAYLOAD_TOO_LARGE', `the request body is larger than ${limit} bytes`);
+  }
+  const body = c.req.raw.body;
+  if (body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new HttpError('PAYLOAD_TOO_LARGE', `the request body is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new HttpError('INVALID_REQUEST', 'the request body is not valid UTF-8');
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * @module @jupay/signer
+ * The self-hosted jupay service: keeps the key, signs orders, applies notifications exactly once.
+ */
+export { createSigner, type Signer, type SignerDeps, type SignerService } from './app.ts';
+export {
+  loadConfig,
+  type SignerConfig,
+  type BankMethod,
+  type Product,
+  type LoadConfigOptions,
+} from './config/load-config.ts';
+export { parseEnvFile, withEnvFile } from './config/env-file.ts';
+export { ConfigError, HttpError, ERROR_STATUS, type ErrorCode, type ConfigProblem } from './errors.ts';
+export {
+  applyPayment,
+  type PaymentEvidence,
+  type ApplyPaymentResult,
+  type ApplyPaymentOutcome,
+} from './orders/apply-payment.ts';
+export { startServer, type RunningSigner } from './server.ts';
+export { openStore } from './store/open-store.ts';
+export { openSqliteStore, SqliteStore } from './store/sqlite-store.ts';
+export * from './store/order-store.ts';
+export { createLogger, type Logger } from './log.ts';

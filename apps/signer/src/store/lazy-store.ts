@@ -1,0 +1,64 @@
+/**
+ * @module store/lazy-store
+ * An {@link OrderStore} that opens the real one on first use, so `createSigner(config)` stays synchronous for
+ * merchants who mount the app in their own server. A failed open is retried on the next call.
+ */
+import type { OrderStore } from './order-store.ts';
+
+const METHODS = [
+  'migrate',
+  'createOrder',
+  'getOrder',
+  'markPaid',
+  'recordNotification',
+  'listNotifications',
+  'recordAnomaly',
+  'listAnomalies',
+  'claimDueOrders',
+  'scheduleNextQuery',
+  'claimDueEvents',
+  'markEventDelivered',
+  'markEventFailed',
+  'listEvents',
+] as const satisfies readonly (keyof OrderStore)[];
+
+/**
+ * Wraps `open` (which must return a migrated store) as a store.
+ * @example
+ * const store = lazyStore(() => openStore(config.store));
+ * await store.getOrder(id); // opens and migrates on this first call
+ */
+export function lazyStore(open: () => Promise<OrderStore>): OrderStore {
+  let opening: Promise<OrderStore> | undefined;
+  let closed = false;
+  const get = (): Promise<OrderStore> => {
+    if (closed) return Promise.reject(new Error('the store is closed'));
+    opening ??= open().catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
+  const store = {
+    async ping(): Promise<boolean> {
+      try {
+        return await (await get()).ping();
+      } catch {
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const current = opening;
+      opening = undefined;
+      if (current) await (await current.catch(() => undefined))?.close();
+    },
+  } as OrderStore;
+  for (const name of METHODS) {
+    (store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const real = (await get()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      return real[name]!(...args);
+    };
+  }
+  return store;
+}
