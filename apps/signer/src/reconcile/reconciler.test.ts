@@ -1,0 +1,309 @@
+/**
+ * @module reconcile/reconciler.test
+ * Reconciliation against the real simulator over HTTP: orders whose notifications are all dropped still get paid
+ * on a (fast) schedule; a gateway that is down, slow, answers garbage or an error JSON never breaks the loop; two
+ * loops on one PostgreSQL database never query one order at the same time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import { createPostgresStore } from '../store/postgres-store.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from '../test-support/postgres.ts';
+import { DEMO, placeOrder } from '../test-support/sim-orders.ts';
+import { waitFor } from '../test-support/webhook-receiver.ts';
+import { createReconciler, type ReconcilerOptions } from './reconciler.ts';
+
+// Nothing listens on port 9 (discard): notifications that are not dropped go nowhere.
+const NOWHERE = 'http://127.0.0.1:9/api/notify';
+
+let sim: GatewaySim;
+let gateway: RunningGatewaySim;
+let dir: string;
+let store: OrderStore;
+const stops: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  sim = createGatewaySim({ resendCount: 0 });
+  gateway = await sim.start({ port: 0, hostname: '127.0.0.1' });
+});
+afterAll(async () => {
+  await gateway.close();
+});
+
+beforeEach(async () => {
+  sim.controls.reset();
+  dir = mkdtempSync(join(tmpdir(), 'jupay-reconcile-'));
+  store = openSqliteStore(join(dir, 'signer.db'));
+  await store.migrate();
+});
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function reconciler(overrides: Partial<ReconcilerOptions> = {}) {
+  const r = createReconciler({
+    store,
+    credentials: DEMO,
+    queryUrl: `${gateway.url}/Pay_Trade_query.html`,
+    schedule: [40, 80, 160, 320, 640, 1280],
+    pollIntervalMs: 10,
+    timeoutMs: 2_000,
+    ...overrides,
+  });
+  stops.push(() => r.stop());
+  return r;
+}
+
+/** A server standing in for a broken gateway. */
+async function brokenGateway(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/Pay_Trade_query.html`, server };
+}
+
+describe('reconciliation loop', () => {
+  it('pays orders whose notifications are all dropped, within the schedule, once each', async () => {
+    sim.controls.setFaults({ dropNotification: true });
+    const created = new Date();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      ids.push(
+        await placeOrder(gateway.url, store, {
+          notifyUrl: NOWHERE,
+          createdAt: created,
+          nextQueryAt: new Date(created.getTime() + 40),
+        }),
+      );
+    }
+    const unpaid = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: created,
+      nextQueryAt: new Date(created.getTime() + 40),
+    });
+    for (const id of ids) await sim.controls.pay(id);
+    expect(sim.controls.notifications(ids[0]).map((n) => n.dropped)).toEqual([true]);
+
+    const paidCalls: string[] = [];
+    const r = reconciler({ onPaid: (order) => void paidCalls.push(order.orderId) });
+    r.start();
+    await waitFor(async () => {
+      const orders = await Promise.all(ids.map((id) => store.getOrder(id)));
+      return orders.every((o) => o?.status === 'PAID');
+    }, 'every order paid by reconciliation');
+    await r.stop();
+
+    for (const id of ids) {
+      const order = (await store.getOrder(id))!;
+      expect(order).toMatchObject({ status: 'PAID', paidVia: 'query', nextQueryAt: null });
+      expect(order.transactionId).toBe(sim.controls.order(id)!.transactionId);
+      expect(await store.listEvents(id)).toHaveLength(1);
+    }
+    expect(paidCalls.sort()).toEqual([...ids].sort());
+    // The order nobody paid stays unpaid and keeps its place in the schedule.
+    const still = (await store.getOrder(unpaid))!;
+    expect(still.status).toBe('NOTPAY');
+    expect(still.queryAttempts).toBeGreaterThanOrEqual(1);
+    expect(still.nextQueryAt).not.toBeNull();
+  });
+
+  it('stops asking when the schedule is exhausted', async () => {
+    const created = new Date();
+    const id = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: created,
+      nextQueryAt: new Date(created.getTime() + 20),
+    });
+    const r = reconciler({ schedule: [20, 40, 60] });
+    r.start();
+    await waitFor(
+      async () => (await store.getOrder(id))?.nextQueryAt === null,
+      'the schedule to run out',
+      5_000,
+    );
+    await r.stop();
+    const order = (await store.getOrder(id))!;
+    expect(order.status).toBe('NOTPAY');
+    // At most one query per schedule point (points already past are skipped, never bunched up).
+    expect(order.queryAttempts).toBeGreaterThanOrEqual(1);
+    expect(order.queryAttempts).toBeLessThanOrEqual(3);
+  });
+
+  it('treats error JSON and HTTP 500 as "ask again later", then pays', async () => {
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(id);
+    const r = reconciler();
+    const order = (await store.getOrder(id))!;
+
+    sim.controls.setFaults({ query: 'error' });
+    expect(await r.queryOrder(order)).toBe('failed');
+    sim.controls.setFaults({ query: 'http-500' });
+    expect(await r.queryOrder(order)).toBe('failed');
+    expect((await store.getOrder(id))!.status).toBe('NOTPAY');
+
+    sim.controls.setFaults({ query: 'normal' });
+    expect(await r.queryOrder(order)).toBe('paid');
+    expect(await r.queryOrder(order)).toBe('already_paid');
+    expect(await store.listEvents(id)).toHaveLength(1);
+  });
+
+  it('an order the gateway does not know, or still NOTPAY, is not paid', async () => {
+    const known = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
+    const r = reconciler();
+    expect(await r.queryOrder((await store.getOrder(known))!)).toBe('not_paid');
+    const unknown = { ...(await store.getOrder(known))!, orderId: 'E0000000000000000404' };
+    expect(await r.queryOrder(unknown)).toBe('failed');
+  });
+
+  it('refuses a SUCCESS with another amount and records the anomaly', async () => {
+    const id = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      amountFen: 100,
+      storedAmountFen: 1230,
+    });
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(id);
+    const r = reconciler();
+    expect(await r.queryOrder((await store.getOrder(id))!)).toBe('amount_mismatch');
+    expect((await store.getOrder(id))!.status).toBe('NOTPAY');
+    expect((await store.listAnomalies(id)).map((a) => a.kind)).toContain('amount_mismatch');
+    expect(await store.listEvents(id)).toEqual([]);
+  });
+
+  it('survives a gateway that hangs, answers garbage, or is not there, without blocking', async () => {
+    const hang = await brokenGateway(() => {
+      /* never answers */
+    });
+    const garbage = await brokenGateway((_req, res) => res.end('<html>502 Bad Gateway</html>'));
+    const forged = await brokenGateway((_req, res) =>
+      res.end(
+        '\uFEFF{"memberid":"10002","orderid":"X","trade_state":"SUCCESS","amount":"12.30","sign":"00"}',
+      ),
+    );
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
+    const order = (await store.getOrder(id))!;
+
+    const slow = reconciler({ queryUrl: hang.url, timeoutMs: 200 });
+    const t0 = Date.now();
+    expect(await slow.queryOrder(order)).toBe('failed');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(await reconciler({ queryUrl: garbage.url }).queryOrder(order)).toBe('failed');
+    expect(await reconciler({ queryUrl: forged.url }).queryOrder(order)).toBe('failed');
+    expect(await reconciler({ queryUrl: 'http://127.0.0.1:9/Pay_Trade_query.html' }).queryOrder(order)).toBe(
+      'failed',
+    );
+    expect((await store.getOrder(id))!.status).toBe('NOTPAY');
+
+    // The loop itself keeps going and reschedules: claims are released, attempts counted.
+    const loop = reconciler({ queryUrl: hang.url, timeoutMs: 100, schedule: [1, 100_000] });
+    await store.scheduleNextQuery(id, new Date(), 0);
+    expect(await loop.runOnce()).toBe(1);
+    const after = (await store.getOrder(id))!;
+    expect(after.queryAttempts).toBe(1);
+    expect(after.nextQueryAt!.getTime()).toBe(after.createdAt.getTime() + 100_000);
+  });
+
+  it('a status request triggers at most one query per order per interval', async () => {
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE, nextQueryAt: null });
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(id);
+    const r = reconciler({ onDemandIntervalMs: 30_000 });
+    expect(r.requestCheck(id)).toBe(true);
+    expect(r.requestCheck(id)).toBe(false);
+    await waitFor(
+      async () => (await store.getOrder(id))?.status === 'PAID',
+      'the on-demand query to pay the order',
+    );
+    expect(r.requestCheck(id)).toBe(false);
+  });
+});
+
+describe('reconciliation on PostgreSQL with two loops', () => {
+  it('never queries one order from two instances at the same time', async () => {
+    const schema = freshSchemaName();
+    const open = async () => {
+      const s = createPostgresStore({ url: TEST_PG_URL, schema, max: 4 });
+      await s.migrate();
+      return s;
+    };
+    const [a, b] = [await open(), await open()];
+    stops.push(
+      () => dropSchema(schema),
+      () => a.close(),
+      () => b.close(),
+    );
+
+    // A counting proxy in front of the simulator: records overlapping queries per order.
+    const inFlight = new Map<string, number>();
+    const counts = new Map<string, number>();
+    let overlaps = 0;
+    const proxy = await brokenGateway((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const body = Buffer.concat(chunks).toString();
+        const orderId = new URLSearchParams(body).get('pay_orderid') ?? '';
+        inFlight.set(orderId, (inFlight.get(orderId) ?? 0) + 1);
+        counts.set(orderId, (counts.get(orderId) ?? 0) + 1);
+        if (inFlight.get(orderId)! > 1) overlaps += 1;
+        // Slow enough that a second claimer would overlap if it could take the same row.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const answer = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        res.end(await answer.text());
+        inFlight.set(orderId, inFlight.get(orderId)! - 1);
+      });
+    });
+
+    const created = new Date();
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i += 1) {
+      ids.push(
+        await placeOrder(gateway.url, a, { notifyUrl: NOWHERE, createdAt: created, nextQueryAt: created }),
+      );
+    }
+    const schedule = [1, 100_000];
+    const loops = [a, b].map((s) =>
+      createReconciler({
+        store: s,
+        credentials: DEMO,
+        queryUrl: proxy.url,
+        schedule,
+        pollIntervalMs: 5,
+        batchSize: 5,
+      }),
+    );
+    for (const loop of loops) {
+      stops.push(() => loop.stop());
+      loop.start();
+    }
+    await waitFor(async () => {
+      const orders = await Promise.all(ids.map((id) => a.getOrder(id)));
+      return orders.every((o: OrderRecord | null) => o?.queryAttempts === 1);
+    }, 'every order queried once');
+    for (const loop of loops) await loop.stop();
+    expect(overlaps).toBe(0);
+    // Each order was due once (the next point is 100 s away): exactly one query each, across both instances.
+    expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
+  });
+});
