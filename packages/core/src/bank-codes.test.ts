@@ -3,7 +3,17 @@ import { BANK_CODES, bankCodeInfo } from './bank-codes.ts';
 
 describe('bank codes', () => {
   it('has the document codes 901-910 without 906', () => {
-    expect(BANK_CODES.map((b) => b.code)).toEqual(['901', '902', '903', '904', '905', '907', '908', '909', '910']);
+    expect(BANK_CODES.map((b) => b.code)).toEqual([
+      '901',
+      '902',
+      '903',
+      '904',
+      '905',
+      '907',
+      '908',
+      '909',
+      '910',
+    ]);
     expect(bankCodeInfo('903')).toEqual({ code: '903', zh: '支付宝扫码支付', en: 'Alipay QR code' });
     expect(bankCodeInfo('906')).toBeUndefined();
   });

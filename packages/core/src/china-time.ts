@@ -7,7 +7,8 @@
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 function parts(date: Date): string[] {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('date is not a valid Date');
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new TypeError('date is not a valid Date');
   const shifted = new Date(date.getTime() + CHINA_OFFSET_MS);
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return [

@@ -78,7 +78,12 @@ export class ProtocolError extends JupayError {}
 export class NotificationError extends JupayError {
   readonly notification: Readonly<Record<string, string>>;
 
-  constructor(code: 'MEMBER_MISMATCH' | 'NOT_SUCCESS', message: string, field: string, fields: Record<string, string>) {
+  constructor(
+    code: 'MEMBER_MISMATCH' | 'NOT_SUCCESS',
+    message: string,
+    field: string,
+    fields: Record<string, string>,
+  ) {
     super(code, message, field);
     this.notification = fields;
   }

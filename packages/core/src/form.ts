@@ -60,7 +60,9 @@ export function toFields(received: string | URLSearchParams | Record<string, unk
   if (typeof received === 'string') return parseForm(received);
   const fields: Fields = Object.create(null) as Fields;
   const entries =
-    received instanceof URLSearchParams ? [...received.entries()] : Object.entries(received as Record<string, unknown>);
+    received instanceof URLSearchParams
+      ? [...received.entries()]
+      : Object.entries(received as Record<string, unknown>);
   for (const [name, value] of entries) {
     if (Object.hasOwn(fields, name)) {
       throw new ValidationError('DUPLICATE_FIELD', `field ${name} appears more than once`, name);

@@ -64,7 +64,11 @@ function toFen(text: string, integer: string, fraction: string, field: string): 
  */
 export function formatYuan(fen: number, decimals: 2 | 3 | 4 = 2): string {
   if (!Number.isSafeInteger(fen)) {
-    throw new ValidationError('INVALID_AMOUNT', `amount ${String(fen)} is not an integer number of fen`, 'amount');
+    throw new ValidationError(
+      'INVALID_AMOUNT',
+      `amount ${String(fen)} is not an integer number of fen`,
+      'amount',
+    );
   }
   const sign = fen < 0 ? '-' : '';
   const absolute = Math.abs(fen);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.json' with { type: 'json' };
+import vectors from '../test/vectors.ts';
 import { encodeForm } from './form.ts';
 import { parseNotification } from './notification.ts';
 import { LEGACY_NOTIFICATION_SIGNED_FIELDS, NOTIFICATION_SIGNED_FIELDS, sign } from './signature.ts';
@@ -8,7 +8,7 @@ const key = vectors.key;
 const credentials = { memberId: '10002', key };
 const v3 = vectors.vectors[2]!;
 
-function signed(fields: Record<string, string>, legacy = false) {
+function signed(fields: Record<string, string>, legacy = false): Record<string, string> {
   const signedFields = legacy ? LEGACY_NOTIFICATION_SIGNED_FIELDS : NOTIFICATION_SIGNED_FIELDS;
   return { ...fields, sign: sign(fields, key, { signedFields, dialect: legacy ? 'legacy' : 'standard' }) };
 }
@@ -33,7 +33,11 @@ function codeOf(fn: () => unknown) {
 
 describe('parseNotification', () => {
   it('accepts vector V3 as received, as a body, URLSearchParams and an object', () => {
-    for (const received of [v3.body!, new URLSearchParams(v3.body!), Object.fromEntries(new URLSearchParams(v3.body!))]) {
+    for (const received of [
+      v3.body!,
+      new URLSearchParams(v3.body!),
+      Object.fromEntries(new URLSearchParams(v3.body!)),
+    ]) {
       const n = parseNotification(received, credentials);
       expect(n.orderId).toBe('E20161226181818123456');
       expect(n.amount).toBe('100.0000');
@@ -44,7 +48,9 @@ describe('parseNotification', () => {
   });
 
   it('rejects V3 with the amount re-formatted', () => {
-    expect(codeOf(() => parseNotification(v3.body!.replace('100.0000', '100.00'), credentials))).toBe('BAD_SIGNATURE');
+    expect(codeOf(() => parseNotification(v3.body!.replace('100.0000', '100.00'), credentials))).toBe(
+      'BAD_SIGNATURE',
+    );
   });
 
   it.each(['100', '100.00', '100.0000'])('gives integer fen for the amount %s', (amount) => {
@@ -68,7 +74,9 @@ describe('parseNotification', () => {
 
   it('accepts a lower-case signature (constant-time, either case)', () => {
     const fields = signed(genuine);
-    expect(parseNotification({ ...fields, sign: fields.sign.toLowerCase() }, credentials).orderId).toBe('E1');
+    expect(parseNotification({ ...fields, sign: fields.sign!.toLowerCase() }, credentials).orderId).toBe(
+      'E1',
+    );
   });
 
   it('refuses tampering with any signed field', () => {
@@ -109,13 +117,17 @@ describe('parseNotification', () => {
   });
 
   it('refuses a returncode other than "00"', () => {
-    expect(codeOf(() => parseNotification(signed({ ...genuine, returncode: '01' }), credentials))).toBe('NOT_SUCCESS');
+    expect(codeOf(() => parseNotification(signed({ ...genuine, returncode: '01' }), credentials))).toBe(
+      'NOT_SUCCESS',
+    );
   });
 
   it('supports the 5-field legacy dialect by option only', () => {
     const { transaction_id: _, ...five } = genuine;
     const fields = signed(five, true);
     expect(parseNotification(fields, credentials, { dialect: 'legacy' }).amountFen).toBe(1234);
-    expect(codeOf(() => parseNotification({ ...fields, transaction_id: 'x' }, credentials))).toBe('BAD_SIGNATURE');
+    expect(codeOf(() => parseNotification({ ...fields, transaction_id: 'x' }, credentials))).toBe(
+      'BAD_SIGNATURE',
+    );
   });
 });

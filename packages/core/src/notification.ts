@@ -75,13 +75,19 @@ export function parseNotification(
   const legacy = options.dialect === 'legacy';
   const signedFields = legacy ? LEGACY_NOTIFICATION_SIGNED_FIELDS : NOTIFICATION_SIGNED_FIELDS;
   for (const name of [...signedFields, 'sign']) {
-    if (!fields[name]) throw new ValidationError('MISSING_FIELD', `notification field ${name} is missing`, name);
+    if (!fields[name])
+      throw new ValidationError('MISSING_FIELD', `notification field ${name} is missing`, name);
   }
   if (!verify(fields, key, fields.sign!, { signedFields, dialect: options.dialect ?? 'standard' })) {
     throw new SignatureError('notification signature does not match');
   }
   if (fields.memberid !== memberId) {
-    throw new NotificationError('MEMBER_MISMATCH', 'notification is for another member id', 'memberid', fields);
+    throw new NotificationError(
+      'MEMBER_MISMATCH',
+      'notification is for another member id',
+      'memberid',
+      fields,
+    );
   }
   // Only successful payments are notified; anything else is not a payment (PROTOCOL.md).
   if (fields.returncode !== '00') {

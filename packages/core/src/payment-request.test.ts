@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.json' with { type: 'json' };
+import vectors from '../test/vectors.ts';
 import { createPaymentRequest, type PaymentInput } from './payment-request.ts';
 import { PAYMENT_SIGNED_FIELDS, sign } from './signature.ts';
 
@@ -61,7 +61,10 @@ describe('createPaymentRequest', () => {
 
   it('writes the apply date in China time whatever the host time zone', () => {
     process.env.TZ = 'America/Los_Angeles';
-    const request = createPaymentRequest({ ...base, applyDate: new Date('2024-01-01T20:30:00Z') }, credentials);
+    const request = createPaymentRequest(
+      { ...base, applyDate: new Date('2024-01-01T20:30:00Z') },
+      credentials,
+    );
     expect(request.fields.pay_applydate).toBe('2024-01-02 04:30:00');
   });
 
@@ -79,7 +82,9 @@ describe('createPaymentRequest', () => {
 
   it('signs exactly the 7 documented fields', () => {
     const request = createPaymentRequest({ ...base, productDesc: 'changed', productNum: '2' }, credentials);
-    expect(request.fields.pay_md5sign).toBe(sign(request.fields, vectors.key, { signedFields: PAYMENT_SIGNED_FIELDS }));
+    expect(request.fields.pay_md5sign).toBe(
+      sign(request.fields, vectors.key, { signedFields: PAYMENT_SIGNED_FIELDS }),
+    );
     expect(request.fields.pay_md5sign).toBe(vectors.vectors[0]!.sign);
   });
 
@@ -125,7 +130,10 @@ describe('createPaymentRequest', () => {
   });
 
   it('allows a query string in the unsigned product URL only', () => {
-    const request = createPaymentRequest({ ...base, productUrl: 'https://shop.example.com/p?id=1&x=2' }, credentials);
+    const request = createPaymentRequest(
+      { ...base, productUrl: 'https://shop.example.com/p?id=1&x=2' },
+      credentials,
+    );
     expect(request.fields.pay_producturl).toBe('https://shop.example.com/p?id=1&x=2');
   });
 });

@@ -73,9 +73,14 @@ function checkUrl(value: string | undefined, field: string, required: boolean, a
   } catch {
     fail('INVALID_URL', `${field} is not an absolute URL`, field);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('INVALID_URL', `${field} must be http or https`, field);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    fail('INVALID_URL', `${field} must be http or https`, field);
   if (!allowQuery && (value.includes('?') || value.includes('#'))) {
-    fail('URL_HAS_QUERY', `${field} must not carry a query string or fragment (the gateway escapes "&")`, field);
+    fail(
+      'URL_HAS_QUERY',
+      `${field} must not carry a query string or fragment (the gateway escapes "&")`,
+      field,
+    );
   }
   return value;
 }
@@ -115,7 +120,11 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
   const notifyUrl = checkUrl(input.notifyUrl, 'notifyUrl', true);
   const callbackUrl = checkUrl(input.callbackUrl, 'callbackUrl', false);
   if (typeof input.productName !== 'string' || input.productName.trim() === '') {
-    fail('MISSING_FIELD', 'productName is required (the gateway document requires pay_productname)', 'productName');
+    fail(
+      'MISSING_FIELD',
+      'productName is required (the gateway document requires pay_productname)',
+      'productName',
+    );
   }
 
   const signed: Fields = {
@@ -133,7 +142,10 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
     }
   }
 
-  const fields: Fields = { ...signed, pay_md5sign: sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS }) };
+  const fields: Fields = {
+    ...signed,
+    pay_md5sign: sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS }),
+  };
   if (callbackUrl === '') delete fields.pay_callbackurl;
   fields.pay_productname = input.productName;
   if (input.attach !== undefined && input.attach !== '') fields.pay_attach = encodeURIComponent(input.attach);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.json' with { type: 'json' };
+import vectors from '../test/vectors.ts';
 import { parseForm } from './form.ts';
 import { createQueryRequest, parseQueryResponse } from './query.ts';
 import { QUERY_SIGNED_FIELDS, sign } from './signature.ts';
@@ -35,7 +35,9 @@ function codeOf(fn: () => unknown) {
 describe('createQueryRequest', () => {
   it('signs the member id and the order id', () => {
     const { fields, body } = createQueryRequest('E1', credentials);
-    expect(fields.pay_md5sign).toBe(sign({ pay_memberid: '10002', pay_orderid: 'E1' }, key, { signedFields: QUERY_SIGNED_FIELDS }));
+    expect(fields.pay_md5sign).toBe(
+      sign({ pay_memberid: '10002', pay_orderid: 'E1' }, key, { signedFields: QUERY_SIGNED_FIELDS }),
+    );
     expect(parseForm(body)).toEqual(Object.assign(Object.create(null), fields));
   });
 
@@ -52,7 +54,11 @@ describe('parseQueryResponse', () => {
 
   it('reads SUCCESS with the paid time', () => {
     const result = parseQueryResponse(JSON.stringify(paid), credentials);
-    expect(result).toMatchObject({ paid: true, paidAt: '2024-03-01 12:00:09', transactionId: '20240301120000123456' });
+    expect(result).toMatchObject({
+      paid: true,
+      paidAt: '2024-03-01 12:00:09',
+      transactionId: '20240301120000123456',
+    });
   });
 
   it('tolerates a leading BOM and surrounding whitespace', () => {
@@ -84,12 +90,16 @@ describe('parseQueryResponse', () => {
     expect(codeOf(() => parseQueryResponse(JSON.stringify(other), credentials))).toBe('MEMBER_MISMATCH');
   });
 
-  it.each(['<html>502 Bad Gateway</html>', '', '[1,2]', '{"data":[]}', '{"memberid":"10002"}', '{"a":{"b":1}}'])(
-    'calls %j malformed',
-    (text) => {
-      expect(codeOf(() => parseQueryResponse(text, credentials))).toBe('MALFORMED_RESPONSE');
-    },
-  );
+  it.each([
+    '<html>502 Bad Gateway</html>',
+    '',
+    '[1,2]',
+    '{"data":[]}',
+    '{"memberid":"10002"}',
+    '{"a":{"b":1}}',
+  ])('calls %j malformed', (text) => {
+    expect(codeOf(() => parseQueryResponse(text, credentials))).toBe('MALFORMED_RESPONSE');
+  });
 
   it('signs numbers as their string form', () => {
     const fields = answer({ ...notPaid, amount: '12', sign: '' });

@@ -60,7 +60,11 @@ function flatten(object: Record<string, unknown>, text: string): Fields {
     if (value === null || value === undefined) fields[name] = '';
     else if (typeof value === 'string') fields[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') fields[name] = String(value);
-    else throw new ProtocolError('MALFORMED_RESPONSE', `query answer field ${name} is not a scalar: ${snippet(text)}`);
+    else
+      throw new ProtocolError(
+        'MALFORMED_RESPONSE',
+        `query answer field ${name} is not a scalar: ${snippet(text)}`,
+      );
   }
   return fields;
 }
@@ -74,7 +78,9 @@ function flatten(object: Record<string, unknown>, text: string): Fields {
  */
 export function parseQueryResponse(text: string, credentials: Credentials): QueryResult {
   const { memberId, key } = checkCredentials(credentials);
-  const cleaned = String(text).replace(/^\uFEFF/, '').trim();
+  const cleaned = String(text)
+    .replace(/^\uFEFF/, '')
+    .trim();
   let parsed: unknown;
   try {
     parsed = JSON.parse(cleaned);
@@ -92,20 +98,29 @@ export function parseQueryResponse(text: string, credentials: Credentials): Quer
   if (!('trade_state' in object) && 'data' in object) {
     const data = Array.isArray(object.data) ? object.data[0] : object.data;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new ProtocolError('MALFORMED_RESPONSE', `query answer has an empty data variant: ${snippet(cleaned)}`);
+      throw new ProtocolError(
+        'MALFORMED_RESPONSE',
+        `query answer has an empty data variant: ${snippet(cleaned)}`,
+      );
     }
     object = data as Record<string, unknown>;
   }
   const fields = flatten(object, cleaned);
   for (const name of ['memberid', 'orderid', 'trade_state', 'sign']) {
-    if (!fields[name]) throw new ProtocolError('MALFORMED_RESPONSE', `query answer has no ${name}: ${snippet(cleaned)}`);
+    if (!fields[name])
+      throw new ProtocolError('MALFORMED_RESPONSE', `query answer has no ${name}: ${snippet(cleaned)}`);
   }
   const signedFields = Object.keys(fields).filter((name) => name !== 'sign');
   if (!verify(fields, key, fields.sign!, { signedFields })) {
     throw new SignatureError('query answer signature does not match');
   }
   if (fields.memberid !== memberId) {
-    throw new NotificationError('MEMBER_MISMATCH', 'query answer is for another member id', 'memberid', fields);
+    throw new NotificationError(
+      'MEMBER_MISMATCH',
+      'query answer is for another member id',
+      'memberid',
+      fields,
+    );
   }
   const paid = fields.trade_state === 'SUCCESS';
   const timeEnd = fields.time_end ?? '';

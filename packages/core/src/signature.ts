@@ -19,7 +19,7 @@ export interface SignOptions {
 }
 
 /** The 7 fields of a payment request that are signed (PROTOCOL.md, "Payment request"). */
-export const PAYMENT_SIGNED_FIELDS = [
+export const PAYMENT_SIGNED_FIELDS = Object.freeze([
   'pay_memberid',
   'pay_orderid',
   'pay_applydate',
@@ -27,23 +27,29 @@ export const PAYMENT_SIGNED_FIELDS = [
   'pay_notifyurl',
   'pay_callbackurl',
   'pay_amount',
-] as const;
+] as const);
 
 /** The 6 signed fields of a notification: everything but `attach` and `sign`. */
-export const NOTIFICATION_SIGNED_FIELDS = [
+export const NOTIFICATION_SIGNED_FIELDS = Object.freeze([
   'memberid',
   'orderid',
   'amount',
   'transaction_id',
   'datetime',
   'returncode',
-] as const;
+] as const);
 
 /** Old deployments sign 5 notification fields: no `transaction_id`. */
-export const LEGACY_NOTIFICATION_SIGNED_FIELDS = ['memberid', 'orderid', 'amount', 'datetime', 'returncode'] as const;
+export const LEGACY_NOTIFICATION_SIGNED_FIELDS = Object.freeze([
+  'memberid',
+  'orderid',
+  'amount',
+  'datetime',
+  'returncode',
+] as const);
 
 /** The order query request is signed over the member id and the order id. */
-export const QUERY_SIGNED_FIELDS = ['pay_memberid', 'pay_orderid'] as const;
+export const QUERY_SIGNED_FIELDS = Object.freeze(['pay_memberid', 'pay_orderid'] as const);
 
 /**
  * PHP `empty()` decides what the server leaves out: the empty string and also the string `"0"`.
@@ -67,6 +73,20 @@ function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Signed field lists are usually module constants: sort each list once, not on every call.
+const sortedLists = new WeakMap<readonly string[], readonly string[]>();
+
+function sortedNames(fields: Fields, signedFields: readonly string[] | undefined): readonly string[] {
+  if (!signedFields) return Object.keys(fields).sort(byteOrder);
+  let sorted = sortedLists.get(signedFields);
+  if (!sorted) {
+    sorted = [...new Set(signedFields)].sort(byteOrder);
+    // A caller may mutate its own array later; freeze our copy and only cache frozen inputs.
+    if (Object.isFrozen(signedFields)) sortedLists.set(signedFields, sorted);
+  }
+  return sorted;
+}
+
 /**
  * The exact string that is hashed, key included.
  *
@@ -77,11 +97,11 @@ function byteOrder(a: string, b: string): number {
 export function canonicalize(fields: Fields, key: string, options: SignOptions = {}): string {
   assertKey(key);
   const separator = options.dialect === 'legacy' ? '=>' : '=';
-  const names = (options.signedFields ?? Object.keys(fields))
-    .filter((name) => Object.hasOwn(fields, name) && isSignable(fields[name]))
-    .sort(byteOrder);
   let text = '';
-  for (const name of names) text += name + separator + fields[name] + '&';
+  for (const name of sortedNames(fields, options.signedFields)) {
+    const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (isSignable(value)) text += name + separator + value + '&';
+  }
   return text + 'key=' + key;
 }
 

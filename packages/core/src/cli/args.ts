@@ -53,14 +53,19 @@ export function readKey(options: { 'key-file'?: string | undefined }, env: NodeJ
     return key;
   }
   const key = env.JUPAY_KEY;
-  if (!key) throw new UsageError('no key: set JUPAY_KEY or pass --key-file PATH (a key is never taken as an argument)');
+  if (!key)
+    throw new UsageError(
+      'no key: set JUPAY_KEY or pass --key-file PATH (a key is never taken as an argument)',
+    );
   return key;
 }
 
 /** Refuses `--key VALUE` outright, with a message that says why. */
 export function refuseKeyArgument(argv: readonly string[]): void {
   if (argv.some((arg) => arg === '--key' || arg.startsWith('--key='))) {
-    throw new UsageError('--key is not accepted: a key in argv leaks into shell history; use JUPAY_KEY or --key-file');
+    throw new UsageError(
+      '--key is not accepted: a key in argv leaks into shell history; use JUPAY_KEY or --key-file',
+    );
   }
 }
 

@@ -55,8 +55,17 @@ const HELP: Record<string, string> = {
     'usage: jupay verify --sign SIG [--dialect legacy] [--fields a,b,...] [--key-file PATH] name=value ...\nExits 0 and prints "valid" when SIG matches, exits 1 and prints "invalid" when it does not.',
 };
 
-function signing(command: 'sign' | 'canonical' | 'verify', argv: string[], env: NodeJS.ProcessEnv): CommandResult {
-  const { values, positionals } = parseArgs({ args: argv, options: SIGNING_OPTIONS, allowPositionals: true, strict: true });
+function signing(
+  command: 'sign' | 'canonical' | 'verify',
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): CommandResult {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: SIGNING_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) return { output: HELP[command]!, exitCode: 0 };
   const fields = parsePairs(positionals);
   if (positionals.length === 0) throw new UsageError(`${command} needs at least one name=value field`);
@@ -100,6 +109,8 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     case 'notify':
       return notifyCommand(rest, env);
     default:
-      throw new UsageError(`unknown command "${command}" (try: sign, canonical, verify, request, query, notify)`);
+      throw new UsageError(
+        `unknown command "${command}" (try: sign, canonical, verify, request, query, notify)`,
+      );
   }
 }

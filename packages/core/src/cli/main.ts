@@ -21,7 +21,11 @@ runCommand(argv, process.env)
     } else if (error instanceof JupayError) {
       process.stderr.write(`jupay: ${error.code}: ${error.message}\n`);
       process.exitCode = 2;
-    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`jupay: ${error.message}\n`);
       process.exitCode = 2;
     } else {

@@ -64,7 +64,8 @@ export async function notifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   const fields: Fields = {
     memberid: normalizeMemberId(required(values, 'member-id')),
     orderid: required(values, 'order-id'),
-    transaction_id: values['transaction-id'] ?? `${formatChinaCompact(now)}${String(now.getTime() % 1e6).padStart(6, '0')}`,
+    transaction_id:
+      values['transaction-id'] ?? `${formatChinaCompact(now)}${String(now.getTime() % 1e6).padStart(6, '0')}`,
     amount: formatYuan(parseYuan(required(values, 'amount')), 4),
     datetime: formatChinaCompact(now),
     returncode: '00',
@@ -91,7 +92,9 @@ export async function notifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   const output = [
     `sent: ${body.replace(/sign=[0-9A-F]{32}/, 'sign=<32 hex>')}`,
     `reply: HTTP ${status} ${JSON.stringify(reply.slice(0, 200))}`,
-    received ? 'received: the reply contains "ok"' : 'not received: the reply does not contain "ok" (the gateway would re-send)',
+    received
+      ? 'received: the reply contains "ok"'
+      : 'not received: the reply does not contain "ok" (the gateway would re-send)',
   ].join('\n');
   return { output, exitCode: received ? 0 : 1 };
 }

@@ -56,7 +56,9 @@ export function requestCommand(argv: string[], env: NodeJS.ProcessEnv): CommandR
   );
   if (!values.html) return { output: JSON.stringify(request, null, 2), exitCode: 0 };
   const inputs = Object.entries(request.fields)
-    .map(([name, value]) => `    <input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .map(
+      ([name, value]) => `    <input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
     .join('\n');
   const html = `<!doctype html>
 <meta charset="utf-8">
