@@ -9,7 +9,14 @@ import { BANK_CODES, type BankCodeInfo, bankCodeInfo, type Fields } from '@jupay
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AddressInfo } from 'node:net';
-import { type Behaviour, FaultBook, type FaultEntry, type Faults, type FaultTarget, validateFaults } from './faults.ts';
+import {
+  type Behaviour,
+  FaultBook,
+  type FaultEntry,
+  type Faults,
+  type FaultTarget,
+  validateFaults,
+} from './faults.ts';
 import { errorResponse, gatewayError } from './gateway-error.ts';
 import { DEMO_MERCHANT, type Merchant, validateMerchants } from './merchants.ts';
 import { type NotificationAttempt, Notifier, resultFields } from './notifier.ts';
@@ -130,7 +137,8 @@ async function readFields(c: Context): Promise<Fields> {
   } else if (type.startsWith('multipart/form-data')) {
     try {
       const form = await c.req.raw.formData();
-      for (const [name, value] of form) if (typeof value === 'string' && !name.includes('[')) fields[name] = value;
+      for (const [name, value] of form)
+        if (typeof value === 'string' && !name.includes('[')) fields[name] = value;
     } catch {
       // A malformed multipart body leaves $_POST empty, as PHP does.
     }
@@ -220,13 +228,15 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
     cancel,
     async resend(id, memberId) {
       const order = mustFind(id, memberId);
-      if (order.status !== 'SUCCESS') throw new BadRequestError(`order ${id} is not paid: nothing to re-send`);
+      if (order.status !== 'SUCCESS')
+        throw new BadRequestError(`order ${id} is not paid: nothing to re-send`);
       return notifier.deliver(order, keyOf(order), behaviour(order.memberId, order.orderId), 'manual');
     },
     order: (id, memberId) => orders.lookup(id, memberId),
     orders: () => orders.list(),
     notifications: (orderId) => notifier.log.filter((a) => orderId === undefined || a.orderId === orderId),
-    waitForNotifications: (orderId, count = 1, timeoutMs = 5000) => notifier.waitFor(orderId, count, timeoutMs),
+    waitForNotifications: (orderId, count = 1, timeoutMs = 5000) =>
+      notifier.waitFor(orderId, count, timeoutMs),
     setFaults: (faults, target) => faultBook.set(faults, target),
     clearFaults: (target) => faultBook.clear(target),
     faults: () => faultBook.list(),
@@ -327,15 +337,25 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
   // ---- admin API ----
   const memberQuery = (c: Context) => c.req.query('memberId') || undefined;
 
-  app.get('/__sim/merchants', (c) => c.json(merchantList.map((m) => ({ memberId: m.memberId, name: m.name ?? null }))));
+  app.get('/__sim/merchants', (c) =>
+    c.json(merchantList.map((m) => ({ memberId: m.memberId, name: m.name ?? null }))),
+  );
   app.get('/__sim/orders', (c) => c.json(orders.list().map(serializeOrder)));
   app.get('/__sim/orders/:id', (c) => c.json(serializeOrder(mustFind(c.req.param('id'), memberQuery(c)))));
   app.post('/__sim/orders/:id/pay', async (c) => {
     const result = await pay(c.req.param('id'), memberQuery(c));
-    const attempts = c.req.query('wait') ? await result.delivery : controls.notifications(result.order.orderId);
-    return c.json({ order: serializeOrder(result.order), callback: result.callback, notifications: attempts });
+    const attempts = c.req.query('wait')
+      ? await result.delivery
+      : controls.notifications(result.order.orderId);
+    return c.json({
+      order: serializeOrder(result.order),
+      callback: result.callback,
+      notifications: attempts,
+    });
   });
-  app.post('/__sim/orders/:id/cancel', (c) => c.json(serializeOrder(cancel(c.req.param('id'), memberQuery(c)))));
+  app.post('/__sim/orders/:id/cancel', (c) =>
+    c.json(serializeOrder(cancel(c.req.param('id'), memberQuery(c)))),
+  );
   app.post('/__sim/orders/:id/notify', async (c) =>
     c.json({ notifications: await controls.resend(c.req.param('id'), memberQuery(c)) }),
   );
@@ -352,10 +372,13 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
     } catch {
       throw new BadRequestError('the body must be JSON: { "memberId"?, "orderId"?, "faults": { ... } }');
     }
-    if (typeof body !== 'object' || body === null) throw new BadRequestError('the body must be a JSON object');
+    if (typeof body !== 'object' || body === null)
+      throw new BadRequestError('the body must be a JSON object');
     const { memberId, orderId, faults } = body as { memberId?: unknown; orderId?: unknown; faults?: unknown };
-    if (memberId !== undefined && typeof memberId !== 'string') throw new BadRequestError('memberId must be a string');
-    if (orderId !== undefined && typeof orderId !== 'string') throw new BadRequestError('orderId must be a string');
+    if (memberId !== undefined && typeof memberId !== 'string')
+      throw new BadRequestError('memberId must be a string');
+    if (orderId !== undefined && typeof orderId !== 'string')
+      throw new BadRequestError('orderId must be a string');
     const target: FaultTarget = {};
     if (memberId !== undefined) target.memberId = memberId;
     if (orderId !== undefined) target.orderId = orderId;
@@ -374,7 +397,8 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
 
   app.notFound((c) => c.text('404 Not Found', 404));
   app.onError((error, c) => {
-    if (error instanceof NotFoundError) return c.json({ error: { code: 'NOT_FOUND', message: error.message } }, 404);
+    if (error instanceof NotFoundError)
+      return c.json({ error: { code: 'NOT_FOUND', message: error.message } }, 404);
     if (error instanceof BadRequestError || error instanceof TypeError) {
       return c.json({ error: { code: 'BAD_REQUEST', message: error.message } }, 400);
     }

@@ -39,7 +39,10 @@ afterEach(async () => {
 });
 
 async function createOrder(orderId: string, amount = '12.34', dialect: 'standard' | 'legacy' = 'standard') {
-  const fields = paymentFields({ pay_orderid: orderId, pay_amount: amount, pay_notifyurl: merchant.url }, { dialect });
+  const fields = paymentFields(
+    { pay_orderid: orderId, pay_amount: amount, pay_notifyurl: merchant.url },
+    { dialect },
+  );
   const response = await postForm(`${sim.running.url}/Pay_Index.html`, fields);
   return response;
 }
@@ -135,13 +138,18 @@ describe('legacy dialect', () => {
     await sim.controls.pay('L2');
     const fields = formOf(merchant.received[0]!.body);
     const expected = md5Hex(
-      canonicalize(fields, DEMO_MERCHANT.key, { signedFields: LEGACY_NOTIFICATION_SIGNED_FIELDS, dialect: 'legacy' }),
+      canonicalize(fields, DEMO_MERCHANT.key, {
+        signedFields: LEGACY_NOTIFICATION_SIGNED_FIELDS,
+        dialect: 'legacy',
+      }),
     ).toUpperCase();
     expect(fields.sign).toBe(expected);
-    expect(canonicalize(fields, 'K', { signedFields: LEGACY_NOTIFICATION_SIGNED_FIELDS, dialect: 'legacy' })).toMatch(
-      /^amount=>12\.3400&datetime=>\d{14}&memberid=>10002&orderid=>L2&returncode=>00&key=K$/,
+    expect(
+      canonicalize(fields, 'K', { signedFields: LEGACY_NOTIFICATION_SIGNED_FIELDS, dialect: 'legacy' }),
+    ).toMatch(/^amount=>12\.3400&datetime=>\d{14}&memberid=>10002&orderid=>L2&returncode=>00&key=K$/);
+    expect(parseNotification(merchant.received[0]!.body, credentials, { dialect: 'legacy' }).orderId).toBe(
+      'L2',
     );
-    expect(parseNotification(merchant.received[0]!.body, credentials, { dialect: 'legacy' }).orderId).toBe('L2');
   });
 
   it('queries are verified and signed with name=>value joins', async () => {
@@ -150,8 +158,14 @@ describe('legacy dialect', () => {
     const standardSigned = createQueryRequest('L3', credentials).body;
     const refused = await postForm(`${sim.running.url}/Pay_Trade_query.html`, standardSigned);
     expect(((await refused.json()) as { msg: string }).msg).toBe('验签失败!');
-    const legacySign = sign(fields, DEMO_MERCHANT.key, { signedFields: QUERY_SIGNED_FIELDS, dialect: 'legacy' });
-    const answer = await postForm(`${sim.running.url}/Pay_Trade_query.html`, { ...fields, pay_md5sign: legacySign });
+    const legacySign = sign(fields, DEMO_MERCHANT.key, {
+      signedFields: QUERY_SIGNED_FIELDS,
+      dialect: 'legacy',
+    });
+    const answer = await postForm(`${sim.running.url}/Pay_Trade_query.html`, {
+      ...fields,
+      pay_md5sign: legacySign,
+    });
     const body = JSON.parse(await answer.text()) as Record<string, string>;
     const { sign: signature, ...signed } = body;
     expect(signature).toBe(sign(signed, DEMO_MERCHANT.key, { dialect: 'legacy' }));
@@ -183,7 +197,12 @@ describe('query faults', () => {
     await sim.controls.pay('Q3');
     sim.controls.setFaults({ query: 'data-array' }, { orderId: 'Q3' });
     const text = await (await queryText('Q3')).text();
-    const body = JSON.parse(text) as { memberid: unknown; returncode: string; sign: string; data: Record<string, string>[] };
+    const body = JSON.parse(text) as {
+      memberid: unknown;
+      returncode: string;
+      sign: string;
+      data: Record<string, string>[];
+    };
     expect(body.memberid).toBe(10002); // a JSON number in that fork
     expect(body.data).toEqual([
       {
@@ -194,7 +213,9 @@ describe('query faults', () => {
         trade_state: 'SUCCESS',
       },
     ]);
-    expect(body.sign).toBe(sign({ memberid: '10002', returncode: '00', ...body.data[0]! }, DEMO_MERCHANT.key));
+    expect(body.sign).toBe(
+      sign({ memberid: '10002', returncode: '00', ...body.data[0]! }, DEMO_MERCHANT.key),
+    );
     // The default shape parser does not accept this variant: it is a variant, not the default.
     expect(() => parseQueryResponse(text, credentials)).toThrow();
   });

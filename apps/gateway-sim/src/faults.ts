@@ -93,7 +93,8 @@ export function validateFaults(input: unknown): Faults {
         break;
       case 'tamperAmount':
         if (typeof value === 'string') {
-          if (!/^\d+(\.\d+)?$/.test(value)) throw new TypeError('faults.tamperAmount must be true, false or a decimal');
+          if (!/^\d+(\.\d+)?$/.test(value))
+            throw new TypeError('faults.tamperAmount must be true, false or a decimal');
           out.tamperAmount = value;
         } else out.tamperAmount = bool(value, name);
         break;
@@ -104,11 +105,13 @@ export function validateFaults(input: unknown): Faults {
         out.query = value as QueryMode;
         break;
       case 'dialect':
-        if (value !== 'standard' && value !== 'legacy') throw new TypeError('faults.dialect must be standard or legacy');
+        if (value !== 'standard' && value !== 'legacy')
+          throw new TypeError('faults.dialect must be standard or legacy');
         out.dialect = value;
         break;
       case 'amountDecimals':
-        if (value !== 2 && value !== 3 && value !== 4) throw new TypeError('faults.amountDecimals must be 2, 3 or 4');
+        if (value !== 2 && value !== 3 && value !== 4)
+          throw new TypeError('faults.amountDecimals must be 2, 3 or 4');
         out.amountDecimals = value;
         break;
       default:
@@ -147,7 +150,12 @@ export class FaultBook {
     const key = keyOf(target);
     const current = this.#entries.get(key);
     const entry: FaultEntry = {
-      target: target.orderId !== undefined ? { orderId: target.orderId } : target.memberId ? { memberId: target.memberId } : {},
+      target:
+        target.orderId !== undefined
+          ? { orderId: target.orderId }
+          : target.memberId
+            ? { memberId: target.memberId }
+            : {},
       faults: { ...current?.faults, ...clean },
     };
     this.#entries.set(key, entry);

@@ -11,7 +11,14 @@ export {
   type RunningGatewaySim,
 } from './app.ts';
 export { DEMO_MERCHANT, parseMerchantList, validateMerchants, type Merchant } from './merchants.ts';
-export { validateFaults, type Behaviour, type FaultEntry, type Faults, type FaultTarget, type QueryMode } from './faults.ts';
+export {
+  validateFaults,
+  type Behaviour,
+  type FaultEntry,
+  type Faults,
+  type FaultTarget,
+  type QueryMode,
+} from './faults.ts';
 export {
   buildNotificationBody,
   isAcknowledged,

@@ -12,7 +12,9 @@ describe('htmlspecialchars (ENT_QUOTES, double encoding)', () => {
     expect(htmlspecialchars('&amp;')).toBe('&amp;amp;');
   });
   it('leaves Chinese and other text alone', () => {
-    expect(htmlspecialchars('http://www.example.com/支付/page.php')).toBe('http://www.example.com/支付/page.php');
+    expect(htmlspecialchars('http://www.example.com/支付/page.php')).toBe(
+      'http://www.example.com/支付/page.php',
+    );
   });
 });
 

@@ -40,7 +40,9 @@ export function validateMerchants(merchants: readonly Merchant[]): Merchant[] {
   const seen = new Set<string>();
   return merchants.map((m, i) => {
     if (typeof m?.memberId !== 'string' || !/^[1-9]\d*$/.test(m.memberId) || Number(m.memberId) <= 10000) {
-      throw new TypeError(`merchants[${i}].memberId must be a number above 10000, got ${JSON.stringify(m?.memberId)}`);
+      throw new TypeError(
+        `merchants[${i}].memberId must be a number above 10000, got ${JSON.stringify(m?.memberId)}`,
+      );
     }
     if (typeof m.key !== 'string' || m.key.length === 0) {
       throw new TypeError(`merchants[${i}].key must be a non-empty string`);
@@ -66,7 +68,8 @@ export function parseMerchantList(text: string): Merchant[] {
   return validateMerchants(
     entries.map((entry, i) => {
       const [memberId, key, ...name] = entry.split(':');
-      if (!memberId || !key) throw new TypeError(`merchants entry ${i} "${entry}" is not memberId:key[:name]`);
+      if (!memberId || !key)
+        throw new TypeError(`merchants entry ${i} "${entry}" is not memberId:key[:name]`);
       return name.length ? { memberId, key, name: name.join(':') } : { memberId, key };
     }),
   );

@@ -120,7 +120,9 @@ describe('delivery over HTTP', () => {
     expect(parsed.amount).toBe('12.3000');
     expect(parsed.amountFen).toBe(1230);
     expect(parsed.attach).toBe('会员 1234|456');
-    expect(received.sign).toBe(sign(received, DEMO_MERCHANT.key, { signedFields: NOTIFICATION_SIGNED_FIELDS }));
+    expect(received.sign).toBe(
+      sign(received, DEMO_MERCHANT.key, { signedFields: NOTIFICATION_SIGNED_FIELDS }),
+    );
   });
 
   it('a reply containing "ok" in any case counts: one attempt, no re-send', async () => {
@@ -129,7 +131,12 @@ describe('delivery over HTTP', () => {
     const { delivery } = await sim.controls.pay(orderId);
     const attempts = await delivery;
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ kind: 'first', status: 200, response: '<p>Booked</p>', received: true });
+    expect(attempts[0]).toMatchObject({
+      kind: 'first',
+      status: 200,
+      response: '<p>Booked</p>',
+      received: true,
+    });
     expect(sim.controls.order(orderId)?.notified).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
     expect(merchant.received).toHaveLength(1);
@@ -167,7 +174,9 @@ describe('delivery over HTTP', () => {
   it.each([0, 1, 2])('resendCount %d gives 1 + %d attempts', async (resendCount) => {
     const { sim, merchant } = await setUp(() => ({ body: 'FAIL' }), { resendCount });
     const orderId = await order(sim, merchant);
-    await (await sim.controls.pay(orderId)).delivery;
+    await (
+      await sim.controls.pay(orderId)
+    ).delivery;
     expect(merchant.received).toHaveLength(1 + resendCount);
   });
 
@@ -214,7 +223,9 @@ describe('delivery over HTTP', () => {
     await sim.controls.pay(orderId);
     expect(merchant.received).toHaveLength(2);
     expect(sim.controls.order(orderId)!.paidAt).toBe(paidAt);
-    expect(formOf(merchant.received[0]!.body).transaction_id).toBe(formOf(merchant.received[1]!.body).transaction_id);
+    expect(formOf(merchant.received[0]!.body).transaction_id).toBe(
+      formOf(merchant.received[1]!.body).transaction_id,
+    );
   });
 
   it('manual re-send (补发) of a paid order, refused for an unpaid one', async () => {

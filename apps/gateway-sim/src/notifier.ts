@@ -220,7 +220,9 @@ export class Notifier {
     const signal = this.#abort.signal;
     const attempts: NotificationAttempt[] = [];
     if (behaviour.dropNotification) {
-      attempts.push(this.#record(order, kind, '', { status: null, response: null, error: null }, 0, true, false));
+      attempts.push(
+        this.#record(order, kind, '', { status: null, response: null, error: null }, 0, true, false),
+      );
       onFirstRound();
       return attempts;
     }
@@ -261,7 +263,9 @@ export class Notifier {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
         const seen = this.log.filter((a) => a.orderId === orderId).length;
-        reject(new Error(`waited ${timeoutMs} ms for ${count} notification attempt(s) of ${orderId}, saw ${seen}`));
+        reject(
+          new Error(`waited ${timeoutMs} ms for ${count} notification attempt(s) of ${orderId}, saw ${seen}`),
+        );
       }, timeoutMs);
       this.#waiters.add(waiter);
     });
@@ -287,7 +291,17 @@ export class Notifier {
     const received = isAcknowledged(result.response, behaviour.strictOk);
     if (received) order.notified = true;
     // A delivery cut short by reset() must not write into the fresh log.
-    return this.#record(order, kind, body, result, Date.now() - started, false, received, started, !signal.aborted);
+    return this.#record(
+      order,
+      kind,
+      body,
+      result,
+      Date.now() - started,
+      false,
+      received,
+      started,
+      !signal.aborted,
+    );
   }
 
   #record(

@@ -39,7 +39,10 @@ export interface Order {
 }
 
 /** What creating an order needs. */
-export type NewOrder = Omit<Order, 'transactionId' | 'status' | 'createdAt' | 'paidAt' | 'cancelledAt' | 'notified'>;
+export type NewOrder = Omit<
+  Order,
+  'transactionId' | 'status' | 'createdAt' | 'paidAt' | 'cancelledAt' | 'notified'
+>;
 
 /**
  * A gateway order number: `YYYYMMDDHHmmss` in China time and 6 random digits.

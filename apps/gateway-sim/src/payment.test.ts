@@ -71,13 +71,19 @@ describe('public vectors', () => {
   });
 
   it('V2 signed with `pay_callbackurl=&` wrongly kept is refused', async () => {
-    const body = await errorOf(await postForm(payUrl, { ...V2, pay_md5sign: '74C2138B46C6C782A924F0E8F3A75CAD' }));
+    const body = await errorOf(
+      await postForm(payUrl, { ...V2, pay_md5sign: '74C2138B46C6C782A924F0E8F3A75CAD' }),
+    );
     expect(body.msg).toBe('签名验证失败');
   });
 
   it('a lower-case signature is refused (exact, case-sensitive comparison)', async () => {
     const body = await errorOf(await postForm(payUrl, { ...V1, pay_md5sign: V1.pay_md5sign.toLowerCase() }));
-    expect(body).toEqual({ status: 'error', msg: '签名验证失败', data: { ...V1, pay_md5sign: V1.pay_md5sign.toLowerCase() } });
+    expect(body).toEqual({
+      status: 'error',
+      msg: '签名验证失败',
+      data: { ...V1, pay_md5sign: V1.pay_md5sign.toLowerCase() },
+    });
     expect(sim.controls.orders()).toHaveLength(0);
   });
 });
@@ -113,7 +119,9 @@ describe('checks, in the real server order', () => {
   });
 
   it('a bank code that is not a number -> 不存在的银行编码!', async () => {
-    const body = await errorOf(await postForm(payUrl, paymentFields({ pay_bankcode: 'alipay', pay_orderid: '' })));
+    const body = await errorOf(
+      await postForm(payUrl, paymentFields({ pay_bankcode: 'alipay', pay_orderid: '' })),
+    );
     expect(body).toEqual({ status: 'error', msg: '不存在的银行编码!', data: { pay_banckcode: 0 } });
   });
 
@@ -123,7 +131,9 @@ describe('checks, in the real server order', () => {
   });
 
   it.each(['', 'A'.repeat(51)])('order id %j -> 订单号不合法！', async (orderId) => {
-    const body = await errorOf(await postForm(payUrl, paymentFields({ pay_orderid: orderId, pay_md5sign: 'x' })));
+    const body = await errorOf(
+      await postForm(payUrl, paymentFields({ pay_orderid: orderId, pay_md5sign: 'x' })),
+    );
     expect(body.msg).toBe('订单号不合法！');
   });
 
@@ -152,7 +162,10 @@ describe('checks, in the real server order', () => {
     });
     const url = `${sim.running.url}/Pay_Index.html`;
     await postForm(url, paymentFields({ pay_orderid: 'SAME1' }, { key: 'k1' }));
-    const second = await postForm(url, paymentFields({ pay_memberid: '10003', pay_orderid: 'SAME1' }, { key: 'k2' }));
+    const second = await postForm(
+      url,
+      paymentFields({ pay_memberid: '10003', pay_orderid: 'SAME1' }, { key: 'k2' }),
+    );
     expect(second.headers.get('content-type')).toMatch(/^text\/html/);
     expect(sim.controls.orders().map((o) => o.memberId)).toEqual(['10002', '10003']);
   });
@@ -180,8 +193,14 @@ describe('the input filter runs before the signature check', () => {
   });
 
   it('the same request signed over the escaped value passes (what production verifies)', async () => {
-    const fields = paymentFields({ pay_notifyurl: 'http://127.0.0.1:9/notify?shop=1&amp;x=2', pay_orderid: 'ESC1' });
-    const response = await postForm(payUrl, { ...fields, pay_notifyurl: 'http://127.0.0.1:9/notify?shop=1&x=2' });
+    const fields = paymentFields({
+      pay_notifyurl: 'http://127.0.0.1:9/notify?shop=1&amp;x=2',
+      pay_orderid: 'ESC1',
+    });
+    const response = await postForm(payUrl, {
+      ...fields,
+      pay_notifyurl: 'http://127.0.0.1:9/notify?shop=1&x=2',
+    });
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     // And it is stored escaped, so the notification would go to a broken URL, as in production.
     expect(sim.controls.order('ESC1')?.notifyUrl).toBe('http://127.0.0.1:9/notify?shop=1&amp;x=2');
@@ -211,7 +230,8 @@ describe('malformed input', () => {
 
   it('a multipart form is read like a urlencoded one', async () => {
     const form = new FormData();
-    for (const [name, value] of Object.entries(paymentFields({ pay_orderid: 'MULTI1' }))) form.append(name, value);
+    for (const [name, value] of Object.entries(paymentFields({ pay_orderid: 'MULTI1' })))
+      form.append(name, value);
     const response = await fetch(payUrl, { method: 'POST', body: form });
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(sim.controls.order('MULTI1')?.amount).toBe('12.34');

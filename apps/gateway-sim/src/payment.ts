@@ -5,7 +5,14 @@
  * duplicate, signature. Values are filtered first (strip_tags + htmlspecialchars), `pay_memberid` goes through
  * `intval`, and the signature must equal the computed one exactly (case-sensitive string comparison).
  */
-import { MAX_AMOUNT_FEN, PAYMENT_SIGNED_FIELDS, parseYuan, sign, type BankCodeInfo, type Fields } from '@jupay/core';
+import {
+  MAX_AMOUNT_FEN,
+  PAYMENT_SIGNED_FIELDS,
+  parseYuan,
+  sign,
+  type BankCodeInfo,
+  type Fields,
+} from '@jupay/core';
 import type { Behaviour } from './faults.ts';
 import { gatewayError, type GatewayErrorBody } from './gateway-error.ts';
 import { filterInput, phpIntval } from './input-filter.ts';
@@ -24,7 +31,8 @@ export interface PaymentContext {
 }
 
 /** Either an error answer, or the order to create. */
-export type PaymentCheck = { ok: false; error: GatewayErrorBody } | { ok: true; order: NewOrder; merchant: Merchant };
+export type PaymentCheck =
+  { ok: false; error: GatewayErrorBody } | { ok: true; order: NewOrder; merchant: Merchant };
 
 /**
  * Runs the checks on the received fields (query string and body merged, body winning, as PHP's `$_REQUEST`).

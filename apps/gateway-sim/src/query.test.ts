@@ -5,7 +5,14 @@
 import { createQueryRequest, encodeForm, parseQueryResponse, QUERY_SIGNED_FIELDS, sign } from '@jupay/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_MERCHANT } from './merchants.ts';
-import { paymentFields, postForm, startMerchant, startSim, type MerchantReceiver, type StartedSim } from './test-helpers.ts';
+import {
+  paymentFields,
+  postForm,
+  startMerchant,
+  startSim,
+  type MerchantReceiver,
+  type StartedSim,
+} from './test-helpers.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
 let sim: StartedSim;
@@ -58,7 +65,11 @@ describe('answers', () => {
     });
     const { sign: signature, ...signed } = body;
     expect(signature).toBe(sign(signed, DEMO_MERCHANT.key));
-    expect(parseQueryResponse(text, credentials)).toMatchObject({ paid: false, amountFen: 1230, paidAt: null });
+    expect(parseQueryResponse(text, credentials)).toMatchObject({
+      paid: false,
+      amountFen: 1230,
+      paidAt: null,
+    });
   });
 
   it('SUCCESS after paying, with the paid time in China time', async () => {
@@ -94,7 +105,9 @@ describe('errors', () => {
   const signed = (orderId: string, memberId = '10002', key = DEMO_MERCHANT.key) => ({
     pay_memberid: memberId,
     pay_orderid: orderId,
-    pay_md5sign: sign({ pay_memberid: memberId, pay_orderid: orderId }, key, { signedFields: QUERY_SIGNED_FIELDS }),
+    pay_md5sign: sign({ pay_memberid: memberId, pay_orderid: orderId }, key, {
+      signedFields: QUERY_SIGNED_FIELDS,
+    }),
   });
 
   it('no order id -> 不存在的交易订单号.', async () => {

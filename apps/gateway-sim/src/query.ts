@@ -69,7 +69,10 @@ export function answerQuery(received: Fields, context: QueryContext): QueryOutco
 
   const behaviour = context.behaviour(merchant.memberId, orderId);
   const signed: Fields = { pay_memberid: String(memberNumber), pay_orderid: orderId };
-  const expected = sign(signed, merchant.key, { signedFields: QUERY_SIGNED_FIELDS, dialect: behaviour.dialect });
+  const expected = sign(signed, merchant.key, {
+    signedFields: QUERY_SIGNED_FIELDS,
+    dialect: behaviour.dialect,
+  });
   if (filterInput(received.pay_md5sign ?? '') !== expected) return fail('验签失败!');
 
   if (behaviour.query === 'http-500') return { kind: 'http-500' };
@@ -93,7 +96,10 @@ export function answerQuery(received: Fields, context: QueryContext): QueryOutco
     const signature = sign({ memberid: String(memberNumber), returncode: '00', ...row }, merchant.key, {
       dialect: behaviour.dialect,
     });
-    return { kind: 'answer', body: { memberid: memberNumber, returncode: '00', sign: signature, data: [row] } };
+    return {
+      kind: 'answer',
+      body: { memberid: memberNumber, returncode: '00', sign: signature, data: [row] },
+    };
   }
   return {
     kind: 'answer',

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     merchants,
     resendCount: integer(values['resend-count'] ?? env.GATEWAY_RESEND_COUNT, 'resend count'),
     // The document's loop: every 10 s.
-    resendIntervalMs: integer(values['resend-interval-ms'] ?? env.GATEWAY_RESEND_INTERVAL_MS, 'resend interval') ?? 10_000,
+    resendIntervalMs:
+      integer(values['resend-interval-ms'] ?? env.GATEWAY_RESEND_INTERVAL_MS, 'resend interval') ?? 10_000,
     strictOk: values['strict-ok'] ?? env.GATEWAY_STRICT_OK === '1',
   });
   const port = integer(values.port ?? env.GATEWAY_PORT, 'port') ?? 4100;

@@ -1,0 +1,239 @@
+/**
+ * @module app.test
+ * The browser side (cashier, pay, cancel, page return) and the admin API, over real HTTP.
+ */
+import { parseNotification } from '@jupay/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_MERCHANT } from './merchants.ts';
+import { AUTO_SUBMIT_PATH } from './pages.ts';
+import {
+  paymentFields,
+  postForm,
+  startMerchant,
+  startSim,
+  type MerchantReceiver,
+  type StartedSim,
+} from './test-helpers.ts';
+
+const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
+let sim: StartedSim;
+let merchant: MerchantReceiver;
+
+beforeEach(async () => {
+  merchant = await startMerchant();
+  sim = await startSim();
+});
+afterEach(async () => {
+  await sim.running.close();
+  await merchant.close();
+});
+
+async function cashier(overrides: Record<string, string>): Promise<string> {
+  const fields = paymentFields({ pay_notifyurl: merchant.url, ...overrides });
+  const response = await postForm(`${sim.running.url}/Pay_Index.html`, fields);
+  expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  return response.text();
+}
+
+function formAction(html: string, label: string): string {
+  const match = new RegExp(`<form method="post" action="([^"]+)"><button[^>]*>${label}`).exec(html);
+  expect(match, `a form with a ${label} button`).not.toBeNull();
+  return match![1]!;
+}
+
+describe('cashier page', () => {
+  it('shows merchant, order id, amount as signed, method, a QR placeholder and two plain forms', async () => {
+    const html = await cashier({ pay_orderid: 'C1', pay_amount: '12.3', pay_bankcode: '902' });
+    expect(html).toContain('收银台 <span class="en">Checkout</span>');
+    expect(html).toContain('jupay demo merchant (10002)');
+    expect(html).toContain('<dd id="order-id">C1</dd>');
+    expect(html).toContain('¥12.3<'); // exactly as signed, not reformatted
+    expect(html).toContain('微信扫码支付 <span class="en">WeChat Pay QR code</span>');
+    expect(html).toMatch(/<svg class="qr"[^>]*role="img"/);
+    expect(html).not.toContain('<script');
+    const tx = sim.controls.order('C1')!.transactionId;
+    expect(formAction(html, '确认支付')).toBe(`/__sim/cashier/${tx}/pay`);
+    expect(formAction(html, '取消支付')).toBe(`/__sim/cashier/${tx}/cancel`);
+  });
+
+  it('shows stored values escaped, never as markup', async () => {
+    const html = await cashier({
+      pay_orderid: 'C2',
+      pay_productname: `<img src=x onerror=alert(1)>"Tea" & 'cake'`,
+    });
+    expect(html).toContain('<dd>&quot;Tea&quot; &amp; &#039;cake&#039;</dd>');
+    expect(html).not.toContain('<img');
+  });
+
+  it('can be shown again with GET', async () => {
+    await cashier({ pay_orderid: 'C3' });
+    const tx = sim.controls.order('C3')!.transactionId;
+    const html = await (await fetch(`${sim.running.url}/__sim/cashier/${tx}`)).text();
+    expect(html).toContain('<dd id="order-id">C3</dd>');
+    expect((await fetch(`${sim.running.url}/__sim/cashier/123`)).status).toBe(404);
+  });
+});
+
+describe('pay from the browser', () => {
+  it('notifies, then returns an auto-submitted form to pay_callbackurl with the signed fields', async () => {
+    const html = await cashier({
+      pay_orderid: 'P1',
+      pay_amount: '12.34',
+      pay_callbackurl: 'https://shop.example/return',
+      pay_attach: 'a b',
+    });
+    const response = await fetch(sim.running.url + formAction(html, '确认支付'), { method: 'POST' });
+    const page = await response.text();
+    // The notification was delivered before the payer is sent back.
+    expect(merchant.received).toHaveLength(1);
+    expect(page).toContain('<form id="jupay-return" method="post" action="https://shop.example/return">');
+    expect(page).toContain(`<script src="${AUTO_SUBMIT_PATH}"></script>`);
+    expect(page).not.toMatch(/<script>(?!<\/script>)/); // no inline script
+    expect(page).toMatch(/<button type="submit"[^>]*>返回商户/); // the no-JS fallback
+    const fields = Object.fromEntries(
+      [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(Object.keys(fields)).toEqual([
+      'memberid',
+      'orderid',
+      'transaction_id',
+      'amount',
+      'datetime',
+      'returncode',
+      'sign',
+      'attach',
+    ]);
+    expect(fields).toMatchObject({ orderid: 'P1', amount: '12.3400', returncode: '00', attach: 'a b' });
+    expect(parseNotification(fields, credentials).amountFen).toBe(1234);
+    expect(sim.controls.order('P1')).toMatchObject({ status: 'SUCCESS', notified: true });
+  });
+
+  it('without a callback URL, a plain "paid" page', async () => {
+    const html = await cashier({ pay_orderid: 'P2', pay_callbackurl: '' });
+    const page = await (
+      await fetch(sim.running.url + formAction(html, '确认支付'), { method: 'POST' })
+    ).text();
+    expect(page).toContain('支付成功');
+    expect(page).not.toContain('<form');
+  });
+
+  it('serves the auto-submit script as an external file', async () => {
+    const response = await fetch(`${sim.running.url}${AUTO_SUBMIT_PATH}`);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toContain("getElementById('jupay-return')");
+  });
+});
+
+describe('cancel', () => {
+  it('goes to pay_producturl when given; the order stays unpaid and nothing is notified', async () => {
+    const html = await cashier({ pay_orderid: 'X1', pay_producturl: 'https://shop.example/cart?id=1&x=2' });
+    const response = await fetch(sim.running.url + formAction(html, '取消支付'), {
+      method: 'POST',
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('https://shop.example/cart?id=1&x=2');
+    expect(sim.controls.order('X1')).toMatchObject({ status: 'NOTPAY', paidAt: null });
+    expect(sim.controls.order('X1')!.cancelledAt).toBeInstanceOf(Date);
+    expect(merchant.received).toHaveLength(0);
+  });
+
+  it('shows a plain "payment cancelled" page otherwise', async () => {
+    const html = await cashier({ pay_orderid: 'X2' });
+    const response = await fetch(sim.running.url + formAction(html, '取消支付'), { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('支付已取消 <span class="en">Payment cancelled</span>');
+  });
+});
+
+describe('admin API', () => {
+  const admin = (path: string, init?: RequestInit) => fetch(`${sim.running.url}/__sim${path}`, init);
+
+  it('pays without a browser, exactly like the pay button', async () => {
+    await cashier({ pay_orderid: 'A1', pay_callbackurl: 'https://shop.example/return' });
+    const response = await admin('/orders/A1/pay?wait=1', { method: 'POST' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      order: { status: string; paidAt: string };
+      callback: { url: string; fields: Record<string, string> };
+      notifications: { received: boolean }[];
+    };
+    expect(body.order.status).toBe('SUCCESS');
+    expect(Date.parse(body.order.paidAt)).toBeGreaterThan(Date.now() - 5000);
+    expect(body.callback.url).toBe('https://shop.example/return');
+    expect(body.callback.fields.orderid).toBe('A1');
+    expect(body.notifications).toEqual([expect.objectContaining({ received: true })]);
+    expect(merchant.received).toHaveLength(1);
+  });
+
+  it('lists and shows orders, by merchant order id or gateway number', async () => {
+    await cashier({ pay_orderid: 'A2' });
+    const list = (await (await admin('/orders')).json()) as { orderId: string; transactionId: string }[];
+    expect(list.map((o) => o.orderId)).toEqual(['A2']);
+    const byTx = (await (await admin(`/orders/${list[0]!.transactionId}`)).json()) as { orderId: string };
+    expect(byTx.orderId).toBe('A2');
+    const byId = (await (await admin('/orders/A2?memberId=10002')).json()) as {
+      status: string;
+      amount: string;
+    };
+    expect(byId).toMatchObject({ status: 'NOTPAY', amount: '12.34' });
+    const missing = await admin('/orders/NOPE');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  });
+
+  it('re-sends, cancels, lists merchants without keys, and resets', async () => {
+    await cashier({ pay_orderid: 'A3' });
+    expect((await admin('/orders/A3/notify', { method: 'POST' })).status).toBe(400);
+    await sim.controls.pay('A3');
+    const resent = (await (await admin('/orders/A3/notify', { method: 'POST' })).json()) as {
+      notifications: { kind: string }[];
+    };
+    expect(resent.notifications.map((n) => n.kind)).toEqual(['manual']);
+    expect(merchant.received).toHaveLength(2);
+    const merchants = await (await admin('/merchants')).json();
+    expect(merchants).toEqual([{ memberId: '10002', name: 'jupay demo merchant' }]);
+    expect(JSON.stringify(merchants)).not.toContain(DEMO_MERCHANT.key);
+    await cashier({ pay_orderid: 'A4' });
+    const cancelled = (await (await admin('/orders/A4/cancel', { method: 'POST' })).json()) as {
+      cancelledAt: string;
+    };
+    expect(cancelled.cancelledAt).not.toBeNull();
+    expect((await admin('/reset', { method: 'POST' })).status).toBe(200);
+    expect(sim.controls.orders()).toEqual([]);
+    expect(sim.controls.notifications()).toEqual([]);
+    // After a reset the same order id can be used again.
+    await cashier({ pay_orderid: 'A3' });
+  });
+
+  it('reset stops pending re-sends', async () => {
+    const failing = await startMerchant(() => ({ body: 'FAIL' }));
+    try {
+      sim.controls.setFaults({ resendIntervalMs: 100 });
+      await cashier({ pay_orderid: 'A5', pay_notifyurl: failing.url });
+      await sim.controls.pay('A5');
+      sim.controls.reset();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(failing.received).toHaveLength(1);
+      expect(sim.controls.notifications()).toEqual([]);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('start()', () => {
+  it('listens on 127.0.0.1 on a free port and closes', async () => {
+    expect(sim.running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const other = await sim.start();
+    expect(other.port).not.toBe(sim.running.port);
+    await other.close();
+    await expect(fetch(`${other.url}/Pay_Index.html`)).rejects.toThrow();
+  });
+
+  it('refuses invalid merchants', async () => {
+    const { createGatewaySim } = await import('./app.ts');
+    expect(() => createGatewaySim({ merchants: [{ memberId: '9999', key: 'k' }] })).toThrow(/above 10000/);
+    expect(() => createGatewaySim({ merchants: [{ memberId: '10002', key: '' }] })).toThrow(/key/);
+  });
+});
