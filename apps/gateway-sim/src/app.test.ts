@@ -108,6 +108,15 @@ describe('pay from the browser', () => {
     expect(sim.controls.order('P1')).toMatchObject({ status: 'SUCCESS', notified: true });
   });
 
+  it('a javascript: callback URL gets no form', async () => {
+    const html = await cashier({ pay_orderid: 'P3', pay_callbackurl: 'javascript:alert(1)' });
+    const response = await fetch(sim.running.url + formAction(html, '确认支付'), { method: 'POST' });
+    const page = await response.text();
+    expect(page).toContain('支付成功');
+    expect(page).not.toContain('javascript:');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
   it('without a callback URL, a plain "paid" page', async () => {
     const html = await cashier({ pay_orderid: 'P2', pay_callbackurl: '' });
     const page = await (

@@ -251,6 +251,17 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
 
   const app = new Hono();
 
+  // The simulator's own pages need no inline script and no third-party resource; forms may post anywhere
+  // (form-action is not limited), since the page return goes to the merchant.
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+    );
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
+
   app.use(
     '*',
     bodyLimit({
@@ -321,7 +332,10 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
     const order = orders.byTransactionId(c.req.param('tx'));
     if (!order) return c.html(messagePage('订单不存在', 'Order not found'), 404);
     const result = await pay(order.transactionId);
-    if (!result.callback) return c.html(paidPage(order));
+    // The server's setHtml posts to any action; a `javascript:` action would run in the gateway's origin, so the
+    // simulator only builds the form for http(s) URLs.
+    if (!result.callback || !/^https?:\/\//i.test(unescapeStored(result.callback.url)))
+      return c.html(paidPage(order));
     return c.html(returnPage(result.callback.url, result.callback.fields));
   });
 

@@ -13,10 +13,20 @@ import type { BankCodeInfo, Fields } from '@jupay/core';
 import { htmlspecialchars } from './input-filter.ts';
 import type { Order } from './orders.ts';
 
-/** The path of the auto-submit script. */
+/**
+ * The path of the auto-submit script.
+ *
+ * @example
+ * `<script src="${AUTO_SUBMIT_PATH}"></script>`;
+ */
 export const AUTO_SUBMIT_PATH = '/__sim/auto-submit.js';
 
-/** The auto-submit script: submits the page-return form once the page is parsed. */
+/**
+ * The auto-submit script: submits the page-return form once the page is parsed.
+ *
+ * @example
+ * c.body(AUTO_SUBMIT_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+ */
 export const AUTO_SUBMIT_SCRIPT = `// jupay gateway-sim: submits the page-return form (a visible button does it without JavaScript).
 (function () {
   var form = document.getElementById('jupay-return');

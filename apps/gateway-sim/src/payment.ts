@@ -19,7 +19,12 @@ import { filterInput, phpIntval } from './input-filter.ts';
 import type { Merchant } from './merchants.ts';
 import type { NewOrder, OrderBook } from './orders.ts';
 
-/** The longest `pay_orderid` the order column holds (the document says 20, the column is 50 wide). */
+/**
+ * The longest `pay_orderid` the order column holds (the document says 20, the column is 50 wide).
+ *
+ * @example
+ * 'A'.repeat(51).length > MAX_ORDER_ID_LENGTH; // true: refused with 订单号不合法！
+ */
 export const MAX_ORDER_ID_LENGTH = 50;
 
 /** What the checks need from the gateway. */

@@ -12,7 +12,12 @@ import { filterInput, phpIntval } from './input-filter.ts';
 import type { Merchant } from './merchants.ts';
 import type { Order, OrderBook } from './orders.ts';
 
-/** `date('Y-m-d H:i:s', 0)` on a server in China time. */
+/**
+ * `date('Y-m-d H:i:s', 0)` on a server in China time: the `time_end` of an unpaid order.
+ *
+ * @example
+ * answer.time_end === EPOCH_CHINA; // not paid (yet)
+ */
 export const EPOCH_CHINA = '1970-01-01 08:00:00';
 
 /** What the query needs from the gateway. */
