@@ -92,6 +92,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     deps.logger ??
     createLogger({
       level: config.logLevel,
+      secrets: [config.key, config.webhookSecret],
       ...(deps.logDestination ? { destination: deps.logDestination } : {}),
     });
   const ownsStore = deps.store === undefined;
@@ -250,16 +251,23 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       throw error;
     }
 
-    const { outcome } = await applyPayment(
-      store,
-      {
-        orderId: notification.orderId,
-        transactionId: notification.transactionId,
-        amountFen: notification.amountFen,
-        via: 'notify',
-      },
-      { now: receivedAt },
-    );
+    let outcome: Awaited<ReturnType<typeof applyPayment>>['outcome'];
+    try {
+      ({ outcome } = await applyPayment(
+        store,
+        {
+          orderId: notification.orderId,
+          transactionId: notification.transactionId,
+          amountFen: notification.amountFen,
+          via: 'notify',
+        },
+        { now: receivedAt },
+      ));
+    } catch (error) {
+      // Not written, so not acknowledged: the gateway (or the reconciliation loop) will bring it back.
+      log.error({ err: error, orderId: notification.orderId }, 'could not apply the notification');
+      return fail(c, 500, 'store_error');
+    }
     const verdict = {
       paid: 'paid',
       already_paid: 'duplicate',

@@ -313,7 +313,9 @@ function parseOrigins(raw: string | undefined, defaults: (string | undefined)[],
       fail('JUPAY_ALLOWED_ORIGINS', `has "${origin}", which is not an origin like https://shop.example`);
     } else out.push(parsed.origin);
   }
-  if (out.length === 0) fail('JUPAY_ALLOWED_ORIGINS', 'must list at least one origin');
+  if (raw.split(',').every((part) => part.trim() === '')) {
+    fail('JUPAY_ALLOWED_ORIGINS', 'must list at least one origin');
+  }
   return [...new Set(out)];
 }
 
@@ -346,7 +348,7 @@ function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
       fail('JUPAY_BANK_CODES', `has ${code}, which is not a known code: name it as ${code}:<name>`);
     }
   }
-  if (methods.length === 0 && raw.trim() !== '') fail('JUPAY_BANK_CODES', 'lists no valid code');
+  if (raw.split(',').every((part) => part.trim() === '')) fail('JUPAY_BANK_CODES', 'lists no valid code');
   return methods;
 }
 

@@ -28,11 +28,23 @@ export function captureText(where: string, text: string): void {
   captured.push({ where, text });
 }
 
-/** The first captured text holding a secret (raw, URL-encoded or in lower/upper case), or undefined. */
+/** The first captured text holding a secret (raw, URL-encoded or in any letter case), or undefined. */
 export function findSecret(): { where: string; secret: string } | undefined {
-  for (const secret of secrets) {
+  return findSecretIn(captured, secrets);
+}
+
+/**
+ * The scan itself, over any texts (so the guard can be tested on planted leaks without failing its own file).
+ * @example
+ * findSecretIn([{ where: 'x', text: 'key=abc' }], ['abc']); // { where: 'x', secret: 'abc' }
+ */
+export function findSecretIn(
+  texts: readonly { where: string; text: string }[],
+  secretList: Iterable<string>,
+): { where: string; secret: string } | undefined {
+  for (const secret of secretList) {
     const forms = [secret, encodeURIComponent(secret), secret.toLowerCase(), secret.toUpperCase()];
-    for (const { where, text } of captured) {
+    for (const { where, text } of texts) {
       const lower = text.toLowerCase();
       if (forms.some((f) => text.includes(f) || lower.includes(f.toLowerCase()))) return { where, secret };
     }

@@ -1,0 +1,261 @@
+/** @module notify.test — `/api/notify`: exactly-once payment, every refusal, with the stored state checked. */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  checkout,
+  createTestSigner,
+  listen,
+  notificationBody,
+  TEST_KEY,
+  type TestSigner,
+} from './test-support/signer-harness.ts';
+
+let t: TestSigner;
+afterEach(async () => {
+  await t?.close();
+});
+
+const notify = (body: string) =>
+  t.request('/api/notify', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+
+async function reply(res: Response): Promise<[number, string, string | null]> {
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return [res.status, await res.text(), res.headers.get('x-notify-verdict')];
+}
+
+describe('POST /api/notify', () => {
+  it('marks the order paid once, writes one outbox event, and answers OK to duplicates and re-sends', async () => {
+    const now = new Date('2024-03-01T04:00:05.000Z');
+    t = await createTestSigner({}, { clock: () => now });
+    const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30', attach: '订单 7' });
+    expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.3000' })))).toEqual([
+      200,
+      'OK',
+      null,
+    ]);
+    expect(await t.store.getOrder(orderId)).toMatchObject({
+      status: 'PAID',
+      transactionId: '20240301120005123456',
+      paidVia: 'notify',
+      paidAt: now,
+      nextQueryAt: null,
+    });
+    const events = await t.store.listEvents(orderId);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.payload).toEqual({
+      orderId,
+      amountFen: 1230,
+      bankCode: '903',
+      productName: 'Order',
+      attach: '订单 7',
+      transactionId: '20240301120005123456',
+      paidAt: now.toISOString(),
+      via: 'notify',
+    });
+
+    // The same notification again, and a re-send with a new datetime (so a new signature).
+    expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.3000' })))).toEqual([
+      200,
+      'OK',
+      null,
+    ]);
+    const resend = notificationBody({ orderid: orderId, amount: '12.30', datetime: '20240301120105' });
+    expect(await reply(await notify(resend))).toEqual([200, 'OK', null]);
+    expect(await t.store.listEvents(orderId)).toHaveLength(1);
+    expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual([
+      'paid',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await t.store.listAnomalies(orderId)).toEqual([]);
+
+    // The status route now shows it paid.
+    expect(await (await t.request(`/api/orders/${orderId}`)).json()).toMatchObject({
+      status: 'PAID',
+      paidAt: now.toISOString(),
+    });
+  });
+
+  it('accepts a lower-case but otherwise correct signature (verify is case-insensitive on hex)', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    const body = notificationBody({ orderid: orderId }).replace(
+      /sign=([0-9A-F]{32})/,
+      (_m, s: string) => `sign=${s.toLowerCase()}`,
+    );
+    expect(body).toMatch(/sign=[0-9a-f]{32}&/);
+    expect(await reply(await notify(body))).toEqual([200, 'OK', null]);
+    expect((await t.store.getOrder(orderId))?.status).toBe('PAID');
+  });
+
+  it('accepts the notification as a GET query string', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    const res = await t.request(`/api/notify?${notificationBody({ orderid: orderId })}`);
+    expect(await reply(res)).toEqual([200, 'OK', null]);
+    expect((await t.store.getOrder(orderId))?.status).toBe('PAID');
+    // The query string (it carries the signature) is not logged.
+    expect(t.logs.join('\n')).not.toContain('sign=');
+  });
+
+  it('refuses a bad signature, a tampered amount, a wrong member, an unknown order and garbage', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30' });
+
+    // Signed with another key.
+    expect(await reply(await notify(notificationBody({ orderid: orderId }, 'another-merchant-key')))).toEqual(
+      [400, 'FAIL', 'bad_signature'],
+    );
+    // Signed correctly, then the amount changed in transit.
+    const tampered = notificationBody({ orderid: orderId, amount: '12.3000' }).replace(
+      'amount=12.3000',
+      'amount=0.0100',
+    );
+    expect(await reply(await notify(tampered))).toEqual([400, 'FAIL', 'bad_signature']);
+    // Validly signed with our key but for one fen less: an anomaly, never a payment.
+    expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.2900' })))).toEqual([
+      400,
+      'FAIL',
+      'amount_mismatch',
+    ]);
+    // Validly signed with our key but for another member id.
+    expect(await reply(await notify(notificationBody({ orderid: orderId, memberid: '10003' })))).toEqual([
+      400,
+      'FAIL',
+      'member_mismatch',
+    ]);
+    // Not a success.
+    expect(await reply(await notify(notificationBody({ orderid: orderId, returncode: '01' })))).toEqual([
+      400,
+      'FAIL',
+      'not_success',
+    ]);
+    // Not one of our orders.
+    expect(await reply(await notify(notificationBody({ orderid: 'E0000000000000000404' })))).toEqual([
+      400,
+      'FAIL',
+      'unknown_order',
+    ]);
+    // Malformed: a missing field, a duplicate field, broken percent-encoding, an amount that is not fen.
+    const good = notificationBody({ orderid: orderId });
+    expect(await reply(await notify(good.replace(/&datetime=\d+/, '')))).toEqual([400, 'FAIL', 'malformed']);
+    expect(await reply(await notify(`${good}&amount=12.3000`))).toEqual([400, 'FAIL', 'malformed']);
+    expect(await reply(await notify(`${good}&x=%E4%zz`))).toEqual([400, 'FAIL', 'malformed']);
+    expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.3010' })))).toEqual([
+      400,
+      'FAIL',
+      'malformed',
+    ]);
+    expect(await reply(await notify(''))).toEqual([400, 'FAIL', 'malformed']);
+
+    expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'NOTPAY', transactionId: null });
+    expect(await t.store.listEvents(orderId)).toEqual([]);
+    expect((await t.store.listAnomalies(orderId)).map((a) => a.kind)).toEqual([
+      'amount_mismatch',
+      'member_mismatch',
+      'not_success',
+    ]);
+    expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual([
+      'bad_signature',
+      'bad_signature',
+      'amount_mismatch',
+      'member_mismatch',
+      'not_success',
+      'malformed',
+      'malformed',
+      'malformed',
+      'malformed',
+    ]);
+
+    // After all that, the genuine notification still pays it.
+    expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.3000' })))).toEqual([
+      200,
+      'OK',
+      null,
+    ]);
+  });
+
+  it('a tampered amount on an already paid order is an anomaly, not a duplicate', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    await notify(notificationBody({ orderid: orderId }));
+    expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '99.0000' })))).toEqual([
+      400,
+      'FAIL',
+      'amount_mismatch',
+    ]);
+    // Another transaction id for a paid order: still OK (it is paid), but recorded.
+    expect(await reply(await notify(notificationBody({ orderid: orderId, transaction_id: 'T2' })))).toEqual([
+      200,
+      'OK',
+      null,
+    ]);
+    expect((await t.store.listAnomalies(orderId)).map((a) => a.kind)).toEqual([
+      'amount_mismatch',
+      'transaction_mismatch',
+    ]);
+    expect((await t.store.getOrder(orderId))?.transactionId).toBe('20240301120005123456');
+  });
+
+  it('answers FAIL (never OK) when the write fails, and OK once it works again', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    const original = t.store.markPaid.bind(t.store);
+    t.store.markPaid = async () => {
+      throw new Error('SQLITE_IOERR');
+    };
+    expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([
+      500,
+      'FAIL',
+      'store_error',
+    ]);
+    expect((await t.store.getOrder(orderId))?.status).toBe('NOTPAY');
+    t.store.markPaid = original;
+    expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([200, 'OK', null]);
+  });
+
+  it('refuses an oversized body with FAIL', async () => {
+    t = await createTestSigner({ JUPAY_BODY_LIMIT: '512' });
+    const res = await notify(`${notificationBody()}&pad=${'x'.repeat(600)}`);
+    expect(await reply(res)).toEqual([413, 'FAIL', 'payload_too_large']);
+  });
+
+  it('50 identical notifications in parallel over HTTP: one transition, one event, 50 OKs', async () => {
+    t = await createTestSigner();
+    const http = await listen(t.fetch);
+    try {
+      const { orderId } = await checkout(t);
+      const body = notificationBody({ orderid: orderId });
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          fetch(`${http.url}/api/notify`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body,
+          }).then(async (r) => `${r.status} ${await r.text()}`),
+        ),
+      );
+      expect(replies).toEqual(Array.from({ length: 50 }, () => '200 OK'));
+      expect(await t.store.listEvents(orderId)).toHaveLength(1);
+      const verdicts = (await t.store.listNotifications(orderId)).map((n) => n.verdict);
+      expect(verdicts.filter((v) => v === 'paid')).toHaveLength(1);
+      expect(verdicts.filter((v) => v === 'duplicate')).toHaveLength(49);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('never logs the signature or the key', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    await notify(notificationBody({ orderid: orderId }));
+    await notify(notificationBody({ orderid: orderId }, 'wrong-key-123'));
+    const logs = t.logs.join('\n');
+    expect(logs).toContain(orderId);
+    expect(logs).not.toMatch(/[0-9A-F]{32}/);
+    expect(logs).not.toContain(TEST_KEY);
+  });
+});
