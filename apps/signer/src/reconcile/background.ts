@@ -1,0 +1,119 @@
+/**
+ * @module reconcile/background
+ * Wires the signer's background work from its configuration: the reconciliation loop, the webhook outbox sender
+ * (when a webhook URL is set), and the in-process `onPaid` hook. `createSigner` calls this once and keeps its app
+ * code to three calls: the services to start, `orderPaid` after a notification, `requestCheck` on a status read.
+ */
+import type { SignerConfig } from '../config/load-config.ts';
+import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import { createWebhookSender, DEFAULT_RETRY_DELAYS_MS, type WebhookSender } from '../webhook/sender.ts';
+import { silentLogger, type WorkerLogger } from './polling-loop.ts';
+import { createReconciler, type Reconciler } from './reconciler.ts';
+
+/** The settings this module reads; the optional ones have defaults so older configs keep working. */
+export type BackgroundConfig = Pick<
+  SignerConfig,
+  'memberId' | 'key' | 'queryUrl' | 'reconcileSchedule' | 'webhookUrl' | 'webhookSecret'
+> & {
+  /** `JUPAY_QUERY_TIMEOUT_MS`; default 10 s. */
+  queryTimeoutMs?: number;
+  /** `JUPAY_WEBHOOK_RETRY`; default 5s,30s,2m,10m,30m,1h (the last repeats). */
+  webhookRetryMs?: number[];
+  /** `JUPAY_WORKER_POLL_MS`: how often idle loops look for due work; default 1 s. */
+  workerPollMs?: number;
+};
+
+/** A background job with a lifecycle (the shape of app.ts `SignerService`). */
+export interface BackgroundService {
+  name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+/** What {@link createBackground} returns. */
+export interface Background {
+  /** Start these after the store is ready; stop them before it closes. */
+  services: BackgroundService[];
+  reconciler: Reconciler | null;
+  sender: WebhookSender | null;
+  /** Call when this process made an order paid: runs `onPaid` and sends the webhook without waiting for a poll. */
+  orderPaid(order: OrderRecord): Promise<void>;
+  /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
+  requestCheck(orderId: string): void;
+}
+
+/**
+ * Builds the background services of one signer instance.
+ *
+ * @example
+ * ```ts
+ * const background = createBackground({ config, store, logger, onPaid: (order) => ship(order.orderId) });
+ * for (const service of background.services) await service.start();
+ * ```
+ */
+export function createBackground(options: {
+  config: BackgroundConfig;
+  store: OrderStore;
+  logger?: WorkerLogger;
+  clock?: () => Date;
+  onPaid?: (order: OrderRecord) => void | Promise<void>;
+}): Background {
+  const { config, store } = options;
+  const logger = options.logger ?? silentLogger;
+  const now = options.clock ?? (() => new Date());
+  const pollIntervalMs = config.workerPollMs ?? 1000;
+
+  const sender =
+    config.webhookUrl && config.webhookSecret
+      ? createWebhookSender({
+          store,
+          url: config.webhookUrl,
+          secret: config.webhookSecret,
+          retryDelaysMs: config.webhookRetryMs ?? DEFAULT_RETRY_DELAYS_MS,
+          pollIntervalMs,
+          now,
+          logger,
+        })
+      : null;
+
+  async function orderPaid(order: OrderRecord): Promise<void> {
+    sender?.wake();
+    if (!options.onPaid) return;
+    try {
+      await options.onPaid(order);
+    } catch (error) {
+      // The order is paid and its outbox event committed whatever the hook does; a throwing hook is only logged.
+      logger.error({ err: error, orderId: order.orderId }, 'onPaid hook failed');
+    }
+  }
+
+  const reconciler =
+    config.reconcileSchedule.length > 0
+      ? createReconciler({
+          store,
+          credentials: { memberId: config.memberId, key: config.key },
+          queryUrl: config.queryUrl,
+          schedule: config.reconcileSchedule,
+          timeoutMs: config.queryTimeoutMs ?? 10_000,
+          pollIntervalMs,
+          now,
+          logger,
+          onPaid: orderPaid,
+        })
+      : null;
+
+  const services: BackgroundService[] = [];
+  if (reconciler)
+    services.push({ name: 'reconcile', start: () => reconciler.start(), stop: () => reconciler.stop() });
+  if (sender) services.push({ name: 'webhook', start: () => sender.start(), stop: () => sender.stop() });
+
+  return {
+    services,
+    reconciler,
+    sender,
+    orderPaid,
+    requestCheck(orderId) {
+      reconciler?.requestCheck(orderId);
+    },
+  };
+}
