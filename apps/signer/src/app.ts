@@ -38,7 +38,8 @@ import { applyPayment } from './orders/apply-payment.ts';
 import { checkoutBodyHash, parseCheckoutInput } from './orders/checkout-input.ts';
 import { lazyStore } from './store/lazy-store.ts';
 import { openStore } from './store/open-store.ts';
-import { IdempotencyConflictError, type OrderStore } from './store/order-store.ts';
+import { IdempotencyConflictError, type OrderRecord, type OrderStore } from './store/order-store.ts';
+import { createBackground } from './reconcile/background.ts';
 
 /** A background job with a lifecycle, started after the store is ready and stopped before it closes. */
 export interface SignerService {
@@ -61,6 +62,12 @@ export interface SignerDeps {
   newOrderId?: (now: Date) => string;
   /** Background services started by `start()`. */
   services?: SignerService[];
+  /**
+   * Called once per order, in the instance that made it paid (notification or reconciliation), for merchants who
+   * embed the app. Not awaited by the notify route; errors are logged. For delivery that survives restarts, use
+   * the webhook (`JUPAY_WEBHOOK_URL`).
+   */
+  onPaid?: (order: OrderRecord) => void | Promise<void>;
 }
 
 /** The signer: the app, its collaborators, and the lifecycle. */
@@ -100,7 +107,15 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   const makeOrderId = deps.newOrderId ?? newOrderId;
   const credentials: Credentials = { memberId: config.memberId, key: config.key };
   const services: SignerService[] = [...(deps.services ?? [])];
-  // SERVICES: issue 5 adds the reconciliation loop and the webhook sender here, built from the config.
+  // SERVICES (issue 5): the reconciliation loop and the webhook outbox sender, built from the config.
+  const background = createBackground({
+    config,
+    store,
+    logger,
+    clock,
+    ...(deps.onPaid ? { onPaid: deps.onPaid } : {}),
+  });
+  services.push(...background.services);
 
   const now = () => clock().getTime();
   const checkoutLimiter = createRateLimiter({
@@ -252,8 +267,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     }
 
     let outcome: Awaited<ReturnType<typeof applyPayment>>['outcome'];
+    let paidOrder: OrderRecord | null;
     try {
-      ({ outcome } = await applyPayment(
+      ({ outcome, order: paidOrder } = await applyPayment(
         store,
         {
           orderId: notification.orderId,
@@ -275,6 +291,8 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       not_found: 'unknown_order',
     }[outcome];
     await record(notification.orderId, verdict);
+    // Issue 5: onPaid and an immediate webhook send; not awaited, so the gateway's OK never waits on the merchant.
+    if (outcome === 'paid' && paidOrder) void background.orderPaid(paidOrder);
     if (outcome === 'paid' || outcome === 'already_paid') {
       log.info({ orderId: notification.orderId, verdict }, 'notification applied');
       return c.text('OK', 200);
@@ -314,6 +332,8 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     const orderId = c.req.param('orderId');
     const order = ORDER_ID.test(orderId) ? await store.getOrder(orderId) : null;
     if (!order) throw new HttpError('ORDER_NOT_FOUND', 'no such order');
+    // Issue 5: a pending order may trigger one gateway query (at most once per order per 30 s), in the background.
+    if (order.status === 'NOTPAY') background.requestCheck(order.orderId);
     c.header('Cache-Control', 'no-store');
     return c.json({
       orderId: order.orderId,

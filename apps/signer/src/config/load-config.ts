@@ -7,6 +7,12 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan } from '@jupay/core';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
+import {
+  DEFAULT_RECONCILE_SCHEDULE,
+  DEFAULT_WEBHOOK_RETRY,
+  parseReconcileSchedule,
+  parseRetryDelays,
+} from '../reconcile/schedule.ts';
 
 /** A payment method the merchant offers (`GET /api/config` `methods`). */
 export interface BankMethod {
@@ -73,6 +79,12 @@ export interface SignerConfig {
   webhookUrl: string | null;
   /** `JUPAY_WEBHOOK_SECRET`: the HMAC key of the webhook; required with a webhook URL. Never logged. */
   webhookSecret: string | null;
+  /** `JUPAY_QUERY_TIMEOUT_MS`: the timeout of one gateway order query (issue 5). Default 10000. */
+  queryTimeoutMs: number;
+  /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating (issue 5). */
+  webhookRetryMs: number[];
+  /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work (issue 5). Default 1000. */
+  workerPollMs: number;
 }
 
 /** Where relative file settings (`JUPAY_KEY_FILE`, `JUPAY_PRODUCTS` as a path, `JUPAY_STORE`) are resolved. */
@@ -80,7 +92,6 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-const DEFAULT_SCHEDULE = ['1m', '3m', '10m', '30m', ...Array.from({ length: 24 }, (_, i) => `${i + 1}h`)];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 // Signed URL values pass through the gateway's htmlspecialchars/strip_tags before it verifies (PROTOCOL.md).
@@ -202,6 +213,27 @@ export function loadConfig(
     : fail('JUPAY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
   const reconcileSchedule = parseSchedule(get('JUPAY_RECONCILE_SCHEDULE'), fail);
+  // Issue 5 (reconciliation and webhook delivery): the parsers live in reconcile/schedule.ts.
+  const queryTimeoutMs = integer(
+    'JUPAY_QUERY_TIMEOUT_MS',
+    get('JUPAY_QUERY_TIMEOUT_MS') ?? '10000',
+    100,
+    120_000,
+    fail,
+  );
+  const workerPollMs = integer(
+    'JUPAY_WORKER_POLL_MS',
+    get('JUPAY_WORKER_POLL_MS') ?? '1000',
+    10,
+    60_000,
+    fail,
+  );
+  let webhookRetryMs: number[] = [];
+  try {
+    webhookRetryMs = parseRetryDelays(get('JUPAY_WEBHOOK_RETRY') ?? DEFAULT_WEBHOOK_RETRY);
+  } catch (error) {
+    fail('JUPAY_WEBHOOK_RETRY', `${(error as Error).message} (e.g. 5s,30s,2m,10m,30m,1h)`);
+  }
 
   const webhookUrl = httpUrl('JUPAY_WEBHOOK_URL', get('JUPAY_WEBHOOK_URL'), fail, {
     required: false,
@@ -239,6 +271,9 @@ export function loadConfig(
     reconcileSchedule,
     webhookUrl: webhookUrl ?? null,
     webhookSecret: webhookSecret ?? null,
+    queryTimeoutMs: queryTimeoutMs!,
+    webhookRetryMs,
+    workerPollMs: workerPollMs!,
   };
 }
 
@@ -429,21 +464,11 @@ function normalizeStore(raw: string, cwd: string, fail: Fail): string | undefine
 }
 
 function parseSchedule(raw: string | undefined, fail: Fail): number[] {
-  const items =
-    raw === undefined ? DEFAULT_SCHEDULE : raw === 'off' ? [] : raw.split(',').map((s) => s.trim());
-  const out: number[] = [];
-  for (const item of items) {
-    const match = /^(\d+)(s|m|h)$/.exec(item);
-    if (!match) {
-      fail('JUPAY_RECONCILE_SCHEDULE', `has "${item}": use delays like 30s,1m,3m,1h or "off"`);
-      return [];
-    }
-    const ms = Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
-    if (ms <= 0 || (out.length > 0 && ms <= out[out.length - 1]!)) {
-      fail('JUPAY_RECONCILE_SCHEDULE', 'must list positive delays in ascending order');
-      return [];
-    }
-    out.push(ms);
+  // Issue 5: one parser for the whole signer (reconcile/schedule.ts) adds `ms`/`d` units and `1h*24` repeats.
+  try {
+    return parseReconcileSchedule(raw ?? DEFAULT_RECONCILE_SCHEDULE);
+  } catch (error) {
+    fail('JUPAY_RECONCILE_SCHEDULE', `${(error as Error).message}; e.g. 1m,3m,10m,30m,1h*24 or "off"`);
+    return [];
   }
-  return out;
 }
