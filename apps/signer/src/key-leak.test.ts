@@ -1,0 +1,122 @@
+/**
+ * @module key-leak.test
+ * The key must never appear in a response or a log line. Every test file of the signer captures its responses and
+ * log lines through the harness, and `test-support/leak-guard.ts` (a vitest setup file) scans them after the file;
+ * this file proves the scan catches a leak, then drives every route and error path and scans that output too.
+ */
+import { encodeForm } from '@jupay/core';
+import { describe, expect, it } from 'vitest';
+import { capturedCount, findSecret, findSecretIn } from './test-support/leak-log.ts';
+import {
+  checkout,
+  createTestSigner,
+  listen,
+  notificationBody,
+  SHOP_ORIGIN,
+  TEST_KEY,
+} from './test-support/signer-harness.ts';
+
+describe('the leak scan', () => {
+  it('finds a key however it is written, and passes clean text', () => {
+    const secrets = [TEST_KEY];
+    for (const text of [
+      `{"msg":"key=${TEST_KEY}"}`,
+      `error: ${TEST_KEY.toUpperCase()}`,
+      `body=${encodeURIComponent(TEST_KEY)}`,
+    ]) {
+      expect(findSecretIn([{ where: 'planted', text }], secrets)).toEqual({
+        where: 'planted',
+        secret: TEST_KEY,
+      });
+    }
+    expect(findSecretIn([{ where: 'clean', text: 'key=[redacted] sign=ABC' }], secrets)).toBeUndefined();
+  });
+});
+
+describe('every route and error path', () => {
+  it('keeps the key out of every response and log line', async () => {
+    const t = await createTestSigner({ JUPAY_LOG_LEVEL: 'trace', JUPAY_RATE_LIMIT_CHECKOUT: '3' });
+    const http = await listen(t.fetch);
+    const before = capturedCount();
+    try {
+      const { orderId } = await checkout(t);
+      const requests: [string, RequestInit?][] = [
+        ['/api/config', { headers: { origin: SHOP_ORIGIN } }],
+        ['/api/config', { headers: { origin: 'https://evil.example' } }],
+        ['/api/checkout', { method: 'OPTIONS', headers: { origin: SHOP_ORIGIN } }],
+        [
+          '/api/checkout',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"bankCode":"903","amount":"1"}',
+          },
+        ],
+        [
+          '/api/checkout',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"bankCode":"903","amount":"1.001"}',
+          },
+        ],
+        ['/api/checkout', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }],
+        [
+          '/api/checkout',
+          { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1,"a":2}' },
+        ],
+        ['/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+        ['/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+        [`/api/orders/${orderId}`],
+        ['/api/orders/E0000000000000000404'],
+        ['/api/notify', { method: 'POST', body: notificationBody({ orderid: orderId }) }],
+        ['/api/notify', { method: 'POST', body: notificationBody({ orderid: orderId }) }],
+        ['/api/notify', { method: 'POST', body: notificationBody({ orderid: orderId }, 'wrong-key-1234') }],
+        ['/api/notify', { method: 'POST', body: notificationBody({ orderid: orderId, amount: '1.0000' }) }],
+        ['/api/notify', { method: 'POST', body: notificationBody({ orderid: orderId, memberid: '10009' }) }],
+        ['/api/notify', { method: 'POST', body: 'garbage%zz' }],
+        [`/api/notify?${notificationBody({ orderid: orderId })}`],
+        [
+          '/api/return',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: encodeForm({ orderid: orderId }),
+          },
+        ],
+        [`/api/return?${notificationBody({ orderid: orderId })}`],
+        ['/healthz'],
+        ['/nope'],
+      ];
+      for (const [path, init] of requests) {
+        await t.fetch(new Request(`${http.url}${path}`, init));
+      }
+      // And once over the socket, where the node adapter writes the response.
+      const real = await fetch(`${http.url}/api/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"bankCode":"903","amount":"2"}',
+      });
+      expect(await real.text()).not.toContain(TEST_KEY);
+
+      // A store error whose message holds the key (it must not, but if it did): generic reply, scrubbed log.
+      t.store.getOrder = async () => {
+        throw new Error(`failure ${TEST_KEY}`);
+      };
+      const internal = await t.request(`/api/orders/${orderId}`);
+      expect(internal.status).toBe(500);
+      const notify = await t.request('/api/notify', {
+        method: 'POST',
+        body: notificationBody({ orderid: orderId }),
+      });
+      expect(await notify.text()).toBe('FAIL');
+    } finally {
+      await http.close();
+      await t.close();
+    }
+    // Enough output was actually scanned: responses of every request above plus their log lines.
+    expect(capturedCount() - before).toBeGreaterThan(50);
+    expect(t.logs.some((l) => l.includes('failure [redacted]'))).toBe(true);
+    expect(findSecret()).toBeUndefined();
+  });
+});

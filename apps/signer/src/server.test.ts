@@ -1,0 +1,139 @@
+/** @module server.test — the standalone server: start, graceful shutdown, and the command line's exits. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config/load-config.ts';
+import { startServer } from './server.ts';
+import { openSqliteStore } from './store/sqlite-store.ts';
+import { captureText } from './test-support/leak-log.ts';
+import { baseEnv, TEST_KEY } from './test-support/signer-harness.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jupay-server-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const silent = {
+  write(line: string) {
+    captureText('server log', line);
+  },
+};
+
+describe('startServer', () => {
+  it('creates and migrates the SQLite store, serves, and closes it on shutdown', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'nested', 'signer.db');
+    const running = await startServer(loadConfig(baseEnv({ JUPAY_STORE: path, PORT: '0' })), {
+      logDestination: silent,
+    });
+    const health = await fetch(`${running.url}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', store: true });
+    await running.close();
+    expect(await running.signer.store.ping()).toBe(false);
+    // The file holds the schema (version 1) after the process let go of it.
+    const reopened = openSqliteStore(path);
+    expect(reopened.schemaVersion()).toBe(1);
+    await reopened.close();
+  });
+
+  it('finishes requests in flight before it stops, and refuses new connections', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(join(dir, 'signer.db'));
+    await store.migrate();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const getOrder = store.getOrder.bind(store);
+    store.getOrder = async (id) => {
+      entered();
+      await gate;
+      return getOrder(id);
+    };
+    const running = await startServer(loadConfig(baseEnv({ PORT: '0' })), { store, logDestination: silent });
+    const inFlight = fetch(`${running.url}/api/orders/E0000000000000000404`);
+    await inside;
+    let closed = false;
+    const closing = running.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+    release();
+    const res = await inFlight;
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORDER_NOT_FOUND');
+    await closing;
+    expect(closed).toBe(true);
+    await store.close();
+  });
+});
+
+describe('the command line', () => {
+  const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+  function run(env: Record<string, string | undefined>, onStdout?: (text: string, kill: () => void) => void) {
+    const cwd = tempDir();
+    const child = spawn(process.execPath, ['--import', tsx, serverFile], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onStdout?.(stdout, () => child.kill('SIGTERM'));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      child.on('exit', (code) => {
+        captureText('cli stdout', stdout);
+        captureText('cli stderr', stderr);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  it('exits 1 naming the missing setting, without printing the key', async () => {
+    const result = await run(baseEnv({ JUPAY_MEMBER_ID: undefined, JUPAY_STORE: undefined }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('jupay signer: invalid configuration: JUPAY_MEMBER_ID is required\n');
+    expect(result.stdout).toBe('');
+  });
+
+  it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {
+    let healthy: unknown;
+    const result = await run(baseEnv({ PORT: '0', JUPAY_STORE: 'data/signer.db' }), (text, kill) => {
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(text);
+      if (match && healthy === undefined) {
+        healthy = null;
+        void fetch(`${match[1]}/healthz`)
+          .then((r) => r.json())
+          .then((body) => {
+            healthy = body;
+            kill();
+          });
+      }
+    });
+    expect(healthy).toEqual({ status: 'ok', store: true });
+    expect(result.code).toBe(0);
+    const messages = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    const milestones = ['signer listening', 'shutting down', 'signer stopped'];
+    expect(messages.filter((m) => milestones.includes(m))).toEqual(milestones);
+    expect(messages).toContain('request');
+    expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
+  });
+});
