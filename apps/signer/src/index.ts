@@ -23,3 +23,28 @@ export { openStore } from './store/open-store.ts';
 export { openSqliteStore, SqliteStore } from './store/sqlite-store.ts';
 export * from './store/order-store.ts';
 export { createLogger, type Logger } from './log.ts';
+// Issue 5: PostgreSQL store, reconciliation, webhook delivery and verification.
+export {
+  createPostgresStore,
+  PostgresOrderStore,
+  type PostgresStoreOptions,
+} from './store/postgres-store.ts';
+export {
+  verifyWebhook,
+  signWebhook,
+  WebhookVerificationError,
+  SIGNATURE_HEADER,
+  EVENT_ID_HEADER,
+  DEFAULT_TOLERANCE_SECONDS,
+  type WebhookEvent,
+  type WebhookErrorCode,
+  type VerifyWebhookOptions,
+} from './webhook/signature.ts';
+export { createWebhookSender, type WebhookSender, type WebhookSenderOptions } from './webhook/sender.ts';
+export {
+  createReconciler,
+  type Reconciler,
+  type ReconcilerOptions,
+  type ReconcileOutcome,
+} from './reconcile/reconciler.ts';
+export { parseReconcileSchedule, parseRetryDelays, parseDuration } from './reconcile/schedule.ts';
