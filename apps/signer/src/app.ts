@@ -40,6 +40,7 @@ import { lazyStore } from './store/lazy-store.ts';
 import { openStore } from './store/open-store.ts';
 import { IdempotencyConflictError, type OrderRecord, type OrderStore } from './store/order-store.ts';
 import { createBackground } from './reconcile/background.ts';
+import { createWidgetRoutes } from './widget/widget-routes.ts';
 
 /** A background job with a lifecycle, started after the store is ready and stopped before it closes. */
 export interface SignerService {
@@ -350,6 +351,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     c.header('Cache-Control', 'no-store');
     return c.json({ status: storeOk ? 'ok' : 'degraded', store: storeOk }, storeOk ? 200 : 503);
   });
+
+  // GET /pay-button.js: the widget bundle, public (CORS *), cached by content hash (widget/widget-routes.ts).
+  app.route('/', createWidgetRoutes());
 
   app.notFound(() => {
     throw new HttpError('NOT_FOUND', 'no such route');
