@@ -34,7 +34,7 @@ export interface BackgroundService {
 export interface Background {
   /** Start these after the store is ready; stop them before it closes. */
   services: BackgroundService[];
-  reconciler: Reconciler | null;
+  reconciler: Reconciler;
   sender: WebhookSender | null;
   /** Call when this process made an order paid: runs `onPaid` and sends the webhook without waiting for a poll. */
   orderPaid(order: OrderRecord): Promise<void>;
@@ -87,24 +87,23 @@ export function createBackground(options: {
     }
   }
 
-  const reconciler =
-    config.reconcileSchedule.length > 0
-      ? createReconciler({
-          store,
-          credentials: { memberId: config.memberId, key: config.key },
-          queryUrl: config.queryUrl,
-          schedule: config.reconcileSchedule,
-          timeoutMs: config.queryTimeoutMs ?? 10_000,
-          pollIntervalMs,
-          now,
-          logger,
-          onPaid: orderPaid,
-        })
-      : null;
+  // Always built: with the schedule off (`JUPAY_RECONCILE_SCHEDULE=off`) the loop never runs, but a status read of
+  // a pending order may still ask the gateway once.
+  const reconciler = createReconciler({
+    store,
+    credentials: { memberId: config.memberId, key: config.key },
+    queryUrl: config.queryUrl,
+    schedule: config.reconcileSchedule,
+    timeoutMs: config.queryTimeoutMs ?? 10_000,
+    pollIntervalMs,
+    now,
+    logger,
+    onPaid: orderPaid,
+  });
 
   const services: BackgroundService[] = [];
-  if (reconciler)
-    services.push({ name: 'reconcile', start: () => reconciler.start(), stop: () => reconciler.stop() });
+  // Pushed even with the schedule off: start() then runs no loop, and stop() still waits for on-demand queries.
+  services.push({ name: 'reconcile', start: () => reconciler.start(), stop: () => reconciler.stop() });
   if (sender) services.push({ name: 'webhook', start: () => sender.start(), stop: () => sender.stop() });
 
   return {
@@ -113,7 +112,7 @@ export function createBackground(options: {
     sender,
     orderPaid,
     requestCheck(orderId) {
-      reconciler?.requestCheck(orderId);
+      reconciler.requestCheck(orderId);
     },
   };
 }

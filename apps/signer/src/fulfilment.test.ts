@@ -1,0 +1,110 @@
+/**
+ * @module fulfilment.test
+ * Fulfilment through `createSigner`, over real HTTP to the simulator and a real webhook receiver: `onPaid` is
+ * called once per order, the webhook goes out right after the notification (not after a poll), and a status read
+ * of a pending order makes one gateway query that finds a payment whose notification was lost.
+ */
+import { encodeForm } from '@jupay/core';
+import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderRecord } from './store/order-store.ts';
+import {
+  checkout,
+  createTestSigner,
+  listen,
+  notificationBody,
+  type TestSigner,
+} from './test-support/signer-harness.ts';
+import { startWebhookReceiver, waitFor } from './test-support/webhook-receiver.ts';
+
+const SECRET = 'whsec_fulfilment_0123456789';
+let sim: GatewaySim;
+let gateway: RunningGatewaySim;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  sim = createGatewaySim({ resendCount: 0 });
+  gateway = await sim.start({ port: 0, hostname: '127.0.0.1' });
+});
+afterAll(async () => {
+  await gateway.close();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  sim.controls.reset();
+});
+
+async function signerWith(
+  env: Record<string, string>,
+  onPaid: (order: OrderRecord) => void,
+): Promise<TestSigner> {
+  let handler: (request: Request) => Promise<Response> = async () =>
+    new Response('starting', { status: 503 });
+  const http = await listen((request) => handler(request));
+  const t = await createTestSigner(
+    { JUPAY_GATEWAY_URL: `${gateway.url}/Pay_Index.html`, JUPAY_PUBLIC_URL: http.url, ...env },
+    { onPaid },
+  );
+  handler = t.fetch;
+  cleanups.push(
+    () => http.close(),
+    () => t.close(),
+  );
+  return t;
+}
+
+describe('fulfilment in createSigner', () => {
+  it('calls onPaid once and sends the webhook at once, whatever the number of duplicate notifications', async () => {
+    const receiver = await startWebhookReceiver(SECRET);
+    cleanups.push(() => receiver.close());
+    const paid: string[] = [];
+    const t = await signerWith(
+      {
+        JUPAY_WEBHOOK_URL: receiver.url,
+        JUPAY_WEBHOOK_SECRET: SECRET,
+        // A poll interval far longer than the test: only the wake-up after the notification can deliver in time.
+        JUPAY_WORKER_POLL_MS: '60000',
+        JUPAY_RECONCILE_SCHEDULE: 'off',
+      },
+      (order) => void paid.push(order.orderId),
+    );
+    const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30' });
+    const body = notificationBody({ orderid: orderId, amount: '12.3000' });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.request('/api/notify', { method: 'POST', body })),
+    );
+    expect(await Promise.all(answers.map((a) => a.text()))).toEqual(['OK', 'OK', 'OK', 'OK', 'OK']);
+    await waitFor(() => receiver.accepted().length === 1, 'the webhook', 5_000);
+    expect(paid).toEqual([orderId]);
+    const [event] = receiver.accepted();
+    expect(event).toMatchObject({
+      type: 'order.paid',
+      data: { orderId, amountFen: 1230, amount: '12.30', bankCode: '903', paidVia: 'notify' },
+    });
+    expect(event!.id).toBe((await t.store.listEvents(orderId))[0]!.id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a status read of a pending order finds a payment whose notification was dropped', async () => {
+    const paid: string[] = [];
+    const t = await signerWith({ JUPAY_RECONCILE_SCHEDULE: 'off' }, (order) => void paid.push(order.orderId));
+    const order = await checkout(t, { bankCode: '903', amount: '5.00' });
+    const cashier = await fetch(order.action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: encodeForm(order.fields),
+    });
+    expect(cashier.status).toBe(200);
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(order.orderId);
+
+    const status = async () =>
+      ((await (await t.request(`/api/orders/${order.orderId}`)).json()) as { status: string }).status;
+    // The loop is off, so only the status read's own query can find the payment.
+    expect(await status()).toBe('NOTPAY');
+    await waitFor(async () => (await status()) === 'PAID', 'the on-demand query to mark it paid', 5_000);
+    expect(await t.store.getOrder(order.orderId)).toMatchObject({ status: 'PAID', paidVia: 'query' });
+    expect(paid).toEqual([order.orderId]);
+  });
+});
