@@ -1,21 +1,25 @@
 /**
  * @module test-support/signer-process
- * Real signer processes for the multi-instance and crash tests: `tsx src/server.ts` children started with an
+ * Real signer processes for the multi-instance and crash tests: `node --import tsx src/server.ts` children (one
+ * process each, so the PID we signal is the server itself) started with an
  * environment, found ready by their "signer listening" log line, and stopped or killed by their own PID only.
  * Plus a tiny reverse proxy that stands for the merchant's load balancer: one stable public URL, requests split
  * round-robin over whichever instances are up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SIGNER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_TS = join(SIGNER_DIR, 'src/server.ts');
-const TSX = resolve(SIGNER_DIR, '../../node_modules/.bin/tsx');
+// `node --import tsx src/server.ts` is `tsx src/server.ts` without the wrapper process: the `tsx` binary runs the
+// server in a grandchild, so a SIGKILL to its PID would kill only the wrapper and orphan the real server.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** A running signer child process. */
 export interface SignerProcess {
@@ -35,7 +39,7 @@ process.once('exit', () => {
 });
 
 /**
- * Spawns `tsx src/server.ts` in an empty temp dir (no stray `.env`), waits until it listens.
+ * Spawns `node --import tsx src/server.ts` in an empty temp dir (no stray `.env`), waits until it listens.
  *
  * @example
  * ```ts
@@ -45,7 +49,7 @@ process.once('exit', () => {
  */
 export async function spawnSigner(env: Record<string, string>, timeoutMs = 20_000): Promise<SignerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'jupay-signer-proc-'));
-  const child = spawn(TSX, [SERVER_TS], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER_TS], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
