@@ -144,9 +144,11 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
 
   const app = new Hono<{ Variables: LogVariables }>();
   app.use(requestLogger(logger));
-  app.use(async (c, next) => {
-    await next();
+  app.use((c, next) => {
+    // Before next(), never after: a header added to a finished response makes the Node adapter rebuild it as a
+    // web Response (measured: about 4x slower on small routes).
     c.header('X-Content-Type-Options', 'nosniff');
+    return next();
   });
   const cors = browserCors(config.allowedOrigins);
   app.use('/api/config', cors);

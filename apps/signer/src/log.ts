@@ -77,9 +77,9 @@ export function requestLogger(logger: Logger): MiddlewareHandler<{ Variables: Lo
     const log = logger.child({ reqId: requestId });
     c.set('requestId', requestId);
     c.set('log', log);
+    c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
     const status = c.res.status;
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const line = { method: c.req.method, path: c.req.path, status, ms };

@@ -16,10 +16,11 @@ export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandle
   const allowed = new Set(allowedOrigins);
   return async (c, next) => {
     const origin = c.req.header('origin');
+    // Headers are set before the handler runs, so they are part of the response it creates (the Node adapter
+    // then writes it without materialising a web Response).
     if (origin === undefined) {
-      await next();
       c.header('Vary', 'Origin', { append: true });
-      return;
+      return next();
     }
     if (!allowed.has(origin)) {
       throw new HttpError(
@@ -36,9 +37,9 @@ export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandle
         Vary: 'Origin',
       });
     }
-    await next();
     c.header('Access-Control-Allow-Origin', origin);
     c.header('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
     c.header('Vary', 'Origin', { append: true });
+    return next();
   };
 }

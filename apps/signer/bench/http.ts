@@ -1,0 +1,129 @@
+/**
+ * @module bench/http
+ * `tsx apps/signer/bench/http.ts` (also run by `pnpm bench`): requests/s and p99 of `POST /api/checkout` and
+ * `POST /api/notify`, each compared with a bare Hono JSON route measured in the same run (autocannon, 50
+ * connections). The servers run in a child process (bench/servers.ts); this process only generates load.
+ * Add a store with another `benchStore(...)` call, e.g. `benchStore('postgres://127.0.0.1/test', 'postgres')`.
+ */
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import type { BenchReady } from './servers.ts';
+
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const TARGET = 'ratio >= 0.6, 0 errors';
+
+interface Measured {
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(options: autocannon.Options): Promise<Measured> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  return {
+    rps: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    // Socket errors, timeouts, and any non-2xx answer (a notify FAIL is a 400) count as errors.
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function print(figure: Record<string, unknown>): void {
+  console.log(`BENCH ${JSON.stringify(figure)}`);
+}
+
+/**
+ * Benchmarks the signer on one store (`sqlite` for a temp-dir SQLite file, or a `postgres://` URL) against the
+ * bare route, printing BENCH lines. Returns false when a target is missed.
+ * @example
+ * await benchStore('sqlite', 'sqlite');
+ */
+export async function benchStore(store: string, label: string): Promise<boolean> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = fork(fileURLToPath(new URL('./servers.ts', import.meta.url)), [store], {
+    execArgv: [
+      '--import',
+      tsx,
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/jupay-prof'] : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<BenchReady>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as BenchReady));
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+  try {
+    const json = { 'content-type': 'application/json' };
+    // Warm-up, so JIT and SQLite page cache are in the same state for every run.
+    await load({
+      url: `${ready.baselineUrl}/json`,
+      method: 'POST',
+      headers: json,
+      body: '{"bankCode":"903","amount":"12.30"}',
+      duration: 1,
+    });
+    const baseline = await load({
+      url: `${ready.baselineUrl}/json`,
+      method: 'POST',
+      headers: json,
+      body: '{"bankCode":"903","amount":"12.30"}',
+    });
+    const checkout = await load({
+      url: `${ready.signerUrl}/api/checkout`,
+      method: 'POST',
+      headers: json,
+      body: '{"bankCode":"903","amount":"12.30"}',
+    });
+    // Notifications of already-created orders: the first round pays them, later rounds are duplicates.
+    const notify = await load({
+      url: ready.signerUrl,
+      requests: ready.notifyBodies.map((body) => ({
+        method: 'POST' as const,
+        path: '/api/notify',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })),
+    });
+
+    print({ name: 'bare hono JSON route req/s', value: baseline.rps, unit: 'req/s' });
+    print({ name: 'bare hono JSON route p99', value: baseline.p99, unit: 'ms' });
+    let ok = true;
+    for (const [route, m] of [
+      ['checkout', checkout],
+      ['notify', notify],
+    ] as const) {
+      const ratio = Math.round((m.rps / baseline.rps) * 100) / 100;
+      ok &&= ratio >= 0.6 && m.errors === 0;
+      print({
+        name: `signer ${route} (${label}) req/s`,
+        value: m.rps,
+        unit: 'req/s',
+        baselineName: 'bare hono JSON route',
+        baseline: baseline.rps,
+        ratio,
+        target: TARGET,
+      });
+      print({
+        name: `signer ${route} (${label}) p99`,
+        value: m.p99,
+        unit: 'ms',
+        baselineName: 'bare hono JSON route',
+        baseline: baseline.p99,
+      });
+      print({ name: `signer ${route} (${label}) errors`, value: m.errors, unit: 'count', target: '0' });
+    }
+    return ok;
+  } finally {
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const ok = await benchStore('sqlite', 'sqlite');
+  if (process.env.JUPAY_BENCH_PG_URL) await benchStore(process.env.JUPAY_BENCH_PG_URL, 'postgres');
+  if (!ok) console.error('[bench] signer: a target was missed (see the BENCH lines)');
+}
