@@ -13,7 +13,7 @@ import { loadConfig, startServer, type OrderStore, type Signer } from '@jupay/si
 import type { Server } from 'node:http';
 import { resolvePort } from './ports.ts';
 import { createShopApp } from './shop-app.ts';
-import { createBackground, widgetSnippet, type WidgetSnippet } from './signer-internals.ts';
+import { widgetSnippet, type WidgetSnippet } from './signer-internals.ts';
 import { createWebhookLog, type WebhookLog } from './webhook-log.ts';
 
 /** The default data folder: `apps/demo/data` (gitignored), kept between runs. */
@@ -168,20 +168,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         }),
     );
 
-    // Workaround, see signer-internals.ts: createSigner does not build its background services from the config
-    // yet (its "SERVICES" spot), so the demo adds them unless the signer already did.
     const running = await startServer(config, {}).catch((error: unknown) => {
       throw listenError(error, 'The signer', ports.signer, 'SIGNER_PORT');
     });
     cleanups.push(() => running.close(2000));
     const signer = running.signer;
-    if (!signer.services.some((s) => s.name === 'reconcile' || s.name === 'webhook')) {
-      const background = createBackground({ config, store: signer.store, logger: signer.logger });
-      for (const service of background.services) {
-        await service.start();
-        signer.services.push(service);
-      }
-    }
 
     return {
       urls: {

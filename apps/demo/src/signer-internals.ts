@@ -1,7 +1,7 @@
 /**
  * @module signer-internals
  * Pieces of `@jupay/signer` the demo needs that its package entry does not export (yet): the webhook verifier a
- * merchant uses, the widget snippet helper, and the background wiring (reconciliation + webhook outbox). Imported
+ * merchant uses and the widget snippet helper. Imported
  * by relative path from the workspace, in this one file, so the day they are exported it is a one-file change.
  */
 export {
@@ -12,4 +12,3 @@ export {
   type WebhookEvent,
 } from '../../signer/src/webhook/signature.ts';
 export { widgetSnippet, type WidgetSnippet } from '../../signer/src/widget/index.ts';
-export { createBackground } from '../../signer/src/reconcile/background.ts';
