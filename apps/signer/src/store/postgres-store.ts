@@ -30,7 +30,7 @@ export interface PostgresStoreOptions {
    * Tests use a fresh `t_<random>` schema per run so parallel files never see each other's rows.
    */
   schema?: string;
-  /** Pool size per instance. Default 10. */
+  /** Pool size per instance. Default 20. */
   max?: number;
 }
 
@@ -130,7 +130,8 @@ export class PostgresOrderStore implements OrderStore {
     this.#schema = schema;
     this.#pool = new pg.Pool({
       connectionString: url.toString(),
-      max: options.max ?? 10,
+      // 20: commits wait for the WAL flush, and more of them in flight share each flush (group commit).
+      max: options.max ?? 20,
       // The search_path is a connection setting, so every pooled connection lands in the same schema without an
       // extra round trip per query.
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
@@ -174,13 +175,14 @@ export class PostgresOrderStore implements OrderStore {
   async createOrder(order: NewOrder): Promise<CreateOrderResult> {
     // ON CONFLICT on the idempotency key makes two concurrent retries with the same key race safely: one inserts,
     // the other reads the winner's row below.
-    const inserted = await this.#pool.query<OrderRow>(
-      `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
+    const inserted = await this.#pool.query<OrderRow>({
+      name: 'jupay_create_order',
+      text: `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
                            next_query_at, request_fields, idempotency_key, idempotency_body_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING *`,
-      [
+      values: [
         order.orderId,
         order.memberId,
         order.amountFen,
@@ -193,7 +195,7 @@ export class PostgresOrderStore implements OrderStore {
         order.idempotency?.key ?? null,
         order.idempotency?.bodyHash ?? null,
       ],
-    );
+    });
     const row = inserted.rows[0];
     if (row) return { order: toOrder(row), requestFields: row.request_fields, created: true };
     // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
@@ -207,43 +209,44 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async getOrder(orderId: string): Promise<OrderRecord | null> {
-    const { rows } = await this.#pool.query<OrderRow>('SELECT * FROM orders WHERE order_id = $1', [orderId]);
+    // Named: prepared once per connection, so the hot read skips parsing and planning.
+    const { rows } = await this.#pool.query<OrderRow>({
+      name: 'jupay_get_order',
+      text: 'SELECT * FROM orders WHERE order_id = $1',
+      values: [orderId],
+    });
     return rows[0] ? toOrder(rows[0]) : null;
   }
 
   async markPaid(input: MarkPaidInput): Promise<MarkPaidResult> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      // The one conditional write: of any number of concurrent notifications and queries, across any number of
-      // instances, exactly one sees status = 'NOTPAY' and gets a row back. Row locking serialises the rest, which
-      // then re-check the WHERE clause and match nothing.
-      const updated = await client.query<OrderRow>(
-        `UPDATE orders
-            SET status = 'PAID', transaction_id = $2, paid_at = $3, paid_via = $4,
-                next_query_at = NULL, claimed_until = NULL
-          WHERE order_id = $1 AND status = 'NOTPAY' AND amount_fen = $5
-          RETURNING *`,
-        [input.orderId, input.transactionId, input.paidAt, input.via, input.amountFen],
-      );
-      const paid = updated.rows[0];
-      if (paid) {
-        // The outbox row commits with the transition or not at all: a paid order always has its event.
-        await client.query(
-          `INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
-           VALUES ($1, 'order.paid', $2, $3, $4, $4)`,
-          [input.event.id, input.orderId, JSON.stringify(input.event.payload), input.paidAt],
-        );
-        await client.query('COMMIT');
-        return { outcome: 'paid', order: toOrder(paid) };
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    // The one conditional write and the outbox row, as ONE statement (one round trip, atomic by itself): the
+    // INSERT reads the UPDATE's RETURNING, so the event exists if and only if this statement made the transition.
+    // Of any number of concurrent notifications and queries, across any number of instances, exactly one sees
+    // status = 'NOTPAY': row locking serialises the rest, which re-check the WHERE clause and match nothing.
+    const { rows } = await this.#pool.query<OrderRow>({
+      name: 'jupay_mark_paid',
+      text: `WITH paid AS (
+               UPDATE orders
+                  SET status = 'PAID', transaction_id = $2, paid_at = $3, paid_via = $4,
+                      next_query_at = NULL, claimed_until = NULL
+                WHERE order_id = $1 AND status = 'NOTPAY' AND amount_fen = $5
+                RETURNING *),
+             event AS (
+               INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
+               SELECT $6, 'order.paid', order_id, $7::json, $3, $3 FROM paid
+               RETURNING id)
+             SELECT paid.* FROM paid`,
+      values: [
+        input.orderId,
+        input.transactionId,
+        input.paidAt,
+        input.via,
+        input.amountFen,
+        input.event.id,
+        JSON.stringify(input.event.payload),
+      ],
+    });
+    if (rows[0]) return { outcome: 'paid', order: toOrder(rows[0]) };
     const current = await this.getOrder(input.orderId);
     if (!current) return { outcome: 'not_found' };
     // A differing amount is reported even on a paid order: it is an anomaly to record, never a mere duplicate.
@@ -252,10 +255,11 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
-    await this.#pool.query(
-      'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES ($1, $2, $3, $4)',
-      [entry.orderId, entry.rawBody, entry.verdict, entry.receivedAt],
-    );
+    await this.#pool.query({
+      name: 'jupay_record_notification',
+      text: 'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES ($1, $2, $3, $4)',
+      values: [entry.orderId, entry.rawBody, entry.verdict, entry.receivedAt],
+    });
   }
 
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
