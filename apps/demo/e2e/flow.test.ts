@@ -335,6 +335,21 @@ describe('the demo in a real browser', () => {
     expect(watched.cspViolations.join('\n')).toMatch(/style-src/);
   });
 
+  it('the English switch: the shop and the element speak English, and back', async () => {
+    const { page } = await openPage();
+    await page.goto(demo.urls.shop);
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(`${demo.urls.shop}?lang=en`);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Top up your account');
+    await expect.poll(() => page.getByRole('radio', { name: 'Alipay QR code' }).count()).toBe(1);
+    await page.locator('pay-button #amount').fill('12.34');
+    await expect.poll(() => payButton(page).textContent()).toMatch(/Pay\s+CN¥12\.34/);
+    await screenshot(page, 'en-shop');
+    await page.getByRole('link', { name: '中文' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('账户充值');
+  });
+
   it('7. the back button from the cashier returns to a usable, not spinning, button', async () => {
     const { page } = await openPage();
     const firstOrder = await checkout(page, '支付宝扫码支付', '12.34');

@@ -5,6 +5,7 @@
  * by relative path from the workspace, in this one file, so the day they are exported it is a one-file change.
  */
 export {
+  signWebhook,
   verifyWebhook,
   WebhookVerificationError,
   SIGNATURE_HEADER,
