@@ -3,12 +3,15 @@
  * `tsx apps/signer/bench/http.ts` (also run by `pnpm bench`): requests/s and p99 of `POST /api/checkout` and
  * `POST /api/notify`, each compared with a bare Hono JSON route measured in the same run (autocannon, 50
  * connections). The servers run in a child process (bench/servers.ts); this process only generates load.
- * Add a store with another `benchStore(...)` call, e.g. `benchStore('postgres://127.0.0.1/test', 'postgres')`.
+ * SQLite first, then PostgreSQL (the local server, or `JUPAY_BENCH_PG_URL`, in a throw-away schema), both against the
+ * one baseline measured in the SQLite round.
  */
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import type { BenchReady } from './servers.ts';
 
 const CONNECTIONS = 50;
@@ -41,7 +44,12 @@ function print(figure: Record<string, unknown>): void {
  * @example
  * await benchStore('sqlite', 'sqlite');
  */
-export async function benchStore(store: string, label: string): Promise<boolean> {
+export async function benchStore(
+  store: string,
+  label: string,
+  /** Issue 5: a baseline already measured in this run, so every store is compared with the same figure. */
+  sharedBaseline?: Measured,
+): Promise<{ ok: boolean; baseline: Measured }> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const child = fork(fileURLToPath(new URL('./servers.ts', import.meta.url)), [store], {
     execArgv: [
@@ -65,12 +73,14 @@ export async function benchStore(store: string, label: string): Promise<boolean>
       body: '{"bankCode":"903","amount":"12.30"}',
       duration: 1,
     });
-    const baseline = await load({
-      url: `${ready.baselineUrl}/json`,
-      method: 'POST',
-      headers: json,
-      body: '{"bankCode":"903","amount":"12.30"}',
-    });
+    const baseline =
+      sharedBaseline ??
+      (await load({
+        url: `${ready.baselineUrl}/json`,
+        method: 'POST',
+        headers: json,
+        body: '{"bankCode":"903","amount":"12.30"}',
+      }));
     const checkout = await load({
       url: `${ready.signerUrl}/api/checkout`,
       method: 'POST',
@@ -88,8 +98,10 @@ export async function benchStore(store: string, label: string): Promise<boolean>
       })),
     });
 
-    print({ name: 'bare hono JSON route req/s', value: baseline.rps, unit: 'req/s' });
-    print({ name: 'bare hono JSON route p99', value: baseline.p99, unit: 'ms' });
+    if (!sharedBaseline) {
+      print({ name: 'bare hono JSON route req/s', value: baseline.rps, unit: 'req/s' });
+      print({ name: 'bare hono JSON route p99', value: baseline.p99, unit: 'ms' });
+    }
     let ok = true;
     for (const [route, m] of [
       ['checkout', checkout],
@@ -115,7 +127,7 @@ export async function benchStore(store: string, label: string): Promise<boolean>
       });
       print({ name: `signer ${route} (${label}) errors`, value: m.errors, unit: 'count', target: '0' });
     }
-    return ok;
+    return { ok, baseline };
   } finally {
     child.send('stop');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -123,7 +135,32 @@ export async function benchStore(store: string, label: string): Promise<boolean>
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const ok = await benchStore('sqlite', 'sqlite');
-  if (process.env.JUPAY_BENCH_PG_URL) await benchStore(process.env.JUPAY_BENCH_PG_URL, 'postgres');
-  if (!ok) console.error('[bench] signer: a target was missed (see the BENCH lines)');
+  const sqlite = await benchStore('sqlite', 'sqlite');
+  // Issue 5: the same figures on PostgreSQL, against the same baseline, in a throw-away schema of the local server
+  // (or JUPAY_BENCH_PG_URL).
+  const postgres = await benchPostgres(sqlite.baseline);
+  if (!sqlite.ok || !postgres) console.error('[bench] signer: a target was missed (see the BENCH lines)');
+}
+
+/** Runs {@link benchStore} on PostgreSQL in a fresh `t_bench_*` schema, dropped afterwards. */
+async function benchPostgres(baseline: Measured): Promise<boolean> {
+  const base = process.env.JUPAY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `t_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.error(
+      `[bench] signer: PostgreSQL at ${new URL(base).host} is not reachable (${(error as Error).message})`,
+    );
+    return false;
+  }
+  const url = new URL(base);
+  url.searchParams.set('schema', schema);
+  try {
+    return (await benchStore(url.href, 'postgres', baseline)).ok;
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
 }
