@@ -1,9 +1,12 @@
 /**
  * @module fulfilment.test
  * Fulfilment through `createSigner`, over real HTTP to the simulator and a real webhook receiver: `onPaid` is
- * called once per order, the webhook goes out right after the notification (not after a poll), and a status read
- * of a pending order makes one gateway query that finds a payment whose notification was lost.
+ * called once per order, the webhook goes out right after the notification (not after a poll), a status read of a
+ * pending order makes one gateway query that finds a payment whose notification was lost, and a hung gateway
+ * delays no request.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { encodeForm } from '@jupay/core';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -37,12 +40,13 @@ afterEach(async () => {
 async function signerWith(
   env: Record<string, string>,
   onPaid: (order: OrderRecord) => void,
+  gatewayUrl = gateway.url,
 ): Promise<TestSigner> {
   let handler: (request: Request) => Promise<Response> = async () =>
     new Response('starting', { status: 503 });
   const http = await listen((request) => handler(request));
   const t = await createTestSigner(
-    { JUPAY_GATEWAY_URL: `${gateway.url}/Pay_Index.html`, JUPAY_PUBLIC_URL: http.url, ...env },
+    { JUPAY_GATEWAY_URL: `${gatewayUrl}/Pay_Index.html`, JUPAY_PUBLIC_URL: http.url, ...env },
     { onPaid },
   );
   handler = t.fetch;
@@ -106,5 +110,48 @@ describe('fulfilment in createSigner', () => {
     await waitFor(async () => (await status()) === 'PAID', 'the on-demand query to mark it paid', 5_000);
     expect(await t.store.getOrder(order.orderId)).toMatchObject({ status: 'PAID', paidVia: 'query' });
     expect(paid).toEqual([order.orderId]);
+  });
+
+  it('a hung gateway blocks neither status reads nor health, and the loop gives up at the query timeout', async () => {
+    const hung = createServer(() => {
+      /* accepts the query, never answers */
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          hung.closeAllConnections();
+          hung.close(() => resolve());
+        }),
+    );
+    const t = await signerWith(
+      {
+        JUPAY_RECONCILE_SCHEDULE: '20ms,40ms,60ms',
+        JUPAY_QUERY_TIMEOUT_MS: '800',
+        JUPAY_WORKER_POLL_MS: '10',
+      },
+      () => undefined,
+      hungUrl,
+    );
+    const { orderId } = await checkout(t, { bankCode: '903', amount: '1.00' });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the loop's query is now hanging
+    for (let i = 0; i < 3; i += 1) {
+      const started = Date.now();
+      const res = await t.request(`/api/orders/${orderId}`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('NOTPAY');
+      expect(Date.now() - started).toBeLessThan(300);
+    }
+    const health = await t.request('/healthz');
+    expect(health.status).toBe(200);
+    // The hung query times out, the loop records the attempt and schedules the next point.
+    await waitFor(
+      async () => ((await t.store.getOrder(orderId))?.queryAttempts ?? 0) >= 1,
+      'a timed-out attempt',
+      5_000,
+    );
+    expect((await t.store.getOrder(orderId))!.status).toBe('NOTPAY');
+    expect(t.logs.some((l) => l.includes('"reason":"timeout"'))).toBe(true);
   });
 });
