@@ -229,11 +229,13 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       throw error;
     }
     const receivedAt = clock();
-    const record = async (orderId: string | null, verdict: string) => {
+    const record = async (orderId: string | null, verdict: string): Promise<boolean> => {
       try {
         await store.recordNotification({ orderId, rawBody: raw, verdict, receivedAt });
+        return true;
       } catch (error) {
         log.error({ err: error, verdict }, 'could not record the notification');
+        return false;
       }
     };
 
@@ -293,7 +295,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       amount_mismatch: 'amount_mismatch',
       not_found: 'unknown_order',
     }[outcome];
-    await record(notification.orderId, verdict);
+    const recorded = await record(notification.orderId, verdict);
+    // A duplicate's "already paid" came from a read; the log write's durable commit is what proves that state is
+    // on disk (see store/sqlite-store.ts). Without it, no OK: the gateway or reconciliation comes back.
+    if (outcome === 'already_paid' && !recorded) return fail(c, 500, 'store_error');
     // Issue 5: onPaid and an immediate webhook send; not awaited, so the gateway's OK never waits on the merchant.
     if (outcome === 'paid' && paidOrder) void background.orderPaid(paidOrder);
     if (outcome === 'paid' || outcome === 'already_paid') {

@@ -1,15 +1,25 @@
 /**
  * @module store/sqlite-store
- * The embedded {@link OrderStore}: one SQLite file through better-sqlite3, WAL journal, `synchronous = FULL` so a
- * committed transaction survives a power cut (the signer replies `OK` to the gateway only after the commit, and the
- * gateway may never re-send). Statements are prepared once.
+ * The embedded {@link OrderStore}: one SQLite file through better-sqlite3 in WAL mode. A write's promise resolves
+ * only once the write is on disk, so the signer's `OK` to the gateway (which may never re-send) always follows a
+ * durable commit. Statements are prepared once.
  *
- * Group commit: writes issued in the same turn of the event loop run in one IMMEDIATE transaction, each inside
- * its own savepoint (one failing write rolls back alone), and every caller's promise settles only after that
- * transaction has committed and been synced. One fsync then covers every concurrent request instead of one each,
- * with the same durability as committing them one by one.
+ * Group commit: writes issued in the same turn of the event loop run in one IMMEDIATE transaction, each inside its
+ * own savepoint (one failing write rolls back alone).
+ *
+ * Durability (`durability: 'wal-fsync'`, the default for files): the connection runs `synchronous = NORMAL`, under
+ * which SQLite itself syncs checkpoints (so the database file is never behind a WAL it overwrites) but not commits;
+ * after each group commit the store calls `fdatasync` on the WAL file itself, in libuv's thread pool, and settles
+ * the batch's promises only when that sync has returned. A resolved write is therefore exactly as durable as under
+ * `synchronous = FULL` (which also syncs the WAL at each commit, just on the event loop), while the event loop goes
+ * on parsing and signing the next requests during the sync. Reads may see a commit a few milliseconds before its
+ * sync returns; an acknowledgement never rests on a read alone (the notify route writes the notification log, and
+ * only answers `OK` to a duplicate once that later write, whose sync covers every earlier commit, resolved).
+ * A failed sync fails the store (every later write is refused, `ping`
+ * answers false): after a failed fsync the kernel may have dropped the pages, so only a restart is safe.
+ * `durability: 'full'` keeps SQLite's own `synchronous = FULL` instead (and `:memory:` databases use it).
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
@@ -25,6 +35,17 @@ import {
   type OrderStore,
   type OutboxEvent,
 } from './order-store.ts';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * `wal-fsync` (default): group commits are synced by an `fdatasync` of the WAL off the event loop before their
+   * promises resolve. `full`: SQLite's `synchronous = FULL`, each group commit synced on the event loop.
+   */
+  durability?: 'wal-fsync' | 'full';
+  /** The sync call (tests inject a slow or failing one). Default: `fs.fdatasync`. */
+  fdatasync?: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
+}
 
 /** Writes per group commit, at most; the rest go in the next one. */
 const MAX_BATCH = 256;
@@ -189,15 +210,26 @@ export class SqliteStore implements OrderStore {
   private readonly pending: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly savepoint: (fn: () => unknown) => unknown;
+  /** True when this store syncs the WAL itself (see the module comment). */
+  readonly ownSync: boolean;
+  private walFd: number | null = null;
+  private committedSeq = 0;
+  private syncedSeq = 0;
+  private syncing = false;
+  private syncFailure: Error | null = null;
+  private readonly syncFile: NonNullable<SqliteStoreOptions['fdatasync']>;
+  private readonly syncWaiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and those can be
-    // notifications we already acknowledged with OK (the gateway does not re-send).
-    this.db.pragma('synchronous = FULL');
+    const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+    this.ownSync = mode === 'wal' && (options.durability ?? 'wal-fsync') === 'wal-fsync';
+    this.syncFile = options.fdatasync ?? fdatasync;
+    // NORMAL alone may lose the last commits on power loss, and those can be notifications we acknowledged:
+    // either SQLite syncs every commit (FULL), or this store does before it answers (see the module comment).
+    this.db.pragma(this.ownSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.savepoint = this.db.transaction((fn: () => unknown) => fn());
@@ -205,6 +237,7 @@ export class SqliteStore implements OrderStore {
 
   /** Queues a write for the next group commit; resolves with its result once the commit is durable. */
   private write<T>(run: () => T): Promise<T> {
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
@@ -244,11 +277,74 @@ export class SqliteStore implements OrderStore {
       for (const op of batch) op.reject(error);
       return;
     }
-    batch.forEach((op, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) op.resolve(outcome.value);
-      else op.reject(outcome.value);
+    const settle = () =>
+      batch.forEach((op, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) op.resolve(outcome.value);
+        else op.reject(outcome.value);
+      });
+    if (!this.ownSync) return settle();
+    this.afterSync(++this.committedSeq).then(settle, (error: unknown) => {
+      for (const op of batch) op.reject(error);
     });
+  }
+
+  /** Resolves when a WAL sync that started after commit number `seq` has returned. */
+  private afterSync(seq: number): Promise<void> {
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
+    if (seq <= this.syncedSeq) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.syncWaiters.push({ seq, resolve, reject });
+      this.startSync();
+    });
+  }
+
+  /** One sync at a time; commits made while it runs are covered by the next one. */
+  private startSync(): void {
+    if (this.syncing || this.syncedSeq >= this.committedSeq || this.syncFailure) return;
+    const target = this.committedSeq;
+    let fd: number;
+    try {
+      fd = this.openWal();
+    } catch (error) {
+      return this.failSync(error);
+    }
+    this.syncing = true;
+    this.syncFile(fd, (error) => {
+      this.syncing = false;
+      if (error) return this.failSync(error);
+      this.syncedSeq = target;
+      for (let i = this.syncWaiters.length - 1; i >= 0; i--) {
+        const waiter = this.syncWaiters[i]!;
+        if (waiter.seq <= target) {
+          this.syncWaiters.splice(i, 1);
+          waiter.resolve();
+        }
+      }
+      this.startSync();
+    });
+  }
+
+  private openWal(): number {
+    if (this.walFd === null) {
+      // The WAL exists once something was committed. fsync works on the file, whichever descriptor is used.
+      this.walFd = openSync(`${this.path}-wal`, 'r');
+      // Its directory entry is synced once, so the file itself survives a power cut.
+      const dir = openSync(dirname(this.path), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    }
+    return this.walFd;
+  }
+
+  private failSync(error: unknown): void {
+    this.syncFailure = new Error('the SQLite store could not sync its journal: restart the signer', {
+      cause: error,
+    });
+    for (const waiter of this.syncWaiters.splice(0)) waiter.reject(this.syncFailure);
   }
 
   private get stmt(): ReturnType<typeof prepareAll> {
@@ -258,6 +354,7 @@ export class SqliteStore implements OrderStore {
 
   async migrate(): Promise<void> {
     this.migrateSync(SQLITE_MIGRATIONS);
+    if (this.ownSync) await this.afterSync(++this.committedSeq);
   }
 
   /** Applies `migrations` newer than the file's version, each in its own IMMEDIATE transaction. */
@@ -285,9 +382,11 @@ export class SqliteStore implements OrderStore {
 
   /** The newest applied schema version (0 before the first migration). */
   schemaVersion(): number {
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
-      v: number | null;
-    };
+    const table = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    if (!table) return 0;
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     return row.v ?? 0;
   }
 
@@ -443,6 +542,7 @@ export class SqliteStore implements OrderStore {
   }
 
   async ping(): Promise<boolean> {
+    if (this.syncFailure) return false;
     try {
       return this.db.open && this.stmt.ping.get()?.ok === 1;
     } catch {
@@ -453,7 +553,12 @@ export class SqliteStore implements OrderStore {
   async close(): Promise<void> {
     // Writes already queued are committed first: their callers are waiting for an answer.
     while (this.pending.length > 0 && this.db.open) this.flush();
+    if (this.ownSync && this.db.open) await this.afterSync(this.committedSeq).catch(() => undefined);
     if (this.db.open) this.db.close();
+    if (this.walFd !== null) {
+      closeSync(this.walFd);
+      this.walFd = null;
+    }
   }
 }
 
@@ -463,6 +568,6 @@ export class SqliteStore implements OrderStore {
  * const store = openSqliteStore('/var/lib/jupay/signer.db');
  * await store.migrate();
  */
-export function openSqliteStore(path: string): SqliteStore {
-  return new SqliteStore(path);
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  return new SqliteStore(path, options);
 }

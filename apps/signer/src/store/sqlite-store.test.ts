@@ -1,0 +1,113 @@
+/** @module store/sqlite-store.test — what the shared contract cannot see: migrations on disk and durability. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewOrder } from './order-store.ts';
+import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
+
+const dirs: string[] = [];
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function open(options: Parameters<typeof openSqliteStore>[1] = {}): SqliteStore {
+  const dir = mkdtempSync(join(tmpdir(), 'jupay-sqlite-'));
+  dirs.push(dir);
+  const store = openSqliteStore(join(dir, 'deep', 'signer.db'), options);
+  stores.push(store);
+  return store;
+}
+
+let n = 0;
+function order(): NewOrder {
+  n += 1;
+  const orderId = `E${String(n).padStart(19, '0')}`;
+  return {
+    orderId,
+    memberId: '10002',
+    amountFen: 100,
+    bankCode: '903',
+    productName: 'x',
+    attach: null,
+    createdAt: new Date(0),
+    nextQueryAt: null,
+    requestFields: { pay_orderid: orderId },
+  };
+}
+
+type Callback = (error: NodeJS.ErrnoException | null) => void;
+
+describe('SqliteStore', () => {
+  it('creates the directory, migrates to the newest version once, and records it', async () => {
+    const store = open();
+    expect(store.schemaVersion()).toBe(0);
+    await store.migrate();
+    await store.migrate();
+    expect(store.schemaVersion()).toBe(1);
+    expect(store.ownSync).toBe(true);
+  });
+
+  it('resolves a write only after the WAL sync has returned', async () => {
+    const calls: Callback[] = [];
+    const store = open({ fdatasync: (_fd, cb) => calls.push(cb) });
+    // migrate() waits for its own sync.
+    const migrating = store.migrate();
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(1);
+    calls.shift()!(null);
+    await migrating;
+
+    let done = false;
+    const writes = Promise.all([store.createOrder(order()), store.createOrder(order())]).then(
+      () => (done = true),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    // Committed in one group, one sync requested, nobody answered yet.
+    expect(calls).toHaveLength(1);
+    expect(done).toBe(false);
+    calls.shift()!(null);
+    await writes;
+    expect(done).toBe(true);
+  });
+
+  it('a failed sync rejects the waiting writes and fails the store for good', async () => {
+    const calls: Callback[] = [];
+    const store = open({ fdatasync: (_fd, cb) => calls.push(cb) });
+    const migrating = store.migrate();
+    await new Promise((r) => setImmediate(r));
+    calls.shift()!(null);
+    await migrating;
+
+    const write = store.createOrder(order());
+    await new Promise((r) => setTimeout(r, 20));
+    calls.shift()!(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    await expect(write).rejects.toThrow('could not sync its journal');
+    expect(await store.ping()).toBe(false);
+    await expect(store.createOrder(order())).rejects.toThrow('could not sync its journal');
+  });
+
+  it('durability "full" lets SQLite sync each commit itself', async () => {
+    const calls: Callback[] = [];
+    const store = open({ durability: 'full', fdatasync: (_fd, cb) => calls.push(cb) });
+    expect(store.ownSync).toBe(false);
+    await store.migrate();
+    await store.createOrder(order());
+    expect(calls).toHaveLength(0);
+  });
+
+  it('one failing write in a group rolls back alone', async () => {
+    const store = open();
+    await store.migrate();
+    const first = order();
+    const results = await Promise.allSettled([
+      store.createOrder(first),
+      store.createOrder({ ...order(), orderId: first.orderId }),
+      store.createOrder(order()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.getOrder(first.orderId)).not.toBeNull();
+  });
+});
