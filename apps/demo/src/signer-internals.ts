@@ -1,8 +1,8 @@
 /**
  * @module signer-internals
- * Pieces of `@jupay/signer` the demo needs that its package entry does not export (yet): the webhook verifier a
- * merchant uses and the widget snippet helper. Imported
- * by relative path from the workspace, in this one file, so the day they are exported it is a one-file change.
+ * What the demo takes from `@jupay/signer` for the merchant's side: the webhook verifier (from the package entry)
+ * and the widget snippet helper, which the package entry does not export yet and is imported by relative path in
+ * this one file, so exporting it later is a one-line change here.
  */
 export {
   signWebhook,
@@ -11,5 +11,5 @@ export {
   SIGNATURE_HEADER,
   EVENT_ID_HEADER,
   type WebhookEvent,
-} from '../../signer/src/webhook/signature.ts';
+} from '@jupay/signer';
 export { widgetSnippet, type WidgetSnippet } from '../../signer/src/widget/index.ts';
