@@ -70,6 +70,22 @@ describe('parseQueryResponse', () => {
     expect(parseQueryResponse(text, credentials).paid).toBe(true);
   });
 
+  it('reads the data[] variant signed at the top level over memberid, returncode and the row', () => {
+    const row = {
+      orderid: 'E1',
+      amount: '12.3400',
+      time_end: '1970-01-01 08:00:00',
+      transaction_id: '20240301120000123456',
+      trade_state: 'SUCCESS',
+    };
+    const signature = sign({ memberid: '10002', returncode: '00', ...row }, key);
+    const text = `{"memberid":10002,"returncode":"00","sign":"${signature}","data":[${JSON.stringify(row)}]}`;
+    const result = parseQueryResponse(text, credentials);
+    expect(result).toMatchObject({ paid: true, orderId: 'E1', amountFen: 1234, paidAt: null });
+    const forged = text.replace('"trade_state":"SUCCESS"', '"trade_state":"NOTPAY"');
+    expect(codeOf(() => parseQueryResponse(forged, credentials))).toBe('BAD_SIGNATURE');
+  });
+
   it('turns the error shape into a GatewayError carrying msg', () => {
     try {
       parseQueryResponse('{"status":"error","msg":"不存在的交易订单号.","data":null}', credentials);

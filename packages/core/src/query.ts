@@ -70,6 +70,40 @@ function flatten(object: Record<string, unknown>, text: string): Fields {
 }
 
 /**
+ * The field sets a genuine answer may be signed over. The default is the top-level object. One fork nests the
+ * order in `data: [ {...} ]` (PROTOCOL.md: a variant, not the default); depending on the fork the signature sits
+ * inside the row, or at the top with `memberid`/`returncode` there and covers them plus the row.
+ */
+function candidateFieldSets(object: Record<string, unknown>, text: string): Fields[] {
+  if ('trade_state' in object || !('data' in object)) return [flatten(object, text)];
+  const row = Array.isArray(object.data) ? object.data[0] : object.data;
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    throw new ProtocolError('MALFORMED_RESPONSE', `query answer has an empty data variant: ${snippet(text)}`);
+  }
+  const inner = flatten(row as Record<string, unknown>, text);
+  const { data: _data, status: _status, msg: _msg, ...top } = object;
+  const merged = { ...flatten(top, text), ...inner };
+  if (!merged.sign) merged.sign = inner.sign ?? '';
+  return inner.sign ? [inner, merged] : [merged];
+}
+
+function verifiedFields(object: Record<string, unknown>, text: string, key: string): Fields {
+  const required = ['memberid', 'orderid', 'trade_state', 'sign'];
+  const all = candidateFieldSets(object, text);
+  const candidates = all.filter((fields) => required.every((name) => fields[name]));
+  if (candidates.length === 0) {
+    const missing = required.find((name) => !all[all.length - 1]![name]);
+    throw new ProtocolError('MALFORMED_RESPONSE', `query answer has no ${missing}: ${snippet(text)}`);
+  }
+  const genuine = candidates.find((fields) => {
+    const signedFields = Object.keys(fields).filter((name) => name !== 'sign');
+    return verify(fields, key, fields.sign!, { signedFields });
+  });
+  if (!genuine) throw new SignatureError('query answer signature does not match');
+  return genuine;
+}
+
+/**
  * Parses and verifies the gateway's answer to an order query.
  *
  * @example
@@ -90,30 +124,11 @@ export function parseQueryResponse(text: string, credentials: Credentials): Quer
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ProtocolError('MALFORMED_RESPONSE', `query answer is not a JSON object: ${snippet(cleaned)}`);
   }
-  let object = parsed as Record<string, unknown>;
+  const object = parsed as Record<string, unknown>;
   if (object.status === 'error') {
     throw new GatewayError(typeof object.msg === 'string' ? object.msg : JSON.stringify(object.msg ?? null));
   }
-  // One fork nests the order in `data: [ {...} ]` (PROTOCOL.md): a variant, not the default.
-  if (!('trade_state' in object) && 'data' in object) {
-    const data = Array.isArray(object.data) ? object.data[0] : object.data;
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new ProtocolError(
-        'MALFORMED_RESPONSE',
-        `query answer has an empty data variant: ${snippet(cleaned)}`,
-      );
-    }
-    object = data as Record<string, unknown>;
-  }
-  const fields = flatten(object, cleaned);
-  for (const name of ['memberid', 'orderid', 'trade_state', 'sign']) {
-    if (!fields[name])
-      throw new ProtocolError('MALFORMED_RESPONSE', `query answer has no ${name}: ${snippet(cleaned)}`);
-  }
-  const signedFields = Object.keys(fields).filter((name) => name !== 'sign');
-  if (!verify(fields, key, fields.sign!, { signedFields })) {
-    throw new SignatureError('query answer signature does not match');
-  }
+  const fields = verifiedFields(object, cleaned, key);
   if (fields.memberid !== memberId) {
     throw new NotificationError(
       'MEMBER_MISMATCH',
