@@ -1,0 +1,49 @@
+/**
+ * @module amount tests
+ */
+import { expect } from '@open-wc/testing';
+import { fenToYuan, formatAmount, parseAmount } from './amount.js';
+
+describe('parseAmount', () => {
+  it('turns yuan text into integer fen', () => {
+    expect(parseAmount('12.34')).to.equal(1234);
+    expect(parseAmount('12.3')).to.equal(1230);
+    expect(parseAmount('12')).to.equal(1200);
+    expect(parseAmount('12.')).to.equal(1200);
+    expect(parseAmount('.5')).to.equal(50);
+    expect(parseAmount(' ¥1,234.50 ')).to.equal(123450);
+    expect(parseAmount('￥0.01')).to.equal(1);
+    expect(parseAmount('0.07')).to.equal(7);
+    expect(parseAmount('1.10')).to.equal(110);
+  });
+
+  it('names the problem with text that is not an amount', () => {
+    expect(parseAmount('')).to.equal('empty');
+    expect(parseAmount('   ')).to.equal('empty');
+    expect(parseAmount('abc')).to.equal('nan');
+    expect(parseAmount('1e3')).to.equal('nan');
+    expect(parseAmount('-5')).to.equal('nan');
+    expect(parseAmount('.')).to.equal('nan');
+    expect(parseAmount('1.2.3')).to.equal('nan');
+    expect(parseAmount('99999999999999999')).to.equal('nan');
+    expect(parseAmount('1.234')).to.equal('decimals');
+    expect(parseAmount('0.001')).to.equal('decimals');
+  });
+});
+
+describe('fenToYuan', () => {
+  it('writes two decimals', () => {
+    expect(fenToYuan(1230)).to.equal('12.30');
+    expect(fenToYuan(1)).to.equal('0.01');
+    expect(fenToYuan(100)).to.equal('1.00');
+    expect(fenToYuan(0)).to.equal('0.00');
+    expect(fenToYuan(123456789)).to.equal('1234567.89');
+  });
+});
+
+describe('formatAmount', () => {
+  it('formats with Intl per language', () => {
+    expect(formatAmount(123450, 'zh-CN')).to.equal('¥1,234.50');
+    expect(formatAmount(123450, 'en')).to.equal('CN¥1,234.50');
+  });
+});

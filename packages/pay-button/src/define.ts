@@ -1,0 +1,25 @@
+/**
+ * @module define: registers `<pay-button>`. Guarded, so a page that loads the script twice (or two bundles that
+ * both include it) does not throw.
+ */
+import { PayButton } from './pay-button.js';
+
+/**
+ * Defines `<pay-button>` unless a `pay-button` element is already defined (by this or another copy).
+ *
+ * @example
+ * import '@jupay/pay-button/define';
+ */
+export function definePayButton(): void {
+  if (!customElements.get('pay-button')) customElements.define('pay-button', PayButton);
+}
+
+definePayButton();
+
+export { PayButton };
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pay-button': PayButton;
+  }
+}

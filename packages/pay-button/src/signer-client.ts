@@ -1,0 +1,131 @@
+/**
+ * @module signer-client: the three calls the element makes to the signer (docs/CONTRACTS.md), each with a
+ * timeout, every failure turned into a {@link SignerError} with a stable code.
+ */
+
+/** A payment method offered by the signer. */
+export interface MethodInfo {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
+/** `GET /api/config`. */
+export interface SignerConfig {
+  currency: string;
+  gateway: string;
+  methods: MethodInfo[];
+  amount: { minFen: number; maxFen: number; presetsFen: number[] };
+  products: { id: string; name: string; amountFen: number }[] | null;
+}
+
+/** `POST /api/checkout` body. */
+export type CheckoutBody =
+  | { bankCode: string; amount: string; productName?: string; attach?: string }
+  | { bankCode: string; product: string };
+
+/** `201` from `POST /api/checkout`. */
+export interface Checkout {
+  orderId: string;
+  action: string;
+  method: string;
+  fields: Record<string, string>;
+  statusUrl: string;
+}
+
+/** The order as the signer reports it. */
+export type OrderStatus = 'NOTPAY' | 'PAID';
+
+/** `GET /api/orders/:id`. */
+export interface Order {
+  orderId: string;
+  status: OrderStatus;
+  amountFen: number;
+  bankCode: string;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+// Worth retrying unchanged: the request may succeed next time. The rest need a change by someone first.
+const RETRYABLE = /^(NETWORK_ERROR|TIMEOUT|BAD_RESPONSE|RATE_LIMITED|INTERNAL|IDEMPOTENCY_KEY_REUSED)$/;
+
+/**
+ * A failed signer call: a signer error code (CONTRACTS.md), or `NETWORK_ERROR`, `TIMEOUT`, `BAD_RESPONSE`.
+ *
+ * @example
+ * try { await client.checkout(body, key); } catch (e) { if (e instanceof SignerError) console.log(e.code); }
+ */
+export class SignerError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  constructor(code: string, message: string, status = 0) {
+    super(message);
+    this.name = 'SignerError';
+    this.code = code;
+    this.retryable = RETRYABLE.test(code) || status >= 500;
+  }
+}
+
+/**
+ * Calls the signer at `base` (an origin, optionally with a path prefix), giving up after `timeout` ms.
+ *
+ * @example
+ * const client = new SignerClient('https://pay.merchant.com', 15000);
+ * const config = await client.config();
+ */
+export class SignerClient {
+  constructor(
+    readonly base: string,
+    readonly timeout = 15000,
+  ) {}
+
+  /** `GET /api/config`. */
+  config(): Promise<SignerConfig> {
+    return this.call('config');
+  }
+
+  /** `POST /api/checkout` with an `Idempotency-Key` that the caller keeps for retries of one attempt. */
+  checkout(body: CheckoutBody, idempotencyKey: string): Promise<Checkout> {
+    return this.call('checkout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** `GET /api/orders/:id`. */
+  order(orderId: string): Promise<Order> {
+    return this.call(`orders/${encodeURIComponent(orderId)}`);
+  }
+
+  private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), this.timeout);
+    let res: Response;
+    let data: { error?: { code?: unknown; message?: unknown } } | undefined;
+    try {
+      res = await fetch(`${this.base.replace(/\/+$/, '')}/api/${path}`, {
+        ...init,
+        signal: ctl.signal,
+        credentials: 'omit',
+      });
+      data = await res.json().catch(() => undefined);
+    } catch {
+      throw ctl.signal.aborted
+        ? new SignerError('TIMEOUT', 'signer timed out')
+        : new SignerError('NETWORK_ERROR', 'signer unreachable');
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!data || typeof data !== 'object') throw new SignerError('BAD_RESPONSE', 'not JSON', res.status);
+    if (!res.ok) {
+      const { code, message } = data.error ?? {};
+      throw new SignerError(
+        typeof code === 'string' ? code : 'BAD_RESPONSE',
+        typeof message === 'string' ? message : `HTTP ${res.status}`,
+        res.status,
+      );
+    }
+    return data as T;
+  }
+}
