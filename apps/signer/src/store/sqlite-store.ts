@@ -47,6 +47,9 @@ export interface SqliteStoreOptions {
   fdatasync?: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
 }
 
+/** WAL syncs in flight at once, at most. */
+const MAX_SYNCS = 3;
+
 /** Writes per group commit, at most; the rest go in the next one. */
 const MAX_BATCH = 256;
 
@@ -215,7 +218,8 @@ export class SqliteStore implements OrderStore {
   private walFd: number | null = null;
   private committedSeq = 0;
   private syncedSeq = 0;
-  private syncing = false;
+  private syncsInFlight = 0;
+  private startedSeq = 0;
   private syncFailure: Error | null = null;
   private readonly syncFile: NonNullable<SqliteStoreOptions['fdatasync']>;
   private readonly syncWaiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -299,9 +303,13 @@ export class SqliteStore implements OrderStore {
     });
   }
 
-  /** One sync at a time; commits made while it runs are covered by the next one. */
+  /**
+   * Starts a sync covering every commit so far, unless one already covers them. Up to {@link MAX_SYNCS} run at
+   * once (libuv's pool has 4 threads), so a commit made during a sync does not wait for that sync to end before
+   * its own starts; a sync only ever resolves the commits made before it started.
+   */
   private startSync(): void {
-    if (this.syncing || this.syncedSeq >= this.committedSeq || this.syncFailure) return;
+    if (this.syncFailure || this.startedSeq >= this.committedSeq || this.syncsInFlight >= MAX_SYNCS) return;
     const target = this.committedSeq;
     let fd: number;
     try {
@@ -309,11 +317,12 @@ export class SqliteStore implements OrderStore {
     } catch (error) {
       return this.failSync(error);
     }
-    this.syncing = true;
+    this.startedSeq = target;
+    this.syncsInFlight += 1;
     this.syncFile(fd, (error) => {
-      this.syncing = false;
+      this.syncsInFlight -= 1;
       if (error) return this.failSync(error);
-      this.syncedSeq = target;
+      if (target > this.syncedSeq) this.syncedSeq = target;
       for (let i = this.syncWaiters.length - 1; i >= 0; i--) {
         const waiter = this.syncWaiters[i]!;
         if (waiter.seq <= target) {
@@ -386,7 +395,9 @@ export class SqliteStore implements OrderStore {
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
       .get();
     if (!table) return 0;
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+      v: number | null;
+    };
     return row.v ?? 0;
   }
 
