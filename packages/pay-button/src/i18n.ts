@@ -1,5 +1,5 @@
 /**
- * @module i18n: the element's words in zh-CN and en, the built-in names of the usual bank codes, and how the
+ * @module i18n: the element's words in zh-CN and en, the error messages per code, and how the
  * language is picked (the element's `lang`, then the nearest ancestor's across shadow roots, then the page's).
  */
 
@@ -24,37 +24,16 @@ const en = {
   max: 'The maximum is ',
   end: '.',
   noMethod: 'Choose a payment method.',
-  error: 'Payment failed.',
+  error: 'Payment could not start',
   errors: {
     NETWORK_ERROR: 'Could not reach the payment service.',
     TIMEOUT: 'The payment service did not answer in time.',
-    BAD_RESPONSE: 'The payment service sent an unexpected answer.',
-    GATEWAY_NOT_ALLOWED: 'The payment page is not the configured gateway.',
-    NO_SIGNER: 'No payment service is configured.',
-    INVALID_REQUEST: 'The payment request was refused.',
-    INVALID_AMOUNT: 'The amount is not valid.',
-    AMOUNT_OUT_OF_RANGE: 'The amount is outside the allowed range.',
+    RATE_LIMITED: 'Too many attempts; wait a moment and retry.',
+    INVALID_AMOUNT: 'This amount is not accepted.',
     BANK_CODE_NOT_OFFERED: 'This payment method is not available.',
     UNKNOWN_PRODUCT: 'This product is not available.',
-    FIELD_TOO_LONG: 'A field is too long.',
-    ORIGIN_NOT_ALLOWED: 'This site may not use the payment service.',
     ORDER_NOT_FOUND: 'Order not found.',
-    PAYLOAD_TOO_LARGE: 'The request is too large.',
-    UNSUPPORTED_MEDIA_TYPE: 'The request format was refused.',
-    IDEMPOTENCY_KEY_REUSED: 'The payment details changed; please retry.',
-    RATE_LIMITED: 'Too many attempts; wait a moment and retry.',
-    INTERNAL: 'The payment service failed; please retry.',
-  } as Record<string, string>,
-  banks: {
-    901: 'WeChat Official Account',
-    902: 'WeChat QR code',
-    903: 'Alipay QR code',
-    904: 'Alipay mobile',
-    905: 'QQ mobile',
-    907: 'Online banking',
-    908: 'QQ QR code',
-    909: 'Baidu Wallet',
-    910: 'JD Pay',
+    config: 'This payment button is not set up correctly',
   } as Record<string, string>,
 };
 
@@ -79,37 +58,16 @@ const zh: Strings = {
   max: '最高金额为 ',
   end: '。',
   noMethod: '请选择支付方式。',
-  error: '支付失败。',
+  error: '无法发起支付',
   errors: {
     NETWORK_ERROR: '无法连接支付服务。',
     TIMEOUT: '支付服务响应超时。',
-    BAD_RESPONSE: '支付服务返回了无效的响应。',
-    GATEWAY_NOT_ALLOWED: '支付地址与配置的网关不符。',
-    NO_SIGNER: '未配置支付服务。',
-    INVALID_REQUEST: '支付请求被拒绝。',
-    INVALID_AMOUNT: '金额无效。',
-    AMOUNT_OUT_OF_RANGE: '金额超出允许范围。',
+    RATE_LIMITED: '操作过于频繁，请稍后重试。',
+    INVALID_AMOUNT: '该金额不被接受。',
     BANK_CODE_NOT_OFFERED: '该支付方式不可用。',
     UNKNOWN_PRODUCT: '该商品不存在。',
-    FIELD_TOO_LONG: '某个字段过长。',
-    ORIGIN_NOT_ALLOWED: '本网站未被允许使用该支付服务。',
     ORDER_NOT_FOUND: '未找到该订单。',
-    PAYLOAD_TOO_LARGE: '请求过大。',
-    UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持。',
-    IDEMPOTENCY_KEY_REUSED: '支付信息已变更，请重试。',
-    RATE_LIMITED: '操作过于频繁，请稍后重试。',
-    INTERNAL: '支付服务出错，请重试。',
-  },
-  banks: {
-    901: '微信公众号',
-    902: '微信扫码支付',
-    903: '支付宝扫码支付',
-    904: '支付宝手机',
-    905: 'QQ 手机支付',
-    907: '网银支付',
-    908: 'QQ 扫码支付',
-    909: '百度钱包',
-    910: '京东支付',
+    config: '支付按钮配置有误',
   },
 };
 
@@ -121,6 +79,28 @@ const zh: Strings = {
  */
 export function strings(lang: Lang): Strings {
   return lang === 'en' ? en : zh;
+}
+
+// Codes that share a message: one visitor-facing sentence is enough for each family (the code is in pay-error).
+const ALIAS: Record<string, string> = {
+  AMOUNT_OUT_OF_RANGE: 'INVALID_AMOUNT',
+  ORIGIN_NOT_ALLOWED: 'config',
+  GATEWAY_NOT_ALLOWED: 'config',
+  NO_SIGNER: 'config',
+};
+
+/**
+ * The visitor-facing message for an error code: a specific sentence for the codes a visitor can act on, else a
+ * general one naming the code (so the merchant can tell what happened from a screenshot).
+ *
+ * @example
+ * errorMessage(strings('en'), 'TIMEOUT'); // 'The payment service did not answer in time.'
+ * errorMessage(strings('en'), 'INTERNAL'); // 'Payment could not start (INTERNAL).'
+ */
+export function errorMessage(s: Strings, code: string): string {
+  const key = ALIAS[code] ?? code;
+  const m = s.errors[key];
+  return m && key !== 'config' ? m : `${m ?? s.error} (${code})${s.end}`;
 }
 
 /**

@@ -94,13 +94,13 @@ describe('<pay-button>', () => {
         html`<pay-button
           signer=${SIGNER}
           lang="zh-CN"
-          bank-codes="903, 907"
+          bank-codes="903, 902"
           amounts="1,2.5"
           amount="2.5"
           label="立即购买"
         ></pay-button>`,
       );
-      expect($$(el, '[part=method]').map((m) => m.textContent!.trim())).to.deep.equal(['支付宝扫码支付', '网银支付']);
+      expect($$(el, '[part=method]').map((m) => m.textContent!.trim())).to.deep.equal(['支付宝扫码支付', '微信扫码支付']);
       expect($$(el, '[part=preset]').map((b) => [b.textContent!.trim(), b.getAttribute('aria-pressed')])).to.deep.equal([
         ['¥1.00', 'false'],
         ['¥2.50', 'true'],
@@ -112,7 +112,9 @@ describe('<pay-button>', () => {
     it('renders from attributes alone, without a network call', async () => {
       fake.restore();
       const el = await mount(html`<pay-button bank-codes="902" amount="9.90" lang="en"></pay-button>`);
-      expect(text(el, '[part=method]')).to.equal('WeChat QR code');
+      // Without a signer there are no names: the code stands in.
+      expect(text(el, '[part=method]')).to.equal('902');
+      expect($(el, '[part=method] svg').getAttribute('class')).to.equal('icon wechat');
       expect(text(el, '[part=summary]')).to.equal('CN¥9.90');
       expect(el.shadowRoot!.querySelector('#amount')).to.equal(null);
       expect(text(el, '[part=button]')).to.equal('Pay CN¥9.90');
@@ -265,7 +267,7 @@ describe('<pay-button>', () => {
       $(el, '[part=button]').click();
       await waitUntil(() => errors.length === 1);
       await el.updateComplete;
-      expect(text(el, '[part=error] span')).to.equal(en.errors.NETWORK_ERROR);
+      expect(text(el, '[part=error] span')).to.equal('Could not reach the payment service.');
       $(el, '[part=retry]').click();
       await waitUntil(() => errors.length === 2);
       await el.updateComplete;
@@ -295,11 +297,11 @@ describe('<pay-button>', () => {
       const { detail } = await error;
       expect(detail).to.deep.equal({
         code: 'GATEWAY_NOT_ALLOWED',
-        message: en.errors.GATEWAY_NOT_ALLOWED,
+        message: 'This payment button is not set up correctly (GATEWAY_NOT_ALLOWED).',
         retryable: false,
       });
       await el.updateComplete;
-      expect(text(el, '[role=alert]')).to.equal(en.errors.GATEWAY_NOT_ALLOWED);
+      expect(text(el, '[role=alert]')).to.equal('This payment button is not set up correctly (GATEWAY_NOT_ALLOWED).');
       expect(submits).to.have.length(0);
       expect(el.querySelector('form')).to.equal(null);
     });
@@ -357,33 +359,33 @@ describe('<pay-button>', () => {
   });
 
   describe('errors', () => {
-    const codes: [string, number, boolean][] = [
-      ['INVALID_REQUEST', 400, false],
-      ['INVALID_AMOUNT', 400, false],
-      ['AMOUNT_OUT_OF_RANGE', 400, false],
-      ['BANK_CODE_NOT_OFFERED', 400, false],
-      ['UNKNOWN_PRODUCT', 400, false],
-      ['FIELD_TOO_LONG', 400, false],
-      ['ORIGIN_NOT_ALLOWED', 403, false],
-      ['ORDER_NOT_FOUND', 404, false],
-      ['PAYLOAD_TOO_LARGE', 413, false],
-      ['UNSUPPORTED_MEDIA_TYPE', 415, false],
-      ['IDEMPOTENCY_KEY_REUSED', 422, true],
-      ['RATE_LIMITED', 429, true],
-      ['INTERNAL', 500, true],
-      ['SOMETHING_NEW', 503, true],
+    const general = (code: string) => `Payment could not start (${code}).`;
+    const codes: [string, number, boolean, string][] = [
+      ['INVALID_REQUEST', 400, false, general('INVALID_REQUEST')],
+      ['INVALID_AMOUNT', 400, false, 'This amount is not accepted.'],
+      ['AMOUNT_OUT_OF_RANGE', 400, false, 'This amount is not accepted.'],
+      ['BANK_CODE_NOT_OFFERED', 400, false, 'This payment method is not available.'],
+      ['UNKNOWN_PRODUCT', 400, false, 'This product is not available.'],
+      ['FIELD_TOO_LONG', 400, false, general('FIELD_TOO_LONG')],
+      ['ORIGIN_NOT_ALLOWED', 403, false, 'This payment button is not set up correctly (ORIGIN_NOT_ALLOWED).'],
+      ['ORDER_NOT_FOUND', 404, false, 'Order not found.'],
+      ['PAYLOAD_TOO_LARGE', 413, false, general('PAYLOAD_TOO_LARGE')],
+      ['UNSUPPORTED_MEDIA_TYPE', 415, false, general('UNSUPPORTED_MEDIA_TYPE')],
+      ['IDEMPOTENCY_KEY_REUSED', 422, true, general('IDEMPOTENCY_KEY_REUSED')],
+      ['RATE_LIMITED', 429, true, 'Too many attempts; wait a moment and retry.'],
+      ['INTERNAL', 500, true, general('INTERNAL')],
+      ['SOMETHING_NEW', 503, true, general('SOMETHING_NEW')],
     ];
-    for (const [code, status, retryable] of codes) {
+    for (const [code, status, retryable, message] of codes) {
       it(`shows ${code} in an alert${retryable ? ' with a retry' : ''}`, async () => {
         const el = await mount(html`<pay-button signer=${SIGNER} amount="1" lang="en"></pay-button>`);
         fake.replies.checkout.push(signerError(status, code));
         const error = oneEvent(el, 'pay-error');
         $(el, '[part=button]').click();
-        const message = en.errors[code] ?? `${en.error} (${code})`;
         expect((await error).detail).to.deep.equal({ code, message, retryable });
         await el.updateComplete;
         expect(el.getAttribute('state')).to.equal('error');
-        expect(text(el, '[part=error]')).to.equal(retryable ? `${message} ${en.retry}` : message);
+        expect(text(el, '[part=error]')).to.equal(retryable ? `${message} Retry` : message);
         expect($(el, '[part=error]').getAttribute('role')).to.equal('alert');
         expect(el.shadowRoot!.querySelectorAll('[part=retry]')).to.have.length(retryable ? 1 : 0);
         expect($(el, '[part=button]').getAttribute('aria-busy')).to.equal('false');
@@ -411,15 +413,15 @@ describe('<pay-button>', () => {
       fake.replies.checkout.push('hang');
       const error = oneEvent(el, 'pay-error');
       $(el, '[part=button]').click();
-      expect((await error).detail).to.deep.equal({ code: 'TIMEOUT', message: zh.errors.TIMEOUT, retryable: true });
+      expect((await error).detail).to.deep.equal({ code: 'TIMEOUT', message: '支付服务响应超时。', retryable: true });
       await el.updateComplete;
-      expect(text(el, '[part=error]')).to.equal(`${zh.errors.TIMEOUT} ${zh.retry}`);
+      expect(text(el, '[part=error]')).to.equal('支付服务响应超时。 重试');
     });
 
     it('shows a failed config load with a retry that loads it again', async () => {
       fake.replies.config.push('network');
       const el = await mount(html`<pay-button signer=${SIGNER} lang="en"></pay-button>`);
-      expect(text(el, '[role=alert]')).to.equal(`${en.errors.NETWORK_ERROR} ${en.retry}`);
+      expect(text(el, '[role=alert]')).to.equal('Could not reach the payment service. Retry');
       expect($$(el, '[part=method]')).to.have.length(0);
       $(el, '[part=retry]').click();
       await waitUntil(() => el.shadowRoot!.querySelectorAll('[part=method]').length === 2, 'config not reloaded');
@@ -535,7 +537,7 @@ describe('<pay-button>', () => {
         expect((await error).detail.code).to.equal('ORDER_NOT_FOUND');
         await el.updateComplete;
         expect(fake.calls.map((c) => c.path)).to.deep.equal(['/api/orders/E2024']);
-        expect(text(el, '[role=alert]')).to.equal(en.errors.ORDER_NOT_FOUND);
+        expect(text(el, '[role=alert]')).to.equal('Order not found.');
         expect(el.getAttribute('state')).to.equal('error');
         await expect(el).to.be.accessible();
       } finally {

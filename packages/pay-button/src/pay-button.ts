@@ -4,11 +4,10 @@
  * page it polls the order's status.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { fenToYuan, formatAmount, parseAmount } from './amount.js';
 import { emit, type PayErrorDetail } from './events.js';
 import { buildPaymentForm, originOf } from './form.js';
-import { pickLang, strings } from './i18n.js';
+import { errorMessage, pickLang, strings } from './i18n.js';
 import { icon } from './icons.js';
 import { styles } from './pay-button.styles.js';
 import { SignerClient, SignerError, type CheckoutBody, type OrderStatus, type SignerConfig } from './signer-client.js';
@@ -63,48 +62,77 @@ const newKey = () =>
 export class PayButton extends LitElement {
   static override styles = styles;
 
-  /** Base URL of the signer (`/api/...` is appended). */
-  @property() signer = '';
-  /** Comma-separated bank codes to offer, e.g. `"902,903"`; default: the signer's methods. */
-  @property({ attribute: 'bank-codes' }) bankCodes = '';
-  /** Amount in yuan. Alone, a fixed amount; with `amounts`, the preselected default. */
-  @property() amount = '';
-  /** Comma-separated preset amounts in yuan, e.g. `"10,50,100"`; default: the signer's presets. */
-  @property() amounts = '';
-  /** Lowest amount in yuan; default: the signer's. */
-  @property() min = '';
-  /** Highest amount in yuan; default: the signer's. */
-  @property() max = '';
-  /** Product name sent to the signer with a free amount. */
-  @property({ attribute: 'product-name' }) productName = '';
-  /** Catalogue product id: the signer sets the price. */
-  @property() product = '';
-  /** Text of the pay button; default "Pay ¥12.34" / "支付 ¥12.34". */
-  @property() label = '';
-  /** `zh-CN` or `en`; default: the nearest `lang` up the tree, then the browser's. */
-  @property({ reflect: true }) override lang!: string;
-  /** Origin the signed form may be posted to; default: the signer's configured gateway. */
-  @property() gateway = '';
-  /** Return page: show this order's status instead of the payment controls. */
-  @property({ attribute: 'order-id' }) orderId = '';
-  /** Return page: read the order id from this query parameter of the page URL (e.g. `orderId`). */
-  @property({ attribute: 'order-id-param' }) orderIdParam = '';
-  /** Milliseconds before a signer call counts as timed out. */
-  @property({ attribute: false }) timeout = 15000;
-  /** First delay between status polls in milliseconds; it doubles up to 30 s. */
-  @property({ attribute: false }) pollInterval = 1000;
-  /** Milliseconds after which status polling stops and a refresh button is offered. */
-  @property({ attribute: false }) pollTimeout = 120000;
+  // Declared here rather than with decorators: the same behaviour, about 450 B less gzip in the bundle.
+  static override properties = {
+    signer: {},
+    bankCodes: { attribute: 'bank-codes' },
+    amount: {},
+    amounts: {},
+    min: {},
+    max: {},
+    productName: { attribute: 'product-name' },
+    product: {},
+    label: {},
+    lang: { reflect: true },
+    gateway: {},
+    orderId: { attribute: 'order-id' },
+    orderIdParam: { attribute: 'order-id-param' },
+    timeout: { attribute: false },
+    pollInterval: { attribute: false },
+    pollTimeout: { attribute: false },
+    config: { state: true },
+    configPending: { state: true },
+    method: { state: true },
+    text: { state: true },
+    fieldError: { state: true },
+    busy: { state: true },
+    error: { state: true },
+    status: { state: true },
+    stale: { state: true },
+  };
 
-  @state() private config?: SignerConfig;
-  @state() private configPending = false;
-  @state() private method = '';
-  @state() private text = '';
-  @state() private fieldError = '';
-  @state() private busy = false;
-  @state() private error?: PayErrorDetail;
-  @state() private status?: OrderStatus;
-  @state() private stale = false;
+  /** Base URL of the signer (`/api/...` is appended). */
+  signer = '';
+  /** Comma-separated bank codes to offer, e.g. `"902,903"`; default: the signer's methods. */
+  bankCodes = '';
+  /** Amount in yuan. Alone, a fixed amount; with `amounts`, the preselected default. */
+  amount = '';
+  /** Comma-separated preset amounts in yuan, e.g. `"10,50,100"`; default: the signer's presets. */
+  amounts = '';
+  /** Lowest amount in yuan; default: the signer's. */
+  min = '';
+  /** Highest amount in yuan; default: the signer's. */
+  max = '';
+  /** Product name sent to the signer with a free amount. */
+  productName = '';
+  /** Catalogue product id: the signer sets the price. */
+  product = '';
+  /** Text of the pay button; default "Pay ¥12.34" / "支付 ¥12.34". */
+  label = '';
+  /** `zh-CN` or `en`; default: the nearest `lang` up the tree, then the browser's. */
+  override lang!: string;
+  /** Origin the signed form may be posted to; default: the signer's configured gateway. */
+  gateway = '';
+  /** Return page: show this order's status instead of the payment controls. */
+  orderId = '';
+  /** Return page: read the order id from this query parameter of the page URL (e.g. `orderId`). */
+  orderIdParam = '';
+  /** Milliseconds before a signer call counts as timed out. */
+  timeout = 15000;
+  /** First delay between status polls in milliseconds; it doubles up to 30 s. */
+  pollInterval = 1000;
+  /** Milliseconds after which status polling stops and a refresh button is offered. */
+  pollTimeout = 120000;
+
+  private config?: SignerConfig;
+  private configPending = false;
+  private method = '';
+  private text = '';
+  private fieldError = '';
+  private busy = false;
+  private error?: PayErrorDetail;
+  private status?: OrderStatus;
+  private stale = false;
 
   private retry?: () => void;
   private attemptBody?: string;
@@ -193,7 +221,7 @@ export class PayButton extends LitElement {
     // The signer saw this key with another body: the next try must be a new attempt.
     if (err.code === 'IDEMPOTENCY_KEY_REUSED') this.attemptBody = undefined;
     const s = strings(this.language());
-    this.error = { code: err.code, message: s.errors[err.code] ?? `${s.error} (${err.code})`, retryable: err.retryable };
+    this.error = { code: err.code, message: errorMessage(s, err.code), retryable: err.retryable };
     this.retry = retry;
     emit(this, 'pay-error', this.error);
   }
@@ -204,7 +232,8 @@ export class PayButton extends LitElement {
     const codes = this.bankCodes ? splitList(this.bankCodes) : known.map((m) => m.code);
     return codes.map((code) => {
       const m = known.find((k) => k.code === code);
-      return { code, name: (m && (en ? m.nameEn : m.name)) || strings(en ? 'en' : 'zh-CN').banks[code] || code };
+      // Names come from the signer, which knows every code it offers (and the operator's own).
+      return { code, name: (m && (en ? m.nameEn : m.name)) || code };
     });
   }
 

@@ -1,0 +1,66 @@
+/**
+ * @module vite config: the self-contained `dist/pay-button.js` for `<script type="module">`: lit bundled, minified,
+ * defining the element on load. The npm modules (lit external) and the .d.ts come from `tsc -p tsconfig.build.json`.
+ */
+import { defineConfig, type Plugin } from 'vite';
+
+type Node = { type: string; start: number; end: number; [key: string]: unknown };
+
+/** CSS inside css`` templates: comments and layout whitespace go. A space before `:` is kept (descendant selectors). */
+const minifyCss = (s: string) =>
+  s
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([{};,>]) ?/g, '$1')
+    .replace(/: /g, ':')
+    .replace(/;}/g, '}')
+    .trim();
+
+/** Markup inside html``/svg`` templates: a run of whitespace with a line break becomes one space (same rendering). */
+const minifyMarkup = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+
+/**
+ * Vite keeps template literals as written; Lit templates are mostly indentation. This shrinks the static parts of
+ * `html`, `svg` and `css` tagged templates, found through the parser (not a regex over code), in src/ only.
+ */
+function minifyLitTemplates(): Plugin {
+  return {
+    name: 'minify-lit-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/src\/[\w.-]+\.ts$/.test(id) || !/\b(html|svg|css)`/.test(code)) return null;
+      const edits: [number, number, string][] = [];
+      const walk = (node: unknown): void => {
+        if (Array.isArray(node)) return node.forEach(walk);
+        if (!node || typeof node !== 'object') return;
+        const n = node as Node;
+        const tag = n.type === 'TaggedTemplateExpression' && (n.tag as Node & { name?: string }).name;
+        if (tag === 'html' || tag === 'svg' || tag === 'css') {
+          for (const q of (n.quasi as { quasis: (Node & { value: { raw: string } })[] }).quasis) {
+            const raw = code.slice(q.start, q.end);
+            if (raw !== q.value.raw) throw new Error(`minify-lit-templates: unexpected quasi span in ${id}`);
+            edits.push([q.start, q.end, tag === 'css' ? minifyCss(raw) : minifyMarkup(raw)]);
+          }
+        }
+        for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v);
+      };
+      walk(this.parse(code));
+      let out = code;
+      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) {
+        out = out.slice(0, start) + text + out.slice(end);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [minifyLitTemplates()],
+  build: {
+    target: 'es2022',
+    // tsc has already written the npm build into dist/lib: add to dist, do not wipe it.
+    emptyOutDir: false,
+    lib: { entry: 'src/define.ts', formats: ['es'], fileName: () => 'pay-button.js' },
+    rolldownOptions: { output: { minify: true } },
+  },
+});
