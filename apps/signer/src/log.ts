@@ -57,6 +57,38 @@ function scrub(line: string, forms: readonly string[]): string {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** A logger that builds `logger.child(bindings)` on its first call only: most requests never log beyond their line. */
+class LazyChild {
+  #child: Logger | undefined;
+  constructor(
+    private readonly logger: Logger,
+    private readonly bindings: Record<string, unknown>,
+  ) {}
+  private get real(): Logger {
+    return (this.#child ??= this.logger.child(this.bindings));
+  }
+  fatal(...args: unknown[]): void {
+    (this.real.fatal as (...a: unknown[]) => void)(...args);
+  }
+  error(...args: unknown[]): void {
+    (this.real.error as (...a: unknown[]) => void)(...args);
+  }
+  warn(...args: unknown[]): void {
+    (this.real.warn as (...a: unknown[]) => void)(...args);
+  }
+  info(...args: unknown[]): void {
+    (this.real.info as (...a: unknown[]) => void)(...args);
+  }
+  debug(...args: unknown[]): void {
+    (this.real.debug as (...a: unknown[]) => void)(...args);
+  }
+  trace(...args: unknown[]): void {
+    (this.real.trace as (...a: unknown[]) => void)(...args);
+  }
+  child(more: Record<string, unknown>): Logger {
+    return this.real.child(more);
+  }
+}
 
 /** Context variables set by {@link requestLogger}. */
 export interface LogVariables {
@@ -74,16 +106,16 @@ export function requestLogger(logger: Logger): MiddlewareHandler<{ Variables: Lo
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const log = logger.child({ reqId: requestId });
     c.set('requestId', requestId);
-    c.set('log', log);
+    // The per-request child logger is only built when a handler actually logs something.
+    c.set('log', new LazyChild(logger, { reqId: requestId }) as unknown as Logger);
     c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
     const status = c.res.status;
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const line = { method: c.req.method, path: c.req.path, status, ms };
-    if (status >= 500) log.error(line, 'request failed');
-    else log.info(line, 'request');
+    const line = { reqId: requestId, method: c.req.method, path: c.req.path, status, ms };
+    if (status >= 500) logger.error(line, 'request failed');
+    else logger.info(line, 'request');
   };
 }
