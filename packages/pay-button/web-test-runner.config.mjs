@@ -10,7 +10,9 @@ export default {
   nodeResolve: true,
   rootDir: fileURLToPath(new URL('.', import.meta.url)),
   middleware: [fakeServer],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -31,7 +31,12 @@ export function originOf(url: string): string {
  */
 export function buildPaymentForm(checkout: Checkout, gateway: string): HTMLFormElement {
   const { action, method, fields } = checkout;
-  if (typeof action !== 'string' || String(method).toUpperCase() !== 'POST' || !fields || typeof fields !== 'object') {
+  if (
+    typeof action !== 'string' ||
+    String(method).toUpperCase() !== 'POST' ||
+    !fields ||
+    typeof fields !== 'object'
+  ) {
     throw new SignerError('BAD_RESPONSE', 'checkout answer is not a POST form');
   }
   const origin = originOf(action);

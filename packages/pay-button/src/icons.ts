@@ -3,7 +3,8 @@
  */
 import { html, svg, type TemplateResult } from 'lit';
 
-const stroke = (d: string) => svg`<path d=${d} fill="none" stroke="#fff" stroke-width="1.8" stroke-linecap="round"/>`;
+const stroke = (d: string) =>
+  svg`<path d=${d} fill="none" stroke="#fff" stroke-width="1.8" stroke-linecap="round"/>`;
 
 const shapes = {
   wechat: svg`<ellipse cx="9.5" cy="10" rx="7.5" ry="6"/><ellipse cx="15.5" cy="15" rx="6.5" ry="5" stroke="#fff"/>`,
@@ -24,9 +25,17 @@ export type IconKind = keyof typeof shapes;
  */
 export function iconKind(code: string): IconKind {
   return (
-    ({ 901: 'wechat', 902: 'wechat', 903: 'alipay', 904: 'alipay', 905: 'qq', 908: 'qq', 907: 'bank' } as const)[
-      code as '901'
-    ] ?? 'other'
+    (
+      {
+        901: 'wechat',
+        902: 'wechat',
+        903: 'alipay',
+        904: 'alipay',
+        905: 'qq',
+        908: 'qq',
+        907: 'bank',
+      } as const
+    )[code as '901'] ?? 'other'
   );
 }
 
@@ -38,7 +47,13 @@ export function iconKind(code: string): IconKind {
  */
 export function icon(code: string): TemplateResult {
   const kind = iconKind(code);
-  return html`<svg class="icon ${kind}" part="icon" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+  return html`<svg
+    class="icon ${kind}"
+    part="icon"
+    viewBox="0 0 24 24"
+    fill="currentColor"
+    aria-hidden="true"
+  >
     ${shapes[kind]}
   </svg>`;
 }

@@ -1,11 +1,13 @@
 /**
  * @module pay-button under a strict CSP: /csp/page.html is served with `default-src 'self'; form-action <gateway>`
- * (test/fake-server.mjs), the element talks to a fake signer over real HTTP and posts to a gateway on another
- * origin (127.0.0.1 while the page is on localhost). No violation may be reported, and the styles must apply.
+ * (test/fake-server.mjs) and loads the production bundle twice. The element talks to a fake signer over real HTTP
+ * and posts to a gateway on another origin (127.0.0.1 while the page is on localhost). No violation or script
+ * error may be reported, and the styles must apply.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 
-type CspWindow = Window & typeof globalThis & { violations?: string[] };
+type CspWindow = Window &
+  typeof globalThis & { violations?: string[]; errors?: string[]; litElementVersions?: string[] };
 
 async function openPage(): Promise<{ frame: HTMLIFrameElement; win: CspWindow; el: HTMLElement }> {
   const frame = document.createElement('iframe');
@@ -36,6 +38,9 @@ describe('<pay-button> on a page with a strict CSP', () => {
     const page = await openPage();
     frame = page.frame;
     const { win, el } = page;
+    // Both copies of the bundle ran (each registers its Lit), and the second did not throw on define.
+    expect(win.litElementVersions).to.have.length(2);
+    expect(win.errors).to.deep.equal([]);
     const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part=button]')!;
     expect(button.textContent!.trim()).to.equal('Pay CN¥12.34');
     // The adopted stylesheet applied: the default accent colour is on the button.

@@ -100,8 +100,13 @@ describe('<pay-button>', () => {
           label="立即购买"
         ></pay-button>`,
       );
-      expect($$(el, '[part=method]').map((m) => m.textContent!.trim())).to.deep.equal(['支付宝扫码支付', '微信扫码支付']);
-      expect($$(el, '[part=preset]').map((b) => [b.textContent!.trim(), b.getAttribute('aria-pressed')])).to.deep.equal([
+      expect($$(el, '[part=method]').map((m) => m.textContent!.trim())).to.deep.equal([
+        '支付宝扫码支付',
+        '微信扫码支付',
+      ]);
+      expect(
+        $$(el, '[part=preset]').map((b) => [b.textContent!.trim(), b.getAttribute('aria-pressed')]),
+      ).to.deep.equal([
         ['¥1.00', 'false'],
         ['¥2.50', 'true'],
       ]);
@@ -290,7 +295,10 @@ describe('<pay-button>', () => {
 
     it('refuses a form whose action is not on the gateway origin', async () => {
       const el = await mount(html`<pay-button signer=${SIGNER} amount="1" lang="en"></pay-button>`);
-      fake.replies.checkout.push({ status: 201, body: checkout({ action: 'https://evil.test/Pay_Index.html' }) });
+      fake.replies.checkout.push({
+        status: 201,
+        body: checkout({ action: 'https://evil.test/Pay_Index.html' }),
+      });
       const submits = record(el, 'pay-submit');
       const error = oneEvent(el, 'pay-error');
       $(el, '[part=button]').click();
@@ -301,7 +309,9 @@ describe('<pay-button>', () => {
         retryable: false,
       });
       await el.updateComplete;
-      expect(text(el, '[role=alert]')).to.equal('This payment button is not set up correctly (GATEWAY_NOT_ALLOWED).');
+      expect(text(el, '[role=alert]')).to.equal(
+        'This payment button is not set up correctly (GATEWAY_NOT_ALLOWED).',
+      );
       expect(submits).to.have.length(0);
       expect(el.querySelector('form')).to.equal(null);
     });
@@ -413,7 +423,11 @@ describe('<pay-button>', () => {
       fake.replies.checkout.push('hang');
       const error = oneEvent(el, 'pay-error');
       $(el, '[part=button]').click();
-      expect((await error).detail).to.deep.equal({ code: 'TIMEOUT', message: '支付服务响应超时。', retryable: true });
+      expect((await error).detail).to.deep.equal({
+        code: 'TIMEOUT',
+        message: '支付服务响应超时。',
+        retryable: true,
+      });
       await el.updateComplete;
       expect(text(el, '[part=error]')).to.equal('支付服务响应超时。 重试');
     });
@@ -424,7 +438,10 @@ describe('<pay-button>', () => {
       expect(text(el, '[role=alert]')).to.equal('Could not reach the payment service. Retry');
       expect($$(el, '[part=method]')).to.have.length(0);
       $(el, '[part=retry]').click();
-      await waitUntil(() => el.shadowRoot!.querySelectorAll('[part=method]').length === 2, 'config not reloaded');
+      await waitUntil(
+        () => el.shadowRoot!.querySelectorAll('[part=method]').length === 2,
+        'config not reloaded',
+      );
       expect(el.shadowRoot!.querySelector('[role=alert]')).to.equal(null);
       expect(fake.callsTo('/api/config')).to.have.length(2);
     });
@@ -560,7 +577,9 @@ describe('<pay-button>', () => {
 
   describe('language', () => {
     it('follows the page language when the element has none', async () => {
-      const page = await fixture(html`<div lang="zh-CN"><pay-button signer=${SIGNER} amount="1"></pay-button></div>`);
+      const page = await fixture(
+        html`<div lang="zh-CN"><pay-button signer=${SIGNER} amount="1"></pay-button></div>`,
+      );
       const el = await settle(page.querySelector('pay-button')!);
       expect(text(el, 'legend')).to.equal('支付方式');
       expect(text(el, '[part=button]')).to.equal('支付 ¥1.00');

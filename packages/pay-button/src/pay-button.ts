@@ -10,9 +10,19 @@ import { buildPaymentForm, originOf } from './form.js';
 import { errorMessage, pickLang, strings } from './i18n.js';
 import { icon } from './icons.js';
 import { styles } from './pay-button.styles.js';
-import { SignerClient, SignerError, type CheckoutBody, type OrderStatus, type SignerConfig } from './signer-client.js';
+import {
+  SignerClient,
+  SignerError,
+  type CheckoutBody,
+  type OrderStatus,
+  type SignerConfig,
+} from './signer-client.js';
 
-const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const splitList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const fenOf = (s: string) => {
   const v = parseAmount(s);
   return typeof v === 'number' ? v : undefined;
@@ -166,7 +176,8 @@ export class PayButton extends LitElement {
     // Started here, not in updated(), so the loading state they set joins this render instead of forcing another.
     if (changed.has('signer') || changed.has('orderId') || changed.has('orderIdParam')) {
       if (this.returnId()) this.poll();
-      else if (this.signer) this.loadConfig().catch((e) => this.fail(e, () => this.loadConfig().catch(() => {})));
+      else if (this.signer)
+        this.loadConfig().catch((e) => this.fail(e, () => this.loadConfig().catch(() => {})));
     }
   }
 
@@ -197,7 +208,9 @@ export class PayButton extends LitElement {
   }
 
   private returnId(): string {
-    return this.orderId || (this.orderIdParam && new URLSearchParams(location.search).get(this.orderIdParam)) || '';
+    return (
+      this.orderId || (this.orderIdParam && new URLSearchParams(location.search).get(this.orderIdParam)) || ''
+    );
   }
 
   private client() {
@@ -333,7 +346,8 @@ export class PayButton extends LitElement {
       try {
         const order = await this.client().order(id);
         if (token !== this.pollToken) return;
-        if (order.status !== 'PAID' && order.status !== 'NOTPAY') throw new SignerError('BAD_RESPONSE', 'status');
+        if (order.status !== 'PAID' && order.status !== 'NOTPAY')
+          throw new SignerError('BAD_RESPONSE', 'status');
         if (order.status !== this.status) {
           this.status = order.status;
           emit(this, 'pay-status', { orderId: id, status: order.status });
@@ -360,9 +374,11 @@ export class PayButton extends LitElement {
     const alert = err
       ? html`<div part="error" role="alert">
           <span>${err.message}</span>
-          ${err.retryable
-            ? html`<button part="retry" type="button" @click=${() => this.retry?.()}>${s.retry}</button>`
-            : nothing}
+          ${
+            err.retryable
+              ? html`<button part="retry" type="button" @click=${() => this.retry?.()}>${s.retry}</button>`
+              : nothing
+          }
         </div>`
       : nothing;
 
@@ -370,9 +386,11 @@ export class PayButton extends LitElement {
       const paid = this.status === 'PAID';
       return html`<div part="status" class=${paid ? 'paid' : ''} role="status" lang=${lang}>
           ${paid ? s.paid : this.stale ? s.stale : s.pending}
-          ${this.stale && !paid
-            ? html`<button part="refresh" type="button" @click=${() => this.poll()}>${s.refresh}</button>`
-            : nothing}
+          ${
+            this.stale && !paid
+              ? html`<button part="refresh" type="button" @click=${() => this.poll()}>${s.refresh}</button>`
+              : nothing
+          }
         </div>
         ${alert}`;
     }
@@ -382,7 +400,9 @@ export class PayButton extends LitElement {
     const typed = fixed ?? fenOf(this.text);
     const loading = this.busy || this.configPending;
     const presets = this.amounts
-      ? splitList(this.amounts).map(fenOf).filter((f) => f !== undefined)
+      ? splitList(this.amounts)
+          .map(fenOf)
+          .filter((f) => f !== undefined)
       : (this.config?.amount.presetsFen ?? []);
     const productName = this.product
       ? this.config?.products?.find((p) => p.id === this.product)?.name
@@ -404,48 +424,54 @@ export class PayButton extends LitElement {
             >`,
         )}
       </fieldset>
-      ${fixed !== undefined || this.product
-        ? html`<p part="summary">
-            ${productName ? html`<span>${productName}</span>` : nothing}
-            ${fixed !== undefined ? html`<strong>${formatAmount(fixed, lang)}</strong>` : nothing}
-          </p>`
-        : html`${presets.length
-              ? html`<div part="presets" role="group" aria-label=${s.presets}>
-                  ${presets.map(
-                    (f) =>
-                      html`<button
-                        part="preset"
-                        type="button"
-                        aria-pressed=${typed === f}
-                        @click=${() => {
-                          this.text = fenToYuan(f);
-                          this.fieldError = '';
-                        }}
-                      >
-                        ${formatAmount(f, lang)}
-                      </button>`,
-                  )}
-                </div>`
-              : nothing}
-            <label for="amount">${s.amount}</label>
-            <input
-              id="amount"
-              part="amount"
-              inputmode="decimal"
-              autocomplete="off"
-              .value=${this.text}
-              aria-invalid=${this.fieldError ? 'true' : 'false'}
-              aria-describedby=${this.fieldError ? 'amount-error' : nothing}
-              @input=${(e: InputEvent) => {
-                this.text = (e.target as HTMLInputElement).value;
-                this.fieldError = '';
-              }}
-            />
-            ${this.fieldError ? html`<p id="amount-error" part="field-error">${this.fieldError}</p>` : nothing}`}
+      ${
+        fixed !== undefined || this.product
+          ? html`<p part="summary">
+              ${productName ? html`<span>${productName}</span>` : nothing}
+              ${fixed !== undefined ? html`<strong>${formatAmount(fixed, lang)}</strong>` : nothing}
+            </p>`
+          : html`${
+                presets.length
+                  ? html`<div part="presets" role="group" aria-label=${s.presets}>
+                      ${presets.map(
+                        (f) =>
+                          html`<button
+                            part="preset"
+                            type="button"
+                            aria-pressed=${typed === f}
+                            @click=${() => {
+                              this.text = fenToYuan(f);
+                              this.fieldError = '';
+                            }}
+                          >
+                            ${formatAmount(f, lang)}
+                          </button>`,
+                      )}
+                    </div>`
+                  : nothing
+              }
+              <label for="amount">${s.amount}</label>
+              <input
+                id="amount"
+                part="amount"
+                inputmode="decimal"
+                autocomplete="off"
+                .value=${this.text}
+                aria-invalid=${this.fieldError ? 'true' : 'false'}
+                aria-describedby=${this.fieldError ? 'amount-error' : nothing}
+                @input=${(e: InputEvent) => {
+                  this.text = (e.target as HTMLInputElement).value;
+                  this.fieldError = '';
+                }}
+              />
+              ${this.fieldError ? html`<p id="amount-error" part="field-error">${this.fieldError}</p>` : nothing}`
+      }
       <button part="button" type="submit" aria-busy=${loading ? 'true' : 'false'}>
-        ${loading
-          ? html`<span class="spinner" aria-hidden="true"></span>${s.busy}`
-          : this.label || (typed !== undefined ? `${s.pay} ${formatAmount(typed, lang)}` : s.pay)}
+        ${
+          loading
+            ? html`<span class="spinner" aria-hidden="true"></span>${s.busy}`
+            : this.label || (typed !== undefined ? `${s.pay} ${formatAmount(typed, lang)}` : s.pay)
+        }
       </button>
       ${alert}
     </form>`;

@@ -45,7 +45,11 @@ describe('SignerClient', () => {
     fake.replies.checkout.push(signerError(400, 'AMOUNT_OUT_OF_RANGE'), signerError(429, 'RATE_LIMITED'));
     const c = new SignerClient(SIGNER);
     const a = await failure(c.checkout({ bankCode: '903', amount: '1' }, 'k'));
-    expect([a.code, a.message, a.retryable]).to.deep.equal(['AMOUNT_OUT_OF_RANGE', 'fake AMOUNT_OUT_OF_RANGE', false]);
+    expect([a.code, a.message, a.retryable]).to.deep.equal([
+      'AMOUNT_OUT_OF_RANGE',
+      'fake AMOUNT_OUT_OF_RANGE',
+      false,
+    ]);
     const b = await failure(c.checkout({ bankCode: '903', amount: '1' }, 'k'));
     expect([b.code, b.retryable]).to.deep.equal(['RATE_LIMITED', true]);
   });

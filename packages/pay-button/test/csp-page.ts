@@ -1,8 +1,11 @@
 /**
- * @module csp-page: the script of /csp/page.html (served under a strict CSP by test/fake-server.mjs). Loaded from
- * 'self', it records every CSP violation before defining the element.
+ * @module csp-page: the first script of /csp/page.html (served under a strict CSP by test/fake-server.mjs). Loaded
+ * from 'self' before the two copies of the bundle, it records every CSP violation and every script error.
  */
-const w = window as unknown as { violations: string[] };
+const w = window as unknown as { violations: string[]; errors: string[] };
 w.violations = [];
-document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-await import('../src/define.js');
+w.errors = [];
+document.addEventListener('securitypolicyviolation', (e) =>
+  w.violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+);
+addEventListener('error', (e) => w.errors.push(e.message));

@@ -1,6 +1,20 @@
 // @module fake-server: a wtr middleware standing in for the signer (/fake-signer/api/*) and the gateway
-// (/fake-gateway/*) over real HTTP, and serving /csp/page.html under a strict Content-Security-Policy. The gateway
-// is addressed as 127.0.0.1 while pages load from localhost, so the form crosses origins as in production.
+// (/fake-gateway/*) over real HTTP, serving /csp/page.html under a strict Content-Security-Policy, and the
+// production bundle at /bundle/pay-button.js (built in memory with the package's vite config, so the test does
+// not depend on a previous `pnpm build`). The gateway is addressed as 127.0.0.1 while pages load from localhost,
+// so the form crosses origins as in production.
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let bundle;
+const buildBundle = () =>
+  (bundle ??= build({
+    root,
+    configFile: `${root}/vite.config.ts`,
+    logLevel: 'silent',
+    build: { write: false },
+  }).then((out) => (Array.isArray(out) ? out[0] : out).output[0].code));
 
 let lastGatewayPost = null;
 
@@ -27,8 +41,15 @@ export async function fakeServer(ctx, next) {
     ctx.type = 'text/html';
     ctx.set('Content-Security-Policy', `default-src 'self'; form-action ${gateway}; base-uri 'none'`);
     ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CSP page</title>
-<script type="module" src="/test/csp-page.ts"></script></head>
+<script type="module" src="/test/csp-page.ts"></script>
+<script type="module" src="/bundle/pay-button.js"></script>
+<script type="module" src="/bundle/pay-button.js?copy=2"></script></head>
 <body><main><pay-button signer="/fake-signer" amount="12.34" product-name="CSP test"></pay-button></main></body></html>`;
+    return;
+  }
+  if (path === '/bundle/pay-button.js') {
+    ctx.type = 'text/javascript';
+    ctx.body = await buildBundle();
     return;
   }
   if (path === '/fake-signer/api/config') {
@@ -49,7 +70,12 @@ export async function fakeServer(ctx, next) {
       orderId: 'E2024CSP',
       action: `${gateway}/fake-gateway/Pay_Index.html`,
       method: 'POST',
-      fields: { pay_orderid: 'E2024CSP', pay_amount: body.amount, pay_bankcode: body.bankCode, pay_md5sign: 'AB' },
+      fields: {
+        pay_orderid: 'E2024CSP',
+        pay_amount: body.amount,
+        pay_bankcode: body.bankCode,
+        pay_md5sign: 'AB',
+      },
       statusUrl: '/fake-signer/api/orders/E2024CSP',
     });
   }

@@ -39,7 +39,12 @@ export const checkout = (over: Partial<Checkout> = {}): Checkout => ({
   orderId: 'E20240301120000000001',
   action: `${GATEWAY}/Pay_Index.html`,
   method: 'POST',
-  fields: { pay_memberid: '10002', pay_orderid: 'E20240301120000000001', pay_amount: '12.34', pay_md5sign: 'ABCD' },
+  fields: {
+    pay_memberid: '10002',
+    pay_orderid: 'E20240301120000000001',
+    pay_amount: '12.34',
+    pay_md5sign: 'ABCD',
+  },
   statusUrl: `${SIGNER}/api/orders/E20240301120000000001`,
   ...over,
 });
@@ -100,7 +105,8 @@ export class FakeSigner {
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
     };
     this.calls.push(call);
-    const route = u.pathname === '/api/config' ? 'config' : u.pathname === '/api/checkout' ? 'checkout' : 'order';
+    const route =
+      u.pathname === '/api/config' ? 'config' : u.pathname === '/api/checkout' ? 'checkout' : 'order';
     const reply = this.replies[route].shift() ?? this.defaults[route];
     const signal = init.signal ?? new AbortController().signal;
     // Yield once, as a real network would, so the element's busy state renders before the answer.
