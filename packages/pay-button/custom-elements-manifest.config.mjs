@@ -1,5 +1,7 @@
-// @module custom-elements-manifest config: analyze the TypeScript sources (Lit, legacy decorators) and point the
-// manifest's module paths at the published files in dist/.
+// @module custom-elements-manifest config: analyze the TypeScript sources (Lit) and describe the published files:
+// module paths point into dist/lib, and the element's internal state properties are not listed as attributes.
+const toDist = (p) => p.replace(/^\/?src\/(.*)\.(ts|js)$/, 'dist/lib/$1.js');
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts'],
@@ -7,12 +9,16 @@ export default {
   litelement: true,
   plugins: [
     {
-      name: 'dist-paths',
+      name: 'jupay-publish',
       packageLinkPhase({ customElementsManifest }) {
-        const toDist = (p) => (typeof p === 'string' ? p.replace(/^src\/(.*)\.ts$/, 'dist/lib/$1.js') : p);
         const walk = (node) => {
           if (Array.isArray(node)) return node.forEach(walk);
           if (!node || typeof node !== 'object') return;
+          if (Array.isArray(node.attributes) && Array.isArray(node.members)) {
+            // `static properties` entries with `state: true` are private fields, not attributes.
+            const hidden = new Set(node.members.filter((m) => m.privacy === 'private').map((m) => m.name));
+            node.attributes = node.attributes.filter((a) => !hidden.has(a.fieldName));
+          }
           for (const [k, v] of Object.entries(node)) {
             if ((k === 'path' || k === 'module') && typeof v === 'string') node[k] = toDist(v);
             else walk(v);

@@ -2,7 +2,7 @@
  * @module pay-button tests: the element in Chromium against a fake signer (fetch stubbed), the form intercepted.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { FakeSigner, GATEWAY, SIGNER, checkout, order, signerError } from '../test/fake-signer.js';
 import { definePayButton } from './define.js';
 import type { PayErrorDetail, PayRequestDetail, PayStatusDetail, PaySubmitDetail } from './events.js';
@@ -166,6 +166,14 @@ describe('<pay-button>', () => {
         }
       });
     }
+
+    it('explains a fixed amount outside the bounds too', async () => {
+      const el = await mount(html`<pay-button signer=${SIGNER} amount="0.50" lang="en"></pay-button>`);
+      $(el, '[part=button]').click();
+      await el.updateComplete;
+      expect(text(el, '[part=field-error]')).to.equal('The minimum is CN¥1.00.');
+      expect(fake.callsTo('/api/checkout')).to.have.length(0);
+    });
 
     it('uses min and max attributes over the config, and clears the message when typing', async () => {
       const el = await mount(html`<pay-button signer=${SIGNER} lang="en" min="20" max="30"></pay-button>`);
@@ -639,6 +647,49 @@ describe('<pay-button>', () => {
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => submits.length === 1);
       expect(fake.callsTo('/api/checkout')[0]!.body).to.deep.equal({ bankCode: '903', amount: '12.34' });
+    });
+  });
+
+  describe('styling', () => {
+    const bg = (el: PayButton) => getComputedStyle($(el, '[part=button]')).backgroundColor;
+
+    it('takes --pay-button-* properties and ::part() rules from the page', async () => {
+      const page = await fixture(
+        html`<div>
+          <style>
+            .themed {
+              --pay-button-accent: rgb(1, 2, 3);
+              --pay-button-radius: 0px;
+            }
+            .themed::part(status),
+            .themed::part(amount) {
+              outline: 3px solid rgb(4, 5, 6);
+            }
+          </style>
+          <pay-button class="themed" signer=${SIGNER}></pay-button>
+        </div>`,
+      );
+      const el = await settle(page.querySelector('pay-button')!);
+      expect(bg(el)).to.equal('rgb(1, 2, 3)');
+      expect(getComputedStyle($(el, '[part=button]')).borderTopLeftRadius).to.equal('0px');
+      expect(getComputedStyle($(el, '[part=amount]')).outlineColor).to.equal('rgb(4, 5, 6)');
+    });
+
+    it('has light and dark defaults, both accessible', async () => {
+      try {
+        await emulateMedia({ colorScheme: 'light' });
+        const el = await mount(html`<pay-button signer=${SIGNER} lang="en"></pay-button>`);
+        expect(bg(el)).to.equal('rgb(11, 87, 208)');
+        await emulateMedia({ colorScheme: 'dark' });
+        expect(bg(el)).to.equal('rgb(168, 199, 250)');
+        expect(getComputedStyle($(el, '[part=button]')).color).to.equal('rgb(6, 46, 111)');
+        // Dark-scheme text colours are meant for a dark page (on white they would fail the contrast check).
+        document.body.style.background = '#121212';
+        await expect(el).to.be.accessible();
+      } finally {
+        document.body.style.background = '';
+        await emulateMedia({ colorScheme: 'light' });
+      }
     });
   });
 

@@ -463,9 +463,9 @@ export class PayButton extends LitElement {
                   this.text = (e.target as HTMLInputElement).value;
                   this.fieldError = '';
                 }}
-              />
-              ${this.fieldError ? html`<p id="amount-error" part="field-error">${this.fieldError}</p>` : nothing}`
+              />`
       }
+      ${this.fieldError ? html`<p id="amount-error" part="field-error">${this.fieldError}</p>` : nothing}
       <button part="button" type="submit" aria-busy=${loading ? 'true' : 'false'}>
         ${
           loading
