@@ -19,8 +19,6 @@ export const REDACT_PATHS = [
   '*.sign',
   '*.pay_md5sign',
   '*.webhookSecret',
-  '*.*.sign',
-  '*.*.pay_md5sign',
   'req.headers.authorization',
   'req.headers.cookie',
 ];

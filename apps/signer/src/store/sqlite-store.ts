@@ -565,6 +565,8 @@ export class SqliteStore implements OrderStore {
     // Writes already queued are committed first: their callers are waiting for an answer.
     while (this.pending.length > 0 && this.db.open) this.flush();
     if (this.ownSync && this.db.open) await this.afterSync(this.committedSeq).catch(() => undefined);
+    // No sync may still hold the descriptor when it is closed (a reused fd number would get the fdatasync).
+    while (this.syncsInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     if (this.db.open) this.db.close();
     if (this.walFd !== null) {
       closeSync(this.walFd);
