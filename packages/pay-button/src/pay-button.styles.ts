@@ -51,9 +51,9 @@ export const styles = css`
     padding: 0;
     border: 0;
   }
-  legend,
-  label[for] {
+  legend {
     font-weight: 600;
+    padding: 0;
     margin-bottom: calc(var(--_gap) / 2);
   }
   [part='method'] {
@@ -65,10 +65,7 @@ export const styles = css`
     border-radius: var(--_radius);
     cursor: pointer;
   }
-  [part='method']:has(:checked) {
-    border-color: var(--_accent);
-    box-shadow: inset 0 0 0 1px var(--_accent);
-  }
+  [part='method']:has(:checked),
   input[type='radio'] {
     margin: 0;
     accent-color: var(--_accent);
@@ -107,10 +104,6 @@ export const styles = css`
     background: transparent;
     cursor: pointer;
   }
-  [part='preset'][aria-pressed='true'] {
-    border-color: var(--_accent);
-    box-shadow: inset 0 0 0 1px var(--_accent);
-  }
   [part='amount'] {
     box-sizing: border-box;
     width: 100%;
@@ -122,6 +115,8 @@ export const styles = css`
     border-color: var(--_error);
   }
   label[for] {
+    font-weight: 600;
+    /* Sits close to its field, closer than the grid gap between controls. */
     margin-bottom: calc(var(--_gap) / -2);
   }
   [part='summary'] {

@@ -7,7 +7,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { fenToYuan, formatAmount, parseAmount } from './amount.js';
 import { emit, type PayErrorDetail } from './events.js';
 import { buildPaymentForm, originOf } from './form.js';
-import { errorMessage, pickLang, strings } from './i18n.js';
+import { errorMessage, pickLang, strings, type Lang, type Strings } from './i18n.js';
 import { icon } from './icons.js';
 import { styles } from './pay-button.styles.js';
 import {
@@ -370,44 +370,13 @@ export class PayButton extends LitElement {
   protected override render() {
     const lang = this.language();
     const s = strings(lang);
-    const err = this.error;
-    const alert = err
-      ? html`<div part="error" role="alert">
-          <span>${err.message}</span>
-          ${
-            err.retryable
-              ? html`<button part="retry" type="button" @click=${() => this.retry?.()}>${s.retry}</button>`
-              : nothing
-          }
-        </div>`
-      : nothing;
-
-    if (this.returnId()) {
-      const paid = this.status === 'PAID';
-      return html`<div part="status" class=${paid ? 'paid' : ''} role="status" lang=${lang}>
-          ${paid ? s.paid : this.stale ? s.stale : s.pending}
-          ${
-            this.stale && !paid
-              ? html`<button part="refresh" type="button" @click=${() => this.poll()}>${s.refresh}</button>`
-              : nothing
-          }
-        </div>
-        ${alert}`;
-    }
+    if (this.returnId()) return html`${this.renderStatus(s)}${this.renderError(s)}`;
 
     const method = this.currentMethod();
     const fixed = this.fixedFen();
     const typed = fixed ?? fenOf(this.text);
     const loading = this.busy || this.configPending;
-    const presets = this.amounts
-      ? splitList(this.amounts)
-          .map(fenOf)
-          .filter((f) => f !== undefined)
-      : (this.config?.amount.presetsFen ?? []);
-    const productName = this.product
-      ? this.config?.products?.find((p) => p.id === this.product)?.name
-      : this.productName;
-
+    const label = this.label || (typed === undefined ? s.pay : `${s.pay} ${formatAmount(typed, lang)}`);
     return html`<form part="form" lang=${lang} novalidate @submit=${this.onSubmit}>
       <fieldset part="methods">
         <legend>${s.method}</legend>
@@ -424,56 +393,86 @@ export class PayButton extends LitElement {
             >`,
         )}
       </fieldset>
-      ${
-        fixed !== undefined || this.product
-          ? html`<p part="summary">
-              ${productName ? html`<span>${productName}</span>` : nothing}
-              ${fixed !== undefined ? html`<strong>${formatAmount(fixed, lang)}</strong>` : nothing}
-            </p>`
-          : html`${
-                presets.length
-                  ? html`<div part="presets" role="group" aria-label=${s.presets}>
-                      ${presets.map(
-                        (f) =>
-                          html`<button
-                            part="preset"
-                            type="button"
-                            aria-pressed=${typed === f}
-                            @click=${() => {
-                              this.text = fenToYuan(f);
-                              this.fieldError = '';
-                            }}
-                          >
-                            ${formatAmount(f, lang)}
-                          </button>`,
-                      )}
-                    </div>`
-                  : nothing
-              }
-              <label for="amount">${s.amount}</label>
-              <input
-                id="amount"
-                part="amount"
-                inputmode="decimal"
-                autocomplete="off"
-                .value=${this.text}
-                aria-invalid=${this.fieldError ? 'true' : 'false'}
-                aria-describedby=${this.fieldError ? 'amount-error' : nothing}
-                @input=${(e: InputEvent) => {
-                  this.text = (e.target as HTMLInputElement).value;
-                  this.fieldError = '';
-                }}
-              />`
-      }
+      ${fixed !== undefined || this.product ? this.renderSummary(fixed, lang) : this.renderField(s, typed, lang)}
       ${this.fieldError ? html`<p id="amount-error" part="field-error">${this.fieldError}</p>` : nothing}
       <button part="button" type="submit" aria-busy=${loading ? 'true' : 'false'}>
-        ${
-          loading
-            ? html`<span class="spinner" aria-hidden="true"></span>${s.busy}`
-            : this.label || (typed !== undefined ? `${s.pay} ${formatAmount(typed, lang)}` : s.pay)
-        }
+        ${loading ? html`<span class="spinner" aria-hidden="true"></span>${s.busy}` : label}
       </button>
-      ${alert}
+      ${this.renderError(s)}
     </form>`;
+  }
+
+  private renderSummary(fixed: number | undefined, lang: Lang) {
+    const name = this.product
+      ? this.config?.products?.find((p) => p.id === this.product)?.name
+      : this.productName;
+    return html`<p part="summary">
+      ${name ? html`<span>${name}</span>` : nothing}
+      ${fixed === undefined ? nothing : html`<strong>${formatAmount(fixed, lang)}</strong>`}
+    </p>`;
+  }
+
+  private renderField(s: Strings, typed: number | undefined, lang: Lang) {
+    const presets = this.amounts
+      ? splitList(this.amounts)
+          .map(fenOf)
+          .filter((f) => f !== undefined)
+      : (this.config?.amount.presetsFen ?? []);
+    const preset = (fen: number) =>
+      html`<button
+        part="preset"
+        type="button"
+        aria-pressed=${typed === fen}
+        @click=${() => {
+          this.text = fenToYuan(fen);
+          this.fieldError = '';
+        }}
+      >
+        ${formatAmount(fen, lang)}
+      </button>`;
+    return html`${
+        presets.length
+          ? html`<div part="presets" role="group" aria-label=${s.presets}>${presets.map(preset)}</div>`
+          : nothing
+      }
+      <label for="amount">${s.amount}</label>
+      <input
+        id="amount"
+        part="amount"
+        inputmode="decimal"
+        autocomplete="off"
+        .value=${this.text}
+        aria-invalid=${this.fieldError ? 'true' : 'false'}
+        aria-describedby=${this.fieldError ? 'amount-error' : nothing}
+        @input=${(e: InputEvent) => {
+          this.text = (e.target as HTMLInputElement).value;
+          this.fieldError = '';
+        }}
+      />`;
+  }
+
+  private renderStatus(s: Strings) {
+    const paid = this.status === 'PAID';
+    return html`<div part="status" class=${paid ? 'paid' : ''} role="status" lang=${this.language()}>
+      ${paid ? s.paid : this.stale ? s.stale : s.pending}
+      ${
+        this.stale && !paid
+          ? html`<button part="refresh" type="button" @click=${() => this.poll()}>${s.refresh}</button>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderError(s: Strings) {
+    const err = this.error;
+    if (!err) return nothing;
+    return html`<div part="error" role="alert">
+      <span>${err.message}</span>
+      ${
+        err.retryable
+          ? html`<button part="retry" type="button" @click=${() => this.retry?.()}>${s.retry}</button>`
+          : nothing
+      }
+    </div>`;
   }
 }
