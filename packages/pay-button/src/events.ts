@@ -3,7 +3,12 @@
  */
 import type { OrderStatus } from './signer-client.js';
 
-/** `pay-request`: cancelable, fired before the signer is called. */
+/**
+ * `pay-request`: cancelable, fired before the signer is called.
+ *
+ * @example
+ * el.addEventListener('pay-request', (e) => { if (e.detail.amountFen! > 100000) e.preventDefault(); });
+ */
 export interface PayRequestDetail {
   bankCode: string;
   /** Integer fen; the catalogue price in product mode, or `null` when unknown. */
@@ -12,7 +17,12 @@ export interface PayRequestDetail {
   product: string | null;
 }
 
-/** `pay-submit`: cancelable, fired with the signed form before it is submitted to the gateway. */
+/**
+ * `pay-submit`: cancelable, fired with the signed form before it is submitted to the gateway.
+ *
+ * @example
+ * el.addEventListener('pay-submit', (e) => analytics.track('checkout', e.detail.orderId));
+ */
 export interface PaySubmitDetail {
   orderId: string;
   /** The signed `<form>`, not yet in the document. Cancel the event to submit it yourself (or not at all). */
@@ -20,14 +30,24 @@ export interface PaySubmitDetail {
   statusUrl: string;
 }
 
-/** `pay-error`: a failed signer call, a refused gateway, a timeout. */
+/**
+ * `pay-error`: a failed signer call, a refused gateway, a timeout.
+ *
+ * @example
+ * el.addEventListener('pay-error', (e) => e.detail.retryable || reportProblem(e.detail.code));
+ */
 export interface PayErrorDetail {
   code: string;
   message: string;
   retryable: boolean;
 }
 
-/** `pay-status`: the order's status on the return page, fired when it is first known and when it changes. */
+/**
+ * `pay-status`: the order's status on the return page, fired when it is first known and when it changes.
+ *
+ * @example
+ * el.addEventListener('pay-status', (e) => e.detail.status === 'PAID' && showReceipt(e.detail.orderId));
+ */
 export interface PayStatusDetail {
   orderId: string;
   status: OrderStatus;

@@ -3,7 +3,12 @@
  * language is picked (the element's `lang`, then the nearest ancestor's across shadow roots, then the page's).
  */
 
-/** The languages the element speaks. */
+/**
+ * The languages the element speaks.
+ *
+ * @example
+ * const lang: Lang = pickLang(el);
+ */
 export type Lang = 'zh-CN' | 'en';
 
 const en = {
@@ -37,7 +42,12 @@ const en = {
   } as Record<string, string>,
 };
 
-/** The shape of one language's strings. */
+/**
+ * The shape of one language's strings.
+ *
+ * @example
+ * const s: Strings = strings('en');
+ */
 export type Strings = typeof en;
 
 const zh: Strings = {

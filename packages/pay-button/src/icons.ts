@@ -14,7 +14,12 @@ const shapes = {
   other: svg`<circle cx="12" cy="12" r="10"/>${stroke('M8 6l4 5 4-5M12 11v7M8.5 12.5h7M8.5 15.5h7')}`,
 };
 
-/** The icon family of a bank code (PROTOCOL.md): 901/902 WeChat, 903/904 Alipay, 905/908 QQ, 907 online banking. */
+/**
+ * The icon family of a bank code (PROTOCOL.md): 901/902 WeChat, 903/904 Alipay, 905/908 QQ, 907 online banking.
+ *
+ * @example
+ * const kind: IconKind = iconKind('907'); // 'bank'
+ */
 export type IconKind = keyof typeof shapes;
 
 /**

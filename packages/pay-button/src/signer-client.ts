@@ -3,14 +3,24 @@
  * timeout, every failure turned into a {@link SignerError} with a stable code.
  */
 
-/** A payment method offered by the signer. */
+/**
+ * A payment method offered by the signer.
+ *
+ * @example
+ * const alipay: MethodInfo = { code: '903', name: '支付宝扫码支付', nameEn: 'Alipay QR code' };
+ */
 export interface MethodInfo {
   code: string;
   name: string;
   nameEn: string;
 }
 
-/** `GET /api/config`. */
+/**
+ * `GET /api/config`: what a bare `<pay-button>` configures itself from.
+ *
+ * @example
+ * const { gateway, methods, amount } = await new SignerClient(base).config();
+ */
 export interface SignerConfig {
   currency: string;
   gateway: string;
@@ -19,12 +29,22 @@ export interface SignerConfig {
   products: { id: string; name: string; amountFen: number }[] | null;
 }
 
-/** `POST /api/checkout` body. */
+/**
+ * `POST /api/checkout` body: a free amount in yuan, or a catalogue product.
+ *
+ * @example
+ * const body: CheckoutBody = { bankCode: '903', amount: '12.34', productName: 'Tea' };
+ */
 export type CheckoutBody =
   | { bankCode: string; amount: string; productName?: string; attach?: string }
   | { bankCode: string; product: string };
 
-/** `201` from `POST /api/checkout`. */
+/**
+ * `201` from `POST /api/checkout`: the signed form to post to the gateway.
+ *
+ * @example
+ * const form = buildPaymentForm(await client.checkout(body, key), gateway);
+ */
 export interface Checkout {
   orderId: string;
   action: string;
@@ -33,10 +53,20 @@ export interface Checkout {
   statusUrl: string;
 }
 
-/** The order as the signer reports it. */
+/**
+ * The order's status as the signer reports it.
+ *
+ * @example
+ * const done = (s: OrderStatus) => s === 'PAID';
+ */
 export type OrderStatus = 'NOTPAY' | 'PAID';
 
-/** `GET /api/orders/:id`. */
+/**
+ * `GET /api/orders/:id`: the public status of one order.
+ *
+ * @example
+ * const { status, paidAt } = await client.order('E20240301120000000001');
+ */
 export interface Order {
   orderId: string;
   status: OrderStatus;
