@@ -102,47 +102,74 @@ export class PayButton extends LitElement {
   };
 
   /** Base URL of the signer (`/api/...` is appended). */
-  signer = '';
+  declare signer: string;
   /** Comma-separated bank codes to offer, e.g. `"902,903"`; default: the signer's methods. */
-  bankCodes = '';
+  declare bankCodes: string;
   /** Amount in yuan. Alone, a fixed amount; with `amounts`, the preselected default. */
-  amount = '';
+  declare amount: string;
   /** Comma-separated preset amounts in yuan, e.g. `"10,50,100"`; default: the signer's presets. */
-  amounts = '';
+  declare amounts: string;
   /** Lowest amount in yuan; default: the signer's. */
-  min = '';
+  declare min: string;
   /** Highest amount in yuan; default: the signer's. */
-  max = '';
+  declare max: string;
   /** Product name sent to the signer with a free amount. */
-  productName = '';
+  declare productName: string;
   /** Catalogue product id: the signer sets the price. */
-  product = '';
+  declare product: string;
   /** Text of the pay button; default "Pay ¥12.34" / "支付 ¥12.34". */
-  label = '';
+  declare label: string;
   /** `zh-CN` or `en`; default: the nearest `lang` up the tree, then the browser's. */
-  override lang!: string;
+  declare lang: string;
   /** Origin the signed form may be posted to; default: the signer's configured gateway. */
-  gateway = '';
+  declare gateway: string;
   /** Return page: show this order's status instead of the payment controls. */
-  orderId = '';
+  declare orderId: string;
   /** Return page: read the order id from this query parameter of the page URL (e.g. `orderId`). */
-  orderIdParam = '';
+  declare orderIdParam: string;
   /** Milliseconds before a signer call counts as timed out. */
-  timeout = 15000;
+  declare timeout: number;
   /** First delay between status polls in milliseconds; it doubles up to 30 s. */
-  pollInterval = 1000;
+  declare pollInterval: number;
   /** Milliseconds after which status polling stops and a refresh button is offered. */
-  pollTimeout = 120000;
+  declare pollTimeout: number;
 
-  private config?: SignerConfig;
-  private configPending = false;
-  private method = '';
-  private text = '';
-  private fieldError = '';
-  private busy = false;
-  private error?: PayErrorDetail;
-  private status?: OrderStatus;
-  private stale = false;
+  declare private config: SignerConfig | undefined;
+  declare private configPending: boolean;
+  declare private method: string;
+  declare private text: string;
+  declare private fieldError: string;
+  declare private busy: boolean;
+  declare private error: PayErrorDetail | undefined;
+  declare private status: OrderStatus | undefined;
+  declare private stale: boolean;
+
+  // Defaults are set here and the fields only declared, so no compiler setting (useDefineForClassFields) can turn
+  // them into own properties that would shadow Lit's reactive accessors.
+  constructor() {
+    super();
+    this.signer = '';
+    this.bankCodes = '';
+    this.amount = '';
+    this.amounts = '';
+    this.min = '';
+    this.max = '';
+    this.productName = '';
+    this.product = '';
+    this.label = '';
+    this.gateway = '';
+    this.orderId = '';
+    this.orderIdParam = '';
+    this.timeout = 15000;
+    this.pollInterval = 1000;
+    this.pollTimeout = 120000;
+    this.configPending = false;
+    this.method = '';
+    this.text = '';
+    this.fieldError = '';
+    this.busy = false;
+    this.stale = false;
+  }
 
   private retry?: () => void;
   private attemptBody?: string;
