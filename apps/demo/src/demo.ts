@@ -13,7 +13,7 @@ import { loadConfig, startServer, type OrderStore, type Signer } from '@jupay/si
 import type { Server } from 'node:http';
 import { resolvePort } from './ports.ts';
 import { createShopApp } from './shop-app.ts';
-import { widgetSnippet, type WidgetSnippet } from './signer-internals.ts';
+import { widgetSnippet, type WidgetSnippet } from '@jupay/signer';
 import { createWebhookLog, type WebhookLog } from './webhook-log.ts';
 
 /** The default data folder: `apps/demo/data` (gitignored), kept between runs. */

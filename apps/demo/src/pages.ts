@@ -6,7 +6,7 @@
  * pages run under a strict Content-Security-Policy.
  */
 import type { ReceivedEvent } from './webhook-log.ts';
-import type { WidgetSnippet } from './signer-internals.ts';
+import type { WidgetSnippet } from '@jupay/signer';
 
 /** The languages of the demo pages. */
 export type Lang = 'zh-CN' | 'en';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, createShopApp } from './shop-app.ts';
-import { signWebhook } from './signer-internals.ts';
+import { signWebhook } from '@jupay/signer';
 import { createWebhookLog } from './webhook-log.ts';
 
 const SIGNER = 'http://127.0.0.1:4200';

@@ -13,7 +13,7 @@ import {
   verifyWebhook,
   WebhookVerificationError,
   type WidgetSnippet,
-} from './signer-internals.ts';
+} from '@jupay/signer';
 import type { WebhookLog } from './webhook-log.ts';
 
 /** What the shop needs to know about the rest of the stack. */

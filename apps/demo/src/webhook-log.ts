@@ -6,7 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { WebhookEvent } from './signer-internals.ts';
+import type { WebhookEvent } from '@jupay/signer';
 
 /** One verified delivery. */
 export interface ReceivedEvent {

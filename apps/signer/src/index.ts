@@ -48,3 +48,10 @@ export {
   type ReconcileOutcome,
 } from './reconcile/reconciler.ts';
 export { parseReconcileSchedule, parseRetryDelays, parseDuration } from './reconcile/schedule.ts';
+export {
+  createWidgetRoutes,
+  widgetSnippet,
+  WIDGET_BUILD_COMMAND,
+  type WidgetSnippet,
+  type WidgetRoutesOptions,
+} from './widget/index.ts';

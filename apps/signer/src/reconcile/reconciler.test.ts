@@ -164,6 +164,19 @@ describe('reconciliation loop', () => {
     expect(await store.listEvents(id)).toHaveLength(1);
   });
 
+  it('pays from the data[] variant of the query answer (the fork that nests the order)', async () => {
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
+    sim.controls.setFaults({ dropNotification: true });
+    const r = reconciler();
+    sim.controls.setFaults({ query: 'data-array' });
+    expect(await r.queryOrder((await store.getOrder(id))!)).toBe('not_paid');
+    await sim.controls.pay(id);
+    expect(await r.queryOrder((await store.getOrder(id))!)).toBe('paid');
+    const order = (await store.getOrder(id))!;
+    expect(order).toMatchObject({ status: 'PAID', paidVia: 'query' });
+    expect(order.transactionId).toBe(sim.controls.order(id)!.transactionId);
+  });
+
   it('an order the gateway does not know, or still NOTPAY, is not paid', async () => {
     const known = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
     const r = reconciler();
