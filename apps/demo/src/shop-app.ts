@@ -8,12 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { eventsPage, returnPage, shopPage, type Lang } from './pages.ts';
-import {
-  SIGNATURE_HEADER,
-  verifyWebhook,
-  WebhookVerificationError,
-  type WidgetSnippet,
-} from '@jupay/signer';
+import { SIGNATURE_HEADER, verifyWebhook, WebhookVerificationError, type WidgetSnippet } from '@jupay/signer';
 import type { WebhookLog } from './webhook-log.ts';
 
 /** What the shop needs to know about the rest of the stack. */
