@@ -48,7 +48,11 @@ export function fenToYuan(fen: number): string {
  * formatAmount(123450, 'en'); // 'CN¥1,234.50'
  */
 export function formatAmount(fen: number, lang: string): string {
+  // One formatter per language: building one is the slow part (locale data), formatting is cheap.
+  const f = (formatters[lang] ??= new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' }));
   // Intl takes a number; fen / 100 is exact enough for display of any amount below 2^53 fen
   // because the formatter rounds to the two currency digits.
-  return new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' }).format(fen / 100);
+  return f.format(fen / 100);
 }
+
+const formatters: Record<string, Intl.NumberFormat> = {};
