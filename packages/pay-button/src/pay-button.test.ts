@@ -441,17 +441,24 @@ describe('<pay-button>', () => {
     });
 
     it('shows a failed config load with a retry that loads it again', async () => {
-      fake.replies.config.push('network');
+      fake.replies.config.push('network', signerError(500, 'INTERNAL'));
       const el = await mount(html`<pay-button signer=${SIGNER} lang="en"></pay-button>`);
       expect(text(el, '[role=alert]')).to.equal('Could not reach the payment service. Retry');
       expect($$(el, '[part=method]')).to.have.length(0);
+      $(el, '[part=retry]').click();
+      // A retry that fails again shows the new error, with a retry again.
+      const second = oneEvent(el, 'pay-error');
+      expect((await second).detail.code).to.equal('INTERNAL');
+      await el.updateComplete;
+      expect(fake.callsTo('/api/config')).to.have.length(2);
+      expect(text(el, '[role=alert]')).to.equal('Payment could not start (INTERNAL). Retry');
       $(el, '[part=retry]').click();
       await waitUntil(
         () => el.shadowRoot!.querySelectorAll('[part=method]').length === 2,
         'config not reloaded',
       );
       expect(el.shadowRoot!.querySelector('[role=alert]')).to.equal(null);
-      expect(fake.callsTo('/api/config')).to.have.length(2);
+      expect(fake.callsTo('/api/config')).to.have.length(3);
     });
 
     it('refuses to pay without a signer', async () => {

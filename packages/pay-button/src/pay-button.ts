@@ -203,8 +203,7 @@ export class PayButton extends LitElement {
     // Started here, not in updated(), so the loading state they set joins this render instead of forcing another.
     if (changed.has('signer') || changed.has('orderId') || changed.has('orderIdParam')) {
       if (this.returnId()) this.poll();
-      else if (this.signer)
-        this.loadConfig().catch((e) => this.fail(e, () => this.loadConfig().catch(() => {})));
+      else if (this.signer) this.startConfig();
     }
   }
 
@@ -255,6 +254,11 @@ export class PayButton extends LitElement {
       this.configPending = false;
     }
   }
+
+  // Loads the config for display; a failure shows an error whose retry comes back here.
+  private startConfig = (): void => {
+    this.loadConfig().catch((e) => this.fail(e, this.startConfig));
+  };
 
   private fail(e: unknown, retry?: () => void) {
     const err = e instanceof SignerError ? e : new SignerError('NETWORK_ERROR', String(e));
