@@ -62,13 +62,20 @@ export type PayErrorEvent = CustomEvent<PayErrorDetail>;
 /** Fired on status. @example el.addEventListener('pay-status', (e) => e.detail.status === 'PAID' && ship()); */
 export type PayStatusEvent = CustomEvent<PayStatusDetail>;
 
+/** The element's events by name. */
+interface PayButtonEventMap {
+  'pay-request': PayRequestEvent;
+  'pay-submit': PaySubmitEvent;
+  'pay-error': PayErrorEvent;
+  'pay-status': PayStatusEvent;
+}
+
 declare global {
-  interface HTMLElementEventMap {
-    'pay-request': PayRequestEvent;
-    'pay-submit': PaySubmitEvent;
-    'pay-error': PayErrorEvent;
-    'pay-status': PayStatusEvent;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends PayButtonEventMap {}
+  // They bubble out of shadow roots up to the document, so a page can listen there too.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends PayButtonEventMap {}
 }
 
 /**
