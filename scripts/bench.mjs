@@ -7,12 +7,21 @@ import { existsSync } from 'node:fs';
 
 const benches = [
   { label: 'core', command: ['npx', 'tsx', 'packages/core/bench/sign.ts'] },
-  { label: 'signer', command: ['npx', 'tsx', 'apps/signer/bench/http.ts'], file: 'apps/signer/bench/http.ts' },
+  {
+    label: 'signer',
+    command: ['npx', 'tsx', 'apps/signer/bench/http.ts'],
+    file: 'apps/signer/bench/http.ts',
+  },
   {
     label: 'pay-button',
     command: ['node', 'packages/pay-button/bench/size.mjs'],
     file: 'packages/pay-button/bench/size.mjs',
     before: ['pnpm', '--filter', '@jupay/pay-button', 'build'],
+  },
+  {
+    label: 'pay-button',
+    command: ['node', 'packages/pay-button/bench/render.mjs'],
+    file: 'packages/pay-button/bench/render.mjs',
   },
 ];
 
@@ -24,7 +33,8 @@ for (const bench of benches) {
     failed = true;
     continue;
   }
-  if (bench.before) spawnSync(bench.before[0], bench.before.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (bench.before)
+    spawnSync(bench.before[0], bench.before.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
   console.error(`[bench] ${bench.label}: ${bench.command.join(' ')}`);
   const run = spawnSync(bench.command[0], bench.command.slice(1), {
     encoding: 'utf8',
@@ -52,7 +62,9 @@ const table = rows.map((row) => [
   row.ratio === undefined ? '' : String(row.ratio),
   row.target ?? '',
 ]);
-const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => String(cells[column]).length)));
+const widths = header.map((title, column) =>
+  Math.max(title.length, ...table.map((cells) => String(cells[column]).length)),
+);
 const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
 console.log(line(header));
 console.log(line(widths.map((width) => '-'.repeat(width))));
