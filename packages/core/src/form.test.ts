@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeForm, parseForm, toFields } from './form.ts';
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-};
+import { errorCode } from '../test/error-code.ts';
 
 describe('form encoding', () => {
   it('round-trips unicode, spaces and reserved characters', () => {
@@ -17,18 +9,18 @@ describe('form encoding', () => {
   });
 
   it('refuses duplicate names, in every received shape', () => {
-    expect(code(() => parseForm('a=1&a=2'))).toBe('DUPLICATE_FIELD');
-    expect(code(() => toFields(new URLSearchParams('a=1&a=2')))).toBe('DUPLICATE_FIELD');
-    expect(code(() => toFields({ a: ['1', '2'] }))).toBe('DUPLICATE_FIELD');
+    expect(errorCode(() => parseForm('a=1&a=2'))).toBe('DUPLICATE_FIELD');
+    expect(errorCode(() => toFields(new URLSearchParams('a=1&a=2')))).toBe('DUPLICATE_FIELD');
+    expect(errorCode(() => toFields({ a: ['1', '2'] }))).toBe('DUPLICATE_FIELD');
   });
 
   it('refuses malformed percent-encoding', () => {
-    expect(code(() => parseForm('a=%zz'))).toBe('MALFORMED_ENCODING');
-    expect(code(() => parseForm('a=%E6%94'))).toBe('MALFORMED_ENCODING');
+    expect(errorCode(() => parseForm('a=%zz'))).toBe('MALFORMED_ENCODING');
+    expect(errorCode(() => parseForm('a=%E6%94'))).toBe('MALFORMED_ENCODING');
   });
 
   it('refuses non-string values in objects', () => {
-    expect(code(() => toFields({ a: 1 }))).toBe('INVALID_FIELD');
+    expect(errorCode(() => toFields({ a: 1 }))).toBe('INVALID_FIELD');
   });
 
   it('keeps __proto__ as a plain field', () => {

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatYuan, parseGatewayAmount, parseYuan } from './money.ts';
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-};
+import { errorCode } from '../test/error-code.ts';
 
 describe('parseYuan', () => {
   it.each([
@@ -24,7 +16,7 @@ describe('parseYuan', () => {
   });
 
   it.each(['1.234', '', ' 1', '1.', '.5', '-1', '1e3', '1,00', 'abc', '１２'])('refuses "%s"', (text) => {
-    expect(code(() => parseYuan(text))).toBe('INVALID_AMOUNT');
+    expect(errorCode(() => parseYuan(text))).toBe('INVALID_AMOUNT');
   });
 
   it('names the field and the reason', () => {
@@ -32,7 +24,7 @@ describe('parseYuan', () => {
   });
 
   it('refuses integers that would overflow safe fen', () => {
-    expect(code(() => parseYuan('99999999999999'))).toBe('INVALID_AMOUNT');
+    expect(errorCode(() => parseYuan('99999999999999'))).toBe('INVALID_AMOUNT');
     expect(parseYuan('9999999999999')).toBe(999999999999900);
   });
 });
@@ -50,7 +42,7 @@ describe('parseGatewayAmount', () => {
   });
 
   it.each(['100.001', '100.0001', '1.5x', '', '-1.00'])('refuses "%s"', (text) => {
-    expect(code(() => parseGatewayAmount(text))).toBe('INVALID_AMOUNT');
+    expect(errorCode(() => parseGatewayAmount(text))).toBe('INVALID_AMOUNT');
   });
 });
 
@@ -63,7 +55,7 @@ describe('formatYuan', () => {
   });
 
   it('refuses non-integers', () => {
-    expect(code(() => formatYuan(12.5))).toBe('INVALID_AMOUNT');
+    expect(errorCode(() => formatYuan(12.5))).toBe('INVALID_AMOUNT');
   });
 
   it('round-trips with both parsers for any fen', () => {

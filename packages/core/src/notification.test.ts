@@ -3,6 +3,7 @@ import vectors from '../test/vectors.ts';
 import { encodeForm } from './form.ts';
 import { parseNotification } from './notification.ts';
 import { LEGACY_NOTIFICATION_SIGNED_FIELDS, NOTIFICATION_SIGNED_FIELDS, sign } from './signature.ts';
+import { errorCode } from '../test/error-code.ts';
 
 const key = vectors.key;
 const credentials = { memberId: '10002', key };
@@ -22,15 +23,6 @@ const genuine = {
   returncode: '00',
 };
 
-function codeOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-}
-
 describe('parseNotification', () => {
   it('accepts vector V3 as received, as a body, URLSearchParams and an object', () => {
     for (const received of [
@@ -48,7 +40,7 @@ describe('parseNotification', () => {
   });
 
   it('rejects V3 with the amount re-formatted', () => {
-    expect(codeOf(() => parseNotification(v3.body!.replace('100.0000', '100.00'), credentials))).toBe(
+    expect(errorCode(() => parseNotification(v3.body!.replace('100.0000', '100.00'), credentials))).toBe(
       'BAD_SIGNATURE',
     );
   });
@@ -59,7 +51,7 @@ describe('parseNotification', () => {
   });
 
   it('refuses a signed amount that is not whole fen', () => {
-    expect(codeOf(() => parseNotification(signed({ ...genuine, amount: '100.001' }), credentials))).toBe(
+    expect(errorCode(() => parseNotification(signed({ ...genuine, amount: '100.001' }), credentials))).toBe(
       'INVALID_AMOUNT',
     );
   });
@@ -82,22 +74,24 @@ describe('parseNotification', () => {
   it('refuses tampering with any signed field', () => {
     const fields = signed(genuine);
     for (const name of NOTIFICATION_SIGNED_FIELDS) {
-      expect(codeOf(() => parseNotification({ ...fields, [name]: `${fields[name]}9` }, credentials))).toBe(
+      expect(errorCode(() => parseNotification({ ...fields, [name]: `${fields[name]}9` }, credentials))).toBe(
         'BAD_SIGNATURE',
       );
     }
   });
 
   it('refuses another key', () => {
-    expect(codeOf(() => parseNotification(signed(genuine), { memberId: '10002', key: 'other' }))).toBe(
+    expect(errorCode(() => parseNotification(signed(genuine), { memberId: '10002', key: 'other' }))).toBe(
       'BAD_SIGNATURE',
     );
   });
 
   it('refuses duplicate keys and malformed encoding', () => {
     const body = encodeForm(signed(genuine));
-    expect(codeOf(() => parseNotification(`${body}&amount=1.0000`, credentials))).toBe('DUPLICATE_FIELD');
-    expect(codeOf(() => parseNotification(`${body}&attach=%E4%B8`, credentials))).toBe('MALFORMED_ENCODING');
+    expect(errorCode(() => parseNotification(`${body}&amount=1.0000`, credentials))).toBe('DUPLICATE_FIELD');
+    expect(errorCode(() => parseNotification(`${body}&attach=%E4%B8`, credentials))).toBe(
+      'MALFORMED_ENCODING',
+    );
   });
 
   it('refuses missing fields naming them', () => {
@@ -117,7 +111,7 @@ describe('parseNotification', () => {
   });
 
   it('refuses a returncode other than "00"', () => {
-    expect(codeOf(() => parseNotification(signed({ ...genuine, returncode: '01' }), credentials))).toBe(
+    expect(errorCode(() => parseNotification(signed({ ...genuine, returncode: '01' }), credentials))).toBe(
       'NOT_SUCCESS',
     );
   });
@@ -126,7 +120,7 @@ describe('parseNotification', () => {
     const { transaction_id: _, ...five } = genuine;
     const fields = signed(five, true);
     expect(parseNotification(fields, credentials, { dialect: 'legacy' }).amountFen).toBe(1234);
-    expect(codeOf(() => parseNotification({ ...fields, transaction_id: 'x' }, credentials))).toBe(
+    expect(errorCode(() => parseNotification({ ...fields, transaction_id: 'x' }, credentials))).toBe(
       'BAD_SIGNATURE',
     );
   });

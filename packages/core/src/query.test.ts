@@ -3,6 +3,7 @@ import vectors from '../test/vectors.ts';
 import { parseForm } from './form.ts';
 import { createQueryRequest, parseQueryResponse } from './query.ts';
 import { QUERY_SIGNED_FIELDS, sign } from './signature.ts';
+import { errorCode } from '../test/error-code.ts';
 
 const key = vectors.key;
 const credentials = { memberId: '10002', key };
@@ -23,15 +24,6 @@ const notPaid = answer({
 });
 const paid = answer({ ...notPaid, time_end: '2024-03-01 12:00:09', trade_state: 'SUCCESS', sign: '' });
 
-function codeOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-}
-
 describe('createQueryRequest', () => {
   it('signs the member id and the order id', () => {
     const { fields, body } = createQueryRequest('E1', credentials);
@@ -42,7 +34,7 @@ describe('createQueryRequest', () => {
   });
 
   it('refuses an order id the gateway could not hold', () => {
-    expect(codeOf(() => createQueryRequest('E 1', credentials))).toBe('INVALID_ORDER_ID');
+    expect(errorCode(() => createQueryRequest('E 1', credentials))).toBe('INVALID_ORDER_ID');
   });
 });
 
@@ -83,7 +75,7 @@ describe('parseQueryResponse', () => {
     const result = parseQueryResponse(text, credentials);
     expect(result).toMatchObject({ paid: true, orderId: 'E1', amountFen: 1234, paidAt: null });
     const forged = text.replace('"trade_state":"SUCCESS"', '"trade_state":"NOTPAY"');
-    expect(codeOf(() => parseQueryResponse(forged, credentials))).toBe('BAD_SIGNATURE');
+    expect(errorCode(() => parseQueryResponse(forged, credentials))).toBe('BAD_SIGNATURE');
   });
 
   it('turns the error shape into a GatewayError carrying msg', () => {
@@ -98,12 +90,12 @@ describe('parseQueryResponse', () => {
 
   it('refuses a forged SUCCESS', () => {
     const forged = { ...notPaid, trade_state: 'SUCCESS' };
-    expect(codeOf(() => parseQueryResponse(JSON.stringify(forged), credentials))).toBe('BAD_SIGNATURE');
+    expect(errorCode(() => parseQueryResponse(JSON.stringify(forged), credentials))).toBe('BAD_SIGNATURE');
   });
 
   it('refuses an answer for another member', () => {
     const other = answer({ ...notPaid, memberid: '10003', sign: '' });
-    expect(codeOf(() => parseQueryResponse(JSON.stringify(other), credentials))).toBe('MEMBER_MISMATCH');
+    expect(errorCode(() => parseQueryResponse(JSON.stringify(other), credentials))).toBe('MEMBER_MISMATCH');
   });
 
   it.each([
@@ -114,7 +106,7 @@ describe('parseQueryResponse', () => {
     '{"memberid":"10002"}',
     '{"a":{"b":1}}',
   ])('calls %j malformed', (text) => {
-    expect(codeOf(() => parseQueryResponse(text, credentials))).toBe('MALFORMED_RESPONSE');
+    expect(errorCode(() => parseQueryResponse(text, credentials))).toBe('MALFORMED_RESPONSE');
   });
 
   it('signs numbers as their string form', () => {

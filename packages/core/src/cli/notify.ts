@@ -14,6 +14,7 @@ import {
   type Fields,
 } from '../signature.ts';
 import { readKey, required, UsageError } from './args.ts';
+import { postForm } from './post-form.ts';
 import type { CommandResult } from './commands.ts';
 
 const HELP = `usage: jupay notify --url NOTIFY_URL --member-id ID --order-id ID --amount YUAN
@@ -74,20 +75,8 @@ export async function notifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   fields.sign = sign(fields, key, { signedFields, dialect: legacy ? 'legacy' : 'standard' });
   fields.attach = values.attach ? encodeURIComponent(values.attach) : '';
   const body = handBuiltBody(fields);
-  let status: number;
-  let reply: string;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      signal: AbortSignal.timeout(10_000), // the gateway waits 10 s for the reply
-    });
-    status = response.status;
-    reply = await response.text();
-  } catch (error) {
-    throw new UsageError(`cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}`, 1);
-  }
+  // The gateway waits 10 s for the reply.
+  const { status, text: reply } = await postForm(url, body, 10_000);
   const received = /ok/i.test(reply);
   const output = [
     `sent: ${body.replace(/sign=[0-9A-F]{32}/, 'sign=<32 hex>')}`,

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createQueryRequest, parseQueryResponse } from '../query.ts';
-import { readKey, required, UsageError } from './args.ts';
+import { readKey, required } from './args.ts';
+import { postForm } from './post-form.ts';
 import type { CommandResult } from './commands.ts';
 
 const HELP = `usage: jupay query --url QUERY_URL --member-id ID --order-id ID [--key-file PATH] [--timeout MS]
@@ -31,18 +32,7 @@ export async function queryCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
   const url = required(values, 'url');
   const credentials = { memberId: required(values, 'member-id'), key: readKey(values, env) };
   const { body } = createQueryRequest(required(values, 'order-id'), credentials);
-  let text: string;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      signal: AbortSignal.timeout(Number(values.timeout ?? 10_000)),
-    });
-    text = await response.text();
-  } catch (error) {
-    throw new UsageError(`cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}`, 1);
-  }
+  const { text } = await postForm(url, body, Number(values.timeout ?? 10_000));
   const result = parseQueryResponse(text, credentials);
   return { output: JSON.stringify(result, null, 2), exitCode: 0 };
 }
