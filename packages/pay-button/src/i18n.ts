@@ -28,7 +28,6 @@ const en = {
   min: 'The minimum is ',
   max: 'The maximum is ',
   end: '.',
-  noMethod: 'Choose a payment method.',
   error: 'Payment could not start',
   errors: {
     NETWORK_ERROR: 'Could not reach the payment service.',
@@ -67,7 +66,6 @@ const zh: Strings = {
   min: '最低金额为 ',
   max: '最高金额为 ',
   end: '。',
-  noMethod: '请选择支付方式。',
   error: '无法发起支付',
   errors: {
     NETWORK_ERROR: '无法连接支付服务。',

@@ -65,7 +65,9 @@ export const styles = css`
     border-radius: var(--_radius);
     cursor: pointer;
   }
-  [part='method']:has(:checked),
+  [part='method']:has(:checked) {
+    border-color: var(--_accent);
+  }
   input[type='radio'] {
     margin: 0;
     accent-color: var(--_accent);

@@ -461,6 +461,22 @@ describe('<pay-button>', () => {
       expect(fake.callsTo('/api/config')).to.have.length(3);
     });
 
+    it('reloads a failed config when pay is pressed, instead of refusing a method it never knew', async () => {
+      fake.replies.config.push('network');
+      const el = await mount(html`<pay-button signer=${SIGNER} amount="3" lang="en"></pay-button>`);
+      expect(text(el, '[role=alert]')).to.equal('Could not reach the payment service. Retry');
+      const errors = record<PayErrorDetail>(el, 'pay-error');
+      $(el, '[part=button]').click();
+      await waitUntil(
+        () => el.shadowRoot!.querySelectorAll('[part=method]').length === 2,
+        'config not reloaded',
+      );
+      expect(errors).to.deep.equal([]);
+      expect(el.shadowRoot!.querySelector('[role=alert]')).to.equal(null);
+      expect(fake.callsTo('/api/checkout')).to.have.length(0);
+      expect(el.getAttribute('state')).to.equal('idle');
+    });
+
     it('refuses to pay without a signer', async () => {
       fake.restore();
       const el = await mount(html`<pay-button bank-codes="903" amount="1" lang="en"></pay-button>`);
@@ -634,9 +650,15 @@ describe('<pay-button>', () => {
       page.querySelector<HTMLButtonElement>('#before')!.focus();
       const focused = () => el.shadowRoot!.activeElement as HTMLElement | null;
 
+      // Visible: a solid accent-coloured outline, not just a :focus-visible match.
+      const ring = () => {
+        const cs = getComputedStyle(focused()!);
+        return [cs.outlineStyle, cs.outlineWidth, cs.outlineColor];
+      };
       await sendKeys({ press: 'Tab' });
       expect((focused() as HTMLInputElement).value).to.equal('902');
       expect(focused()!.matches(':focus-visible')).to.equal(true);
+      expect(ring()).to.deep.equal(['solid', '2px', 'rgb(11, 87, 208)']);
       await sendKeys({ press: 'ArrowDown' });
       expect((focused() as HTMLInputElement).value).to.equal('903');
       expect((focused() as HTMLInputElement).checked).to.equal(true);
@@ -665,6 +687,7 @@ describe('<pay-button>', () => {
       await sendKeys({ press: 'Tab' });
       expect(focused()!.getAttribute('part')).to.equal('button');
       expect(focused()!.matches(':focus-visible')).to.equal(true);
+      expect(ring()).to.deep.equal(['solid', '2px', 'rgb(11, 87, 208)']);
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => submits.length === 1);
       expect(fake.callsTo('/api/checkout')[0]!.body).to.deep.equal({ bankCode: '903', amount: '12.34' });
@@ -694,6 +717,12 @@ describe('<pay-button>', () => {
       expect(bg(el)).to.equal('rgb(1, 2, 3)');
       expect(getComputedStyle($(el, '[part=button]')).borderTopLeftRadius).to.equal('0px');
       expect(getComputedStyle($(el, '[part=amount]')).outlineColor).to.equal('rgb(4, 5, 6)');
+      // The selected method is outlined in the accent colour, the others in the border colour.
+      const borders = () => $$(el, '[part=method]').map((m) => getComputedStyle(m).borderTopColor);
+      expect(borders()).to.deep.equal(['rgb(1, 2, 3)', 'rgb(116, 119, 117)']);
+      ($$(el, 'input[type=radio]')[1] as HTMLInputElement).click();
+      await el.updateComplete;
+      expect(borders()).to.deep.equal(['rgb(116, 119, 117)', 'rgb(1, 2, 3)']);
     });
 
     it('has light and dark defaults, both accessible', async () => {

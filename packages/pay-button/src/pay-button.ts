@@ -325,7 +325,11 @@ export class PayButton extends LitElement {
       amountFen = v;
       body = { bankCode, amount: fenToYuan(v), ...(this.productName && { productName: this.productName }) };
     }
-    if (!bankCode) return this.fail(new SignerError('BANK_CODE_NOT_OFFERED', 'no method'));
+    // No method because the config never loaded: pressing pay loads it again (the visitor then picks and pays).
+    if (!bankCode)
+      return this.signer && !this.config
+        ? this.startConfig()
+        : this.fail(new SignerError('BANK_CODE_NOT_OFFERED', 'no method'));
     if (!emit(this, 'pay-request', { bankCode, amountFen, product: this.product || null }, true)) return;
 
     this.busy = true;
