@@ -6,11 +6,15 @@
 
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
+// Module level, not a closure inside parts(): no function allocated per call.
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
 function parts(date: Date): string[] {
   if (!(date instanceof Date) || Number.isNaN(date.getTime()))
     throw new TypeError('date is not a valid Date');
   const shifted = new Date(date.getTime() + CHINA_OFFSET_MS);
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return [
     pad(shifted.getUTCFullYear(), 4),
     pad(shifted.getUTCMonth() + 1),

@@ -62,11 +62,17 @@ function toFen(amount: number | string, ceiling: number): number {
   return fen;
 }
 
+// URLs that passed the strict check (absolute http(s), no query, no fragment). The answer depends on the string
+// alone and the same three configured URLs come back on every request, so it is remembered (bounded).
+const strictUrls = new Set<string>();
+const STRICT_URLS_MAX = 64;
+
 function checkUrl(value: string | undefined, field: string, required: boolean, allowQuery = false): string {
   if (value === undefined || value === '') {
     if (required) fail('MISSING_FIELD', `${field} is required`, field);
     return '';
   }
+  if (typeof value === 'string' && strictUrls.has(value)) return value;
   let url: URL;
   try {
     url = new URL(value);
@@ -75,12 +81,17 @@ function checkUrl(value: string | undefined, field: string, required: boolean, a
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     fail('INVALID_URL', `${field} must be http or https`, field);
-  if (!allowQuery && (value.includes('?') || value.includes('#'))) {
+  const hasQuery = value.includes('?') || value.includes('#');
+  if (!allowQuery && hasQuery) {
     fail(
       'URL_HAS_QUERY',
       `${field} must not carry a query string or fragment (the gateway escapes "&")`,
       field,
     );
+  }
+  if (!hasQuery) {
+    if (strictUrls.size >= STRICT_URLS_MAX) strictUrls.clear();
+    strictUrls.add(value);
   }
   return value;
 }
@@ -142,11 +153,18 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
     }
   }
 
+  const signature = sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS });
+  // Built in place (no spread, no delete): the same keys in the same order as the signed fields, then the rest.
   const fields: Fields = {
-    ...signed,
-    pay_md5sign: sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS }),
+    pay_memberid: signed.pay_memberid!,
+    pay_orderid: signed.pay_orderid!,
+    pay_applydate: signed.pay_applydate!,
+    pay_bankcode: signed.pay_bankcode!,
+    pay_notifyurl: signed.pay_notifyurl!,
   };
-  if (callbackUrl === '') delete fields.pay_callbackurl;
+  if (callbackUrl !== '') fields.pay_callbackurl = callbackUrl;
+  fields.pay_amount = signed.pay_amount!;
+  fields.pay_md5sign = signature;
   fields.pay_productname = input.productName;
   if (input.attach !== undefined && input.attach !== '') fields.pay_attach = encodeURIComponent(input.attach);
   if (input.productNum !== undefined && input.productNum !== '') fields.pay_productnum = input.productNum;
