@@ -3,34 +3,17 @@
  * The browser side (cashier, pay, cancel, page return) and the admin API, over real HTTP.
  */
 import { parseNotification } from '@jupay/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_MERCHANT } from './merchants.ts';
 import { AUTO_SUBMIT_PATH } from './pages.ts';
-import {
-  paymentFields,
-  postForm,
-  startMerchant,
-  startSim,
-  type MerchantReceiver,
-  type StartedSim,
-} from './test-helpers.ts';
+import { paymentFields, postForm, startMerchant, useSimAndMerchant } from './test-helpers.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
-let sim: StartedSim;
-let merchant: MerchantReceiver;
-
-beforeEach(async () => {
-  merchant = await startMerchant();
-  sim = await startSim();
-});
-afterEach(async () => {
-  await sim.running.close();
-  await merchant.close();
-});
+const t = useSimAndMerchant();
 
 async function cashier(overrides: Record<string, string>): Promise<string> {
-  const fields = paymentFields({ pay_notifyurl: merchant.url, ...overrides });
-  const response = await postForm(`${sim.running.url}/Pay_Index.html`, fields);
+  const fields = paymentFields({ pay_notifyurl: t.merchant.url, ...overrides });
+  const response = await postForm(`${t.sim.running.url}/Pay_Index.html`, fields);
   expect(response.headers.get('content-type')).toMatch(/^text\/html/);
   return response.text();
 }
@@ -51,7 +34,7 @@ describe('cashier page', () => {
     expect(html).toContain('微信扫码支付 <span class="en">WeChat Pay QR code</span>');
     expect(html).toMatch(/<svg class="qr"[^>]*role="img"/);
     expect(html).not.toContain('<script');
-    const tx = sim.controls.order('C1')!.transactionId;
+    const tx = t.sim.controls.order('C1')!.transactionId;
     expect(formAction(html, '确认支付')).toBe(`/__sim/cashier/${tx}/pay`);
     expect(formAction(html, '取消支付')).toBe(`/__sim/cashier/${tx}/cancel`);
   });
@@ -67,10 +50,10 @@ describe('cashier page', () => {
 
   it('can be shown again with GET', async () => {
     await cashier({ pay_orderid: 'C3' });
-    const tx = sim.controls.order('C3')!.transactionId;
-    const html = await (await fetch(`${sim.running.url}/__sim/cashier/${tx}`)).text();
+    const tx = t.sim.controls.order('C3')!.transactionId;
+    const html = await (await fetch(`${t.sim.running.url}/__sim/cashier/${tx}`)).text();
     expect(html).toContain('<dd id="order-id">C3</dd>');
-    expect((await fetch(`${sim.running.url}/__sim/cashier/123`)).status).toBe(404);
+    expect((await fetch(`${t.sim.running.url}/__sim/cashier/123`)).status).toBe(404);
   });
 });
 
@@ -82,10 +65,10 @@ describe('pay from the browser', () => {
       pay_callbackurl: 'https://shop.example/return',
       pay_attach: 'a b',
     });
-    const response = await fetch(sim.running.url + formAction(html, '确认支付'), { method: 'POST' });
+    const response = await fetch(t.sim.running.url + formAction(html, '确认支付'), { method: 'POST' });
     const page = await response.text();
     // The notification was delivered before the payer is sent back.
-    expect(merchant.received).toHaveLength(1);
+    expect(t.merchant.received).toHaveLength(1);
     expect(page).toContain('<form id="jupay-return" method="post" action="https://shop.example/return">');
     expect(page).toContain(`<script src="${AUTO_SUBMIT_PATH}"></script>`);
     expect(page).not.toMatch(/<script>(?!<\/script>)/); // no inline script
@@ -105,12 +88,12 @@ describe('pay from the browser', () => {
     ]);
     expect(fields).toMatchObject({ orderid: 'P1', amount: '12.3400', returncode: '00', attach: 'a b' });
     expect(parseNotification(fields, credentials).amountFen).toBe(1234);
-    expect(sim.controls.order('P1')).toMatchObject({ status: 'SUCCESS', notified: true });
+    expect(t.sim.controls.order('P1')).toMatchObject({ status: 'SUCCESS', notified: true });
   });
 
   it('a javascript: callback URL gets no form', async () => {
     const html = await cashier({ pay_orderid: 'P3', pay_callbackurl: 'javascript:alert(1)' });
-    const response = await fetch(sim.running.url + formAction(html, '确认支付'), { method: 'POST' });
+    const response = await fetch(t.sim.running.url + formAction(html, '确认支付'), { method: 'POST' });
     const page = await response.text();
     expect(page).toContain('支付成功');
     expect(page).not.toContain('javascript:');
@@ -120,14 +103,14 @@ describe('pay from the browser', () => {
   it('without a callback URL, a plain "paid" page', async () => {
     const html = await cashier({ pay_orderid: 'P2', pay_callbackurl: '' });
     const page = await (
-      await fetch(sim.running.url + formAction(html, '确认支付'), { method: 'POST' })
+      await fetch(t.sim.running.url + formAction(html, '确认支付'), { method: 'POST' })
     ).text();
     expect(page).toContain('支付成功');
     expect(page).not.toContain('<form');
   });
 
   it('serves the auto-submit script as an external file', async () => {
-    const response = await fetch(`${sim.running.url}${AUTO_SUBMIT_PATH}`);
+    const response = await fetch(`${t.sim.running.url}${AUTO_SUBMIT_PATH}`);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await response.text()).toContain("getElementById('jupay-return')");
   });
@@ -136,27 +119,37 @@ describe('pay from the browser', () => {
 describe('cancel', () => {
   it('goes to pay_producturl when given; the order stays unpaid and nothing is notified', async () => {
     const html = await cashier({ pay_orderid: 'X1', pay_producturl: 'https://shop.example/cart?id=1&x=2' });
-    const response = await fetch(sim.running.url + formAction(html, '取消支付'), {
+    const response = await fetch(t.sim.running.url + formAction(html, '取消支付'), {
       method: 'POST',
       redirect: 'manual',
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('https://shop.example/cart?id=1&x=2');
-    expect(sim.controls.order('X1')).toMatchObject({ status: 'NOTPAY', paidAt: null });
-    expect(sim.controls.order('X1')!.cancelledAt).toBeInstanceOf(Date);
-    expect(merchant.received).toHaveLength(0);
+    expect(t.sim.controls.order('X1')).toMatchObject({ status: 'NOTPAY', paidAt: null });
+    expect(t.sim.controls.order('X1')!.cancelledAt).toBeInstanceOf(Date);
+    expect(t.merchant.received).toHaveLength(0);
   });
 
   it('shows a plain "payment cancelled" page otherwise', async () => {
     const html = await cashier({ pay_orderid: 'X2' });
-    const response = await fetch(sim.running.url + formAction(html, '取消支付'), { method: 'POST' });
+    const response = await fetch(t.sim.running.url + formAction(html, '取消支付'), { method: 'POST' });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('支付已取消 <span class="en">Payment cancelled</span>');
   });
 });
 
+describe('routes', () => {
+  it('the gateway serves only its two deployed paths; everything the simulator adds is under /__sim/', () => {
+    const paths = new Set(t.sim.app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
+    const own = [...paths].filter((path) => !path.startsWith('/__sim/'));
+    expect(own.sort()).toEqual(['/Pay_Index.html', '/Pay_Trade_query.html']);
+    // Real gateway routes are `Pay_*.html` (ThinkPHP module_action.html); no such name starts with "__".
+    for (const path of paths) if (path.startsWith('/__sim/')) expect(path).not.toMatch(/\.html$/);
+  });
+});
+
 describe('admin API', () => {
-  const admin = (path: string, init?: RequestInit) => fetch(`${sim.running.url}/__sim${path}`, init);
+  const admin = (path: string, init?: RequestInit) => fetch(`${t.sim.running.url}/__sim${path}`, init);
 
   it('pays without a browser, exactly like the pay button', async () => {
     await cashier({ pay_orderid: 'A1', pay_callbackurl: 'https://shop.example/return' });
@@ -172,7 +165,7 @@ describe('admin API', () => {
     expect(body.callback.url).toBe('https://shop.example/return');
     expect(body.callback.fields.orderid).toBe('A1');
     expect(body.notifications).toEqual([expect.objectContaining({ received: true })]);
-    expect(merchant.received).toHaveLength(1);
+    expect(t.merchant.received).toHaveLength(1);
   });
 
   it('lists and shows orders, by merchant order id or gateway number', async () => {
@@ -194,12 +187,12 @@ describe('admin API', () => {
   it('re-sends, cancels, lists merchants without keys, and resets', async () => {
     await cashier({ pay_orderid: 'A3' });
     expect((await admin('/orders/A3/notify', { method: 'POST' })).status).toBe(400);
-    await sim.controls.pay('A3');
+    await t.sim.controls.pay('A3');
     const resent = (await (await admin('/orders/A3/notify', { method: 'POST' })).json()) as {
       notifications: { kind: string }[];
     };
     expect(resent.notifications.map((n) => n.kind)).toEqual(['manual']);
-    expect(merchant.received).toHaveLength(2);
+    expect(t.merchant.received).toHaveLength(2);
     const merchants = await (await admin('/merchants')).json();
     expect(merchants).toEqual([{ memberId: '10002', name: 'jupay demo merchant' }]);
     expect(JSON.stringify(merchants)).not.toContain(DEMO_MERCHANT.key);
@@ -209,8 +202,8 @@ describe('admin API', () => {
     };
     expect(cancelled.cancelledAt).not.toBeNull();
     expect((await admin('/reset', { method: 'POST' })).status).toBe(200);
-    expect(sim.controls.orders()).toEqual([]);
-    expect(sim.controls.notifications()).toEqual([]);
+    expect(t.sim.controls.orders()).toEqual([]);
+    expect(t.sim.controls.notifications()).toEqual([]);
     // After a reset the same order id can be used again.
     await cashier({ pay_orderid: 'A3' });
   });
@@ -218,13 +211,13 @@ describe('admin API', () => {
   it('reset stops pending re-sends', async () => {
     const failing = await startMerchant(() => ({ body: 'FAIL' }));
     try {
-      sim.controls.setFaults({ resendIntervalMs: 100 });
+      t.sim.controls.setFaults({ resendIntervalMs: 100 });
       await cashier({ pay_orderid: 'A5', pay_notifyurl: failing.url });
-      await sim.controls.pay('A5');
-      sim.controls.reset();
+      await t.sim.controls.pay('A5');
+      t.sim.controls.reset();
       await new Promise((r) => setTimeout(r, 300));
       expect(failing.received).toHaveLength(1);
-      expect(sim.controls.notifications()).toEqual([]);
+      expect(t.sim.controls.notifications()).toEqual([]);
     } finally {
       await failing.close();
     }
@@ -233,11 +226,20 @@ describe('admin API', () => {
 
 describe('start()', () => {
   it('listens on 127.0.0.1 on a free port and closes', async () => {
-    expect(sim.running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const other = await sim.start();
-    expect(other.port).not.toBe(sim.running.port);
+    expect(t.sim.running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const other = await t.sim.start();
+    expect(other.port).not.toBe(t.sim.running.port);
     await other.close();
     await expect(fetch(`${other.url}/Pay_Index.html`)).rejects.toThrow();
+  });
+
+  it.each([4, -1, 1.5])('refuses resendCount %j (0 to 3)', async (resendCount) => {
+    const { createGatewaySim } = await import('./app.ts');
+    expect(() => createGatewaySim({ resendCount })).toThrow(
+      /^options\.resendCount must be an integer from 0 to 3$/,
+    );
+    expect(createGatewaySim({ resendCount: 3 }).controls.behaviour('10002', 'E1').resendCount).toBe(3);
+    expect(createGatewaySim({ resendCount: 0 }).controls.behaviour('10002', 'E1').resendCount).toBe(0);
   });
 
   it('refuses invalid merchants', async () => {

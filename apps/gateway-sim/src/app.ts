@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AddressInfo } from 'node:net';
 import {
   type Behaviour,
+  DEFAULT_BEHAVIOUR,
   FaultBook,
   type FaultEntry,
   type Faults,
@@ -164,26 +165,22 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
   const merchants = new Map(merchantList.map((m) => [m.memberId, m]));
   const bankCodes = [...(options.bankCodes ?? BANK_CODES)];
   const defaults: Behaviour = {
-    dropNotification: false,
-    notifyDelayMs: 0,
-    notifyTimes: 1,
-    tamperAmount: false,
-    badSignature: false,
-    query: 'normal',
-    dialect: 'standard',
-    amountDecimals: 4,
-    strictOk: false,
-    resendCount: 3,
-    resendIntervalMs: process.env.VITEST ? 50 : 10_000,
+    ...DEFAULT_BEHAVIOUR,
+    resendIntervalMs: process.env.VITEST ? 50 : DEFAULT_BEHAVIOUR.resendIntervalMs,
   };
-  Object.assign(
-    defaults,
-    validateFaults({
-      resendCount: options.resendCount,
-      resendIntervalMs: options.resendIntervalMs,
-      strictOk: options.strictOk,
-    }),
-  );
+  try {
+    Object.assign(
+      defaults,
+      validateFaults({
+        resendCount: options.resendCount,
+        resendIntervalMs: options.resendIntervalMs,
+        strictOk: options.strictOk,
+      }),
+    );
+  } catch (error) {
+    // Same rules as the fault switches (re-sends 0 to 3), but named as the option the caller passed.
+    throw new TypeError((error as Error).message.replace(/^faults\./, 'options.'));
+  }
   const faultBook = new FaultBook();
   const orders = new OrderBook();
   const notifier = new Notifier({ timeoutMs: options.notifyTimeoutMs ?? 10_000 });

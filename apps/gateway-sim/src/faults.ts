@@ -43,6 +43,27 @@ export interface FaultTarget {
 /** The effective behaviour for one order: every switch resolved. */
 export type Behaviour = Required<Omit<Faults, 'tamperAmount'>> & { tamperAmount: boolean | string };
 
+/**
+ * The deployed gateway's behaviour with no fault set (re-sends every 10 s, as the document says). `createGatewaySim`
+ * starts from this, then applies its options and the fault settings.
+ *
+ * @example
+ * const behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR, resendIntervalMs: 10 };
+ */
+export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
+  dropNotification: false,
+  notifyDelayMs: 0,
+  notifyTimes: 1,
+  tamperAmount: false,
+  badSignature: false,
+  query: 'normal',
+  dialect: 'standard',
+  amountDecimals: 4,
+  strictOk: false,
+  resendCount: 3,
+  resendIntervalMs: 10_000,
+});
+
 const QUERY_MODES: readonly QueryMode[] = ['normal', 'error', 'http-500', 'data-array'];
 
 function nonNegativeInteger(value: unknown, field: string, max: number): number {

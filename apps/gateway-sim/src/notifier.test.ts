@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NOTIFICATION_SIGNED_FIELDS, parseNotification, sign, SignatureError } from '@jupay/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Behaviour } from './faults.ts';
+import { DEFAULT_BEHAVIOUR, type Behaviour } from './faults.ts';
 import { DEMO_MERCHANT } from './merchants.ts';
 import { buildNotificationBody, isAcknowledged, resultFields } from './notifier.ts';
 import type { Order } from './orders.ts';
@@ -44,19 +44,7 @@ async function order(sim: StartedSim, merchant: MerchantReceiver, overrides: Rec
   return fields.pay_orderid!;
 }
 
-const standard: Behaviour = {
-  dropNotification: false,
-  notifyDelayMs: 0,
-  notifyTimes: 1,
-  tamperAmount: false,
-  badSignature: false,
-  query: 'normal',
-  dialect: 'standard',
-  amountDecimals: 4,
-  strictOk: false,
-  resendCount: 3,
-  resendIntervalMs: 10,
-};
+const standard: Behaviour = { ...DEFAULT_BEHAVIOUR, resendIntervalMs: 10 };
 
 describe('building the notification', () => {
   it('reproduces the V3 body of PROTOCOL.md byte for byte', () => {

@@ -89,11 +89,48 @@ describe('public vectors', () => {
 });
 
 describe('checks, in the real server order', () => {
-  it('GET is refused', async () => {
+  it('GET is refused, even with a valid signed request in the query string', async () => {
     const response = await fetch(`${payUrl}?${new URLSearchParams(V1)}`);
-    const body = await errorOf(response);
-    expect(body.status).toBe('error');
+    expect(await errorOf(response)).toEqual({ status: 'error', msg: '请使用POST方式提交', data: [] });
     expect(sim.controls.orders()).toHaveLength(0);
+    // The same fields POSTed are accepted: it is the method that was refused.
+    expect((await postForm(payUrl, V1)).headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('with everything wrong, each fix reveals the next check in the server order', async () => {
+    // Start from a request that fails every check, then correct one field at a time.
+    const good = paymentFields({ pay_orderid: 'ORDER1' });
+    await postForm(payUrl, paymentFields({ pay_orderid: 'TAKEN1' }));
+    const fields: Record<string, string> = {
+      ...good,
+      pay_memberid: '10009',
+      pay_amount: '',
+      pay_bankcode: 'alipay',
+      pay_orderid: '',
+      pay_md5sign: good.pay_md5sign!.toLowerCase(),
+    };
+    const seen: string[] = [];
+    const fixes: [string, string][] = [
+      ['pay_memberid', good.pay_memberid!],
+      ['pay_amount', good.pay_amount!],
+      ['pay_bankcode', good.pay_bankcode!],
+      ['pay_orderid', 'TAKEN1'],
+      ['pay_orderid', good.pay_orderid!],
+      ['pay_md5sign', good.pay_md5sign!],
+    ];
+    for (const [name, value] of fixes) {
+      seen.push((await errorOf(await postForm(payUrl, fields))).msg);
+      fields[name] = value;
+    }
+    expect(seen).toEqual([
+      '不存在的商户编号!',
+      '金额不能为空',
+      '不存在的银行编码!',
+      '订单号不合法！',
+      '重复订单！请尝试重新提交订单',
+      '签名验证失败',
+    ]);
+    expect((await postForm(payUrl, fields)).headers.get('content-type')).toMatch(/^text\/html/);
   });
 
   it.each([

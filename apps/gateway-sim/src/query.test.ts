@@ -3,39 +3,21 @@
  * `Pay_Trade_query.html` over real HTTP (PROTOCOL.md, "Order query").
  */
 import { createQueryRequest, encodeForm, parseQueryResponse, QUERY_SIGNED_FIELDS, sign } from '@jupay/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_MERCHANT } from './merchants.ts';
-import {
-  paymentFields,
-  postForm,
-  startMerchant,
-  startSim,
-  type MerchantReceiver,
-  type StartedSim,
-} from './test-helpers.ts';
+import { paymentFields, postForm, useSimAndMerchant } from './test-helpers.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
-let sim: StartedSim;
-let merchant: MerchantReceiver;
-let queryUrl: string;
-
-beforeEach(async () => {
-  merchant = await startMerchant();
-  sim = await startSim();
-  queryUrl = `${sim.running.url}/Pay_Trade_query.html`;
-});
-afterEach(async () => {
-  await sim.running.close();
-  await merchant.close();
-});
+const t = useSimAndMerchant();
+const queryUrl = () => `${t.sim.running.url}/Pay_Trade_query.html`;
 
 async function createOrder(orderId: string, amount = '12.30'): Promise<void> {
-  const fields = paymentFields({ pay_orderid: orderId, pay_amount: amount, pay_notifyurl: merchant.url });
-  await postForm(`${sim.running.url}/Pay_Index.html`, fields);
+  const fields = paymentFields({ pay_orderid: orderId, pay_amount: amount, pay_notifyurl: t.merchant.url });
+  await postForm(`${t.sim.running.url}/Pay_Index.html`, fields);
 }
 
 async function query(orderId: string): Promise<Response> {
-  return postForm(queryUrl, createQueryRequest(orderId, credentials).body);
+  return postForm(queryUrl(), createQueryRequest(orderId, credentials).body);
 }
 
 describe('answers', () => {
@@ -74,28 +56,28 @@ describe('answers', () => {
 
   it('SUCCESS after paying, with the paid time in China time', async () => {
     await createOrder('Q2');
-    await sim.controls.pay('Q2');
-    const paidAt = sim.controls.order('Q2')!.paidAt!;
+    await t.sim.controls.pay('Q2');
+    const paidAt = t.sim.controls.order('Q2')!.paidAt!;
     const text = await (await query('Q2')).text();
     const result = parseQueryResponse(text, credentials);
     expect(result.paid).toBe(true);
     expect(result.tradeState).toBe('SUCCESS');
     const china = new Date(paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
     expect(JSON.parse(text).time_end).toBe(china);
-    expect(result.transactionId).toBe(sim.controls.order('Q2')!.transactionId);
+    expect(result.transactionId).toBe(t.sim.controls.order('Q2')!.transactionId);
   });
 
   it('GET is accepted too', async () => {
     await createOrder('Q3');
     const { fields } = createQueryRequest('Q3', credentials);
-    const response = await fetch(`${queryUrl}?${encodeForm(fields)}`);
+    const response = await fetch(`${queryUrl()}?${encodeForm(fields)}`);
     expect(JSON.parse(await response.text()).trade_state).toBe('NOTPAY');
   });
 });
 
 describe('errors', () => {
   async function errorMsg(fields: Record<string, string>): Promise<string> {
-    const response = await postForm(queryUrl, fields);
+    const response = await postForm(queryUrl(), fields);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const body = (await response.json()) as { status: string; msg: string; data: unknown };
     expect(body.status).toBe('error');

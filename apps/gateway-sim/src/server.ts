@@ -9,9 +9,12 @@ import { parseArgs } from 'node:util';
 import { createGatewaySim } from './app.ts';
 import { DEMO_MERCHANT, parseMerchantList } from './merchants.ts';
 
-function integer(text: string | undefined, name: string): number | undefined {
+function integer(text: string | undefined, name: string, max = Infinity): number | undefined {
   if (text === undefined || text === '') return undefined;
-  if (!/^\d+$/.test(text)) throw new TypeError(`${name} must be a whole number, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) > max) {
+    const range = max === Infinity ? 'a whole number' : `a whole number from 0 to ${max}`;
+    throw new TypeError(`${name} must be ${range}, got "${text}"`);
+  }
   return Number(text);
 }
 
@@ -31,14 +34,29 @@ async function main(): Promise<void> {
   const merchants = merchantsText ? parseMerchantList(merchantsText) : [DEMO_MERCHANT];
   const sim = createGatewaySim({
     merchants,
-    resendCount: integer(values['resend-count'] ?? env.GATEWAY_RESEND_COUNT, 'resend count'),
+    // The document: "re-sent three times"; 0 to 3.
+    resendCount: integer(
+      values['resend-count'] ?? env.GATEWAY_RESEND_COUNT,
+      '--resend-count (GATEWAY_RESEND_COUNT)',
+      3,
+    ),
     // The document's loop: every 10 s.
     resendIntervalMs:
-      integer(values['resend-interval-ms'] ?? env.GATEWAY_RESEND_INTERVAL_MS, 'resend interval') ?? 10_000,
+      integer(
+        values['resend-interval-ms'] ?? env.GATEWAY_RESEND_INTERVAL_MS,
+        '--resend-interval-ms (GATEWAY_RESEND_INTERVAL_MS)',
+      ) ?? 10_000,
     strictOk: values['strict-ok'] ?? env.GATEWAY_STRICT_OK === '1',
   });
-  const port = integer(values.port ?? env.GATEWAY_PORT, 'port') ?? 4100;
-  const running = await sim.start({ port, hostname: values.host ?? env.GATEWAY_HOST ?? '127.0.0.1' });
+  const port = integer(values.port ?? env.GATEWAY_PORT, '--port (GATEWAY_PORT)', 65535) ?? 4100;
+  const running = await sim
+    .start({ port, hostname: values.host ?? env.GATEWAY_HOST ?? '127.0.0.1' })
+    .catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new Error(
+        `port ${port} is in use (another gateway-sim still running?). Stop it or pass --port / GATEWAY_PORT.`,
+      );
+    });
 
   console.log(`jupay gateway-sim listening on ${running.url}`);
   console.log(`  payment:  POST ${running.url}/Pay_Index.html`);

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeForm, PAYMENT_SIGNED_FIELDS, sign, type Dialect, type Fields } from '@jupay/core';
+import { afterEach, beforeEach } from 'vitest';
 import { createGatewaySim, type GatewaySim, type GatewaySimOptions, type RunningGatewaySim } from './app.ts';
 import { DEMO_MERCHANT } from './merchants.ts';
 
@@ -73,6 +74,34 @@ export interface StartedSim extends GatewaySim {
 export async function startSim(options: GatewaySimOptions = {}): Promise<StartedSim> {
   const sim = createGatewaySim({ resendIntervalMs: 30, ...options });
   return { ...sim, running: await sim.start() };
+}
+
+/** What {@link useSimAndMerchant} provides to each test. */
+export interface SimAndMerchant {
+  sim: StartedSim;
+  merchant: MerchantReceiver;
+}
+
+/**
+ * Registers `beforeEach`/`afterEach` hooks that give every test of the file a fresh merchant receiver (answering
+ * `OK`) and a fresh simulator, both on free ports, and close them afterwards. Read them from the returned object
+ * inside tests (they are replaced before each one).
+ *
+ * @example
+ * const t = useSimAndMerchant();
+ * it('...', async () => { await postForm(`${t.sim.running.url}/Pay_Index.html`, paymentFields({ pay_notifyurl: t.merchant.url })); });
+ */
+export function useSimAndMerchant(options: GatewaySimOptions = {}): SimAndMerchant {
+  const fixtures = {} as SimAndMerchant;
+  beforeEach(async () => {
+    fixtures.merchant = await startMerchant();
+    fixtures.sim = await startSim(options);
+  });
+  afterEach(async () => {
+    await fixtures.sim.running.close();
+    await fixtures.merchant.close();
+  });
+  return fixtures;
 }
 
 /**
