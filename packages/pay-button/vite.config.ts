@@ -14,10 +14,18 @@ const minifyCss = (s: string) =>
     .replace(/ ?([{};,>]) ?/g, '$1')
     .replace(/: /g, ':')
     .replace(/;}/g, '}')
+    // [part='x'] -> [part=x] and 0.5rem -> .5rem: the same CSS, fewer bytes.
+    .replace(/='([\w-]+)'\]/g, '=$1]')
+    .replace(/([ :(])0\./g, '$1.')
     .trim();
 
 /** Markup inside html``/svg`` templates: a run of whitespace with a line break becomes one space (same rendering). */
-const minifyMarkup = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+const minifyMarkup = (s: string) =>
+  s
+    .replace(/\s*\n\s*/g, ' ')
+    // Inside a tag, a space before its closing `>` is layout only (but not before `/>`, which an unquoted value
+    // binding would swallow).
+    .replace(/ +>/g, '>');
 
 /**
  * Vite keeps template literals as written; Lit templates are mostly indentation. This shrinks the static parts of
