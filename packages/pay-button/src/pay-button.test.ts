@@ -114,6 +114,91 @@ describe('<pay-button>', () => {
       expect(text(el, '[part=button]')).to.equal('立即购买');
     });
 
+    it('has a property for every attribute, and only those attributes', () => {
+      const pairs: [string, keyof PayButton][] = [
+        ['signer', 'signer'],
+        ['bank-codes', 'bankCodes'],
+        ['amount', 'amount'],
+        ['amounts', 'amounts'],
+        ['min', 'min'],
+        ['max', 'max'],
+        ['product-name', 'productName'],
+        ['product', 'product'],
+        ['label', 'label'],
+        ['lang', 'lang'],
+        ['gateway', 'gateway'],
+        ['order-id', 'orderId'],
+        ['order-id-param', 'orderIdParam'],
+      ];
+      expect(
+        [...(PayButton as unknown as { observedAttributes: string[] }).observedAttributes].sort(),
+      ).to.deep.equal(pairs.map(([a]) => a).sort());
+      // Not connected, so nothing is fetched: only the attribute-to-property path is exercised.
+      const el = document.createElement('pay-button');
+      for (const [attr, prop] of pairs) {
+        el.setAttribute(attr, `value of ${attr}`);
+        expect(el[prop], attr).to.equal(`value of ${attr}`);
+      }
+    });
+
+    it('renders and pays from properties set by script as it does from attributes', async () => {
+      const el = document.createElement('pay-button');
+      Object.assign(el, {
+        signer: SIGNER,
+        lang: 'en',
+        bankCodes: '903',
+        amounts: '1,2',
+        amount: '2',
+        min: '1.5',
+        max: '3',
+        productName: 'Tea',
+        label: 'Go',
+      });
+      const parent = await fixture(html`<div></div>`);
+      parent.append(el);
+      await settle(el);
+      expect($$(el, '[part=method]').map((m) => m.textContent!.trim())).to.deep.equal(['Alipay QR']);
+      expect(
+        $$(el, '[part=preset]').map((b) => [b.textContent!.trim(), b.getAttribute('aria-pressed')]),
+      ).to.deep.equal([
+        ['CN¥1.00', 'false'],
+        ['CN¥2.00', 'true'],
+      ]);
+      expect(text(el, '[part=button]')).to.equal('Go');
+      type(el, '1');
+      $(el, '[part=button]').click();
+      await el.updateComplete;
+      expect(text(el, '[part=field-error]')).to.equal('The minimum is CN¥1.50.');
+      type(el, '3.01');
+      $(el, '[part=button]').click();
+      await el.updateComplete;
+      expect(text(el, '[part=field-error]')).to.equal('The maximum is CN¥3.00.');
+      const submits = record<PaySubmitDetail>(el, 'pay-submit', true);
+      type(el, '2.5');
+      $(el, '[part=button]').click();
+      await waitUntil(() => submits.length === 1);
+      expect(fake.callsTo('/api/checkout')[0]!.body).to.deep.equal({
+        bankCode: '903',
+        amount: '2.50',
+        productName: 'Tea',
+      });
+      // Catalogue mode by property.
+      el.product = 'book';
+      await el.updateComplete;
+      expect(text(el, '[part=summary]')).to.equal('A book CN¥42.00');
+      // The return page by property: order-id-param read from the page URL.
+      const before = location.href;
+      history.replaceState(null, '', '?ref=E77');
+      try {
+        const ret = document.createElement('pay-button');
+        Object.assign(ret, { signer: SIGNER, orderIdParam: 'ref' });
+        parent.append(ret);
+        await waitUntil(() => fake.callsTo('/api/orders/E77').length === 1, 'order id not read');
+      } finally {
+        history.replaceState(null, '', before);
+      }
+    });
+
     it('renders from attributes alone, without a network call', async () => {
       fake.restore();
       const el = await mount(html`<pay-button bank-codes="902" amount="9.90" lang="en"></pay-button>`);
