@@ -1,10 +1,14 @@
 // @module fake-server: a wtr middleware standing in for the signer (/fake-signer/api/*) and the gateway
-// (/fake-gateway/*) over real HTTP, serving /csp/page.html under a strict Content-Security-Policy, and the
-// production bundle at /bundle/pay-button.js (built in memory with the package's vite config, so the test does
-// not depend on a previous `pnpm build`). The gateway is addressed as 127.0.0.1 while pages load from localhost,
-// so the form crosses origins as in production.
+// (/fake-gateway/*) over real HTTP, serving /csp/page.html under a strict Content-Security-Policy, the production
+// bundle at /bundle/pay-button.js (built in memory with the package's vite config, so the test does not depend on a
+// previous `pnpm build`) and the custom elements manifest at /manifest/custom-elements.json. The gateway is
+// addressed as 127.0.0.1 while pages load from localhost, so the form crosses origins as in production.
+import { create, ts } from '@custom-elements-manifest/analyzer';
+import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/framework-plugins/lit/lit.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import cemConfig from '../custom-elements-manifest.config.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let bundle;
@@ -15,6 +19,27 @@ const buildBundle = () =>
     logLevel: 'silent',
     build: { write: false },
   }).then((out) => (Array.isArray(out) ? out[0] : out).output[0].code));
+
+// The manifest `cem analyze` writes to dist/custom-elements.json, made in memory by the same analyzer with the same
+// config and plugins (the CLI is not called: it would also rewrite package.json's `customElements`).
+let manifest;
+const buildManifest = () =>
+  (manifest ??= JSON.stringify(
+    create({
+      modules: readdirSync(`${root}/src`)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .map((f) =>
+          ts.createSourceFile(
+            `src/${f}`,
+            readFileSync(`${root}/src/${f}`, 'utf8'),
+            ts.ScriptTarget.ES2015,
+            true,
+          ),
+        ),
+      plugins: [...litPlugin(), ...cemConfig.plugins],
+      context: { dev: false, thirdPartyCEMs: [] },
+    }),
+  ));
 
 let lastGatewayPost = null;
 
@@ -50,6 +75,11 @@ export async function fakeServer(ctx, next) {
   if (path === '/bundle/pay-button.js') {
     ctx.type = 'text/javascript';
     ctx.body = await buildBundle();
+    return;
+  }
+  if (path === '/manifest/custom-elements.json') {
+    ctx.type = 'application/json';
+    ctx.body = buildManifest();
     return;
   }
   if (path === '/fake-signer/api/config') {
