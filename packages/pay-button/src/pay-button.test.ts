@@ -3,7 +3,7 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
-import { FakeSigner, GATEWAY, SIGNER, checkout, order, signerError } from '../test/fake-signer.js';
+import { FakeSigner, GATEWAY, SIGNER, checkout, config, order, signerError } from '../test/fake-signer.js';
 import { definePayButton } from './define.js';
 import type { PayErrorDetail, PayRequestDetail, PayStatusDetail, PaySubmitDetail } from './events.js';
 import { strings } from './i18n.js';
@@ -496,6 +496,50 @@ describe('<pay-button>', () => {
       });
     }
 
+    it('shows an answer that is not JSON (a proxy error page) as a retryable BAD_RESPONSE', async () => {
+      const el = await mount(html`<pay-button signer=${SIGNER} amount="1" lang="en"></pay-button>`);
+      fake.replies.checkout.push(
+        async () =>
+          new Response('<html>502 Bad Gateway</html>', {
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+          }),
+      );
+      const error = oneEvent(el, 'pay-error');
+      $(el, '[part=button]').click();
+      expect((await error).detail).to.deep.equal({
+        code: 'BAD_RESPONSE',
+        message: 'Payment could not start (BAD_RESPONSE).',
+        retryable: true,
+      });
+      await el.updateComplete;
+      expect(text(el, '[role=alert]')).to.equal('Payment could not start (BAD_RESPONSE). Retry');
+      // The retry repeats the same attempt, with the same key.
+      const submits = record<PaySubmitDetail>(el, 'pay-submit', true);
+      $(el, '[part=retry]').click();
+      await waitUntil(() => submits.length === 1);
+      const keys = fake.callsTo('/api/checkout').map((c) => c.headers.get('idempotency-key'));
+      expect(keys).to.have.length(2);
+      expect(keys[0]).to.equal(keys[1]);
+    });
+
+    it('is accessible while the config loads', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      fake.replies.config.push(async () => {
+        await gate;
+        return new Response(JSON.stringify(config()), { status: 200 });
+      });
+      const el = await fixture<PayButton>(html`<pay-button signer=${SIGNER} lang="en"></pay-button>`);
+      await el.updateComplete;
+      expect(el.getAttribute('state')).to.equal('loading');
+      expect($(el, '[part=button]').getAttribute('aria-busy')).to.equal('true');
+      await expect(el).to.be.accessible();
+      release();
+      await settle(el);
+      expect(el.getAttribute('state')).to.equal('idle');
+    });
+
     it('starts a new attempt after IDEMPOTENCY_KEY_REUSED', async () => {
       const el = await mount(html`<pay-button signer=${SIGNER} amount="1"></pay-button>`);
       fake.replies.checkout.push(signerError(422, 'IDEMPOTENCY_KEY_REUSED'));
@@ -530,6 +574,7 @@ describe('<pay-button>', () => {
       const el = await mount(html`<pay-button signer=${SIGNER} lang="en"></pay-button>`);
       expect(text(el, '[role=alert]')).to.equal('Could not reach the payment service. Retry');
       expect($$(el, '[part=method]')).to.have.length(0);
+      await expect(el).to.be.accessible();
       $(el, '[part=retry]').click();
       // A retry that fails again shows the new error, with a retry again.
       const second = oneEvent(el, 'pay-error');
