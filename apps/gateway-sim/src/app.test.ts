@@ -4,6 +4,7 @@
  */
 import { parseNotification } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BEHAVIOUR } from './faults.ts';
 import { DEMO_MERCHANT } from './merchants.ts';
 import { AUTO_SUBMIT_PATH } from './pages.ts';
 import { paymentFields, postForm, startMerchant, useSimAndMerchant } from './test-helpers.ts';
@@ -240,6 +241,19 @@ describe('start()', () => {
     );
     expect(createGatewaySim({ resendCount: 3 }).controls.behaviour('10002', 'E1').resendCount).toBe(3);
     expect(createGatewaySim({ resendCount: 0 }).controls.behaviour('10002', 'E1').resendCount).toBe(0);
+  });
+
+  it('re-sends every 50 ms by default under vitest, every 10 s (the document) otherwise', async () => {
+    const { createGatewaySim } = await import('./app.ts');
+    expect(createGatewaySim().controls.behaviour('10002', 'E1').resendIntervalMs).toBe(50);
+    expect(DEFAULT_BEHAVIOUR.resendIntervalMs).toBe(10_000);
+    const previous = process.env.VITEST;
+    delete process.env.VITEST;
+    try {
+      expect(createGatewaySim().controls.behaviour('10002', 'E1').resendIntervalMs).toBe(10_000);
+    } finally {
+      process.env.VITEST = previous;
+    }
   });
 
   it('refuses invalid merchants', async () => {
