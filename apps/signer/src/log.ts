@@ -36,7 +36,7 @@ export function createLogger(
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
   // As written in a JSON line: `"` and `\` come out escaped.
   const forms = [...new Set(secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: { service: 'jupay-signer' },
@@ -47,6 +47,38 @@ export function createLogger(
     },
     options.destination,
   );
+  const writeLine = accessLineWriter(logger, forms);
+  if (writeLine) accessLines.set(logger, writeLine);
+  return logger;
+}
+
+type AccessLineWriter = (status: number, reqId: string, method: string, path: string, ms: number) => void;
+
+/** The request line writer of each logger made by {@link createLogger}. */
+const accessLines = new WeakMap<Logger, AccessLineWriter>();
+
+/**
+ * The one line per request, built as a string and written to the logger's stream: the same JSON as
+ * `logger.info({ reqId, method, path, status, ms }, 'request')` (`error` and `request failed` from 500 on), about
+ * 5 us cheaper. Its fields are fixed and hold no secret by name, so path redaction has nothing to do there; the
+ * secret scrub, which would catch a key typed into a URL path, still runs. null for a stream that needs pino's own
+ * write (a multistream reads the level pino sets on it).
+ */
+function accessLineWriter(logger: Logger, forms: readonly string[]): AccessLineWriter | null {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    (DestinationStream & Record<symbol, unknown>) | undefined;
+  if (!stream || typeof stream.write !== 'function' || stream[Symbol.for('pino.metadata')]) return null;
+  return (status, reqId, method, path, ms) => {
+    const failed = status >= 500;
+    // The level may be changed at run time (logger.level = 'warn'), so it is read on every line.
+    if (logger.levelVal > (failed ? 50 : 30)) return;
+    let line =
+      `{"level":${failed ? 50 : 30},"time":"${new Date().toISOString()}","service":"jupay-signer",` +
+      `"reqId":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},` +
+      `"status":${status},"ms":${ms},"msg":"${failed ? 'request failed' : 'request'}"}\n`;
+    if (forms.length > 0) line = scrub(line, forms);
+    stream.write(line);
+  };
 }
 
 function scrub(line: string, forms: readonly string[]): string {
@@ -101,6 +133,7 @@ export interface LogVariables {
  * app.use(requestLogger(logger));
  */
 export function requestLogger(logger: Logger): MiddlewareHandler<{ Variables: LogVariables }> {
+  const writeLine = accessLines.get(logger);
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -112,6 +145,7 @@ export function requestLogger(logger: Logger): MiddlewareHandler<{ Variables: Lo
     await next();
     const status = c.res.status;
     const ms = Math.round((performance.now() - started) * 10) / 10;
+    if (writeLine) return writeLine(status, requestId, c.req.method, c.req.path, ms);
     const line = { reqId: requestId, method: c.req.method, path: c.req.path, status, ms };
     if (status >= 500) logger.error(line, 'request failed');
     else logger.info(line, 'request');
