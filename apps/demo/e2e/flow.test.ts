@@ -150,6 +150,7 @@ describe('the demo in a real browser', () => {
     // Give a wrong second delivery time to show up before counting.
     await sleep(1500);
     expect(demo.webhooks.events(orderId)).toHaveLength(1);
+    expect(demo.webhooks.refused()).toEqual([]); // and no delivery the shop had to turn away
     expect(events[0]).toMatchObject({
       type: 'order.paid',
       amount: '12.34',
