@@ -67,7 +67,7 @@ async function stop(run: ReturnType<typeof startCommand>): Promise<void> {
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(0);
   expect(run.state.output).toContain(`Stopped. Data kept in ${dataDir}`);
-  // Every port is free again: nothing is left listening.
+  // Every port is free again, so the next run can bind them (the process is gone: nothing it forked keeps them).
   for (const port of Object.values(ports)) {
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   }
@@ -116,21 +116,31 @@ describe('pnpm start (src/start.ts)', () => {
     await stop(run);
   }, 60_000);
 
-  it('a busy port: a clear message naming the variable, exit code 1, nothing left listening', async () => {
-    const busy = await new Promise<Server>((resolve) => {
-      const server = createServer();
-      server.listen(ports.demo, '127.0.0.1', () => resolve(server));
-    });
-    try {
-      const run = startCommand();
-      expect(await run.exited).toBe(1);
-      expect(run.state.output).toContain(
-        `jupay demo: The demo shop port ${ports.demo} is in use (another demo still running?). Stop it or set DEMO_PORT=<port>.`,
-      );
-      // What had started before the failure (the gateway simulator) was stopped again.
-      await expect(fetch(`http://127.0.0.1:${ports.gateway}/`)).rejects.toThrow();
-    } finally {
-      await new Promise((resolve) => busy.close(resolve));
-    }
-  }, 60_000);
+  it.each([
+    ['gateway', 'The gateway simulator', 'GATEWAY_PORT'],
+    ['signer', 'The signer', 'SIGNER_PORT'],
+    ['demo', 'The demo shop', 'DEMO_PORT'],
+  ] as const)(
+    'a busy %s port: a clear message naming the variable, exit code 1, no hang',
+    async (which, what, variable) => {
+      const busy = await new Promise<Server>((resolve) => {
+        const server = createServer();
+        server.listen(ports[which], '127.0.0.1', () => resolve(server));
+      });
+      try {
+        const run = startCommand();
+        expect(await run.exited).toBe(1);
+        expect(run.state.output).toContain(
+          `jupay demo: ${what} port ${ports[which]} is in use (another demo still running?). Stop it or set ${variable}=<port>.`,
+        );
+        // It exits rather than hanging with half the stack up; nothing keeps the other ports.
+        for (const [name, port] of Object.entries(ports)) {
+          if (name !== which) await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+        }
+      } finally {
+        await new Promise((resolve) => busy.close(resolve));
+      }
+    },
+    60_000,
+  );
 });
