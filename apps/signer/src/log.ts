@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { setResponseHeader } from './http/response-header.ts';
 
 export type { Logger } from 'pino';
 
@@ -140,7 +141,7 @@ export function requestLogger(logger: Logger): MiddlewareHandler<{ Variables: Lo
     c.set('requestId', requestId);
     // The per-request child logger is only built when a handler actually logs something.
     c.set('log', new LazyChild(logger, { reqId: requestId }) as unknown as Logger);
-    c.header('X-Request-Id', requestId);
+    setResponseHeader(c, 'X-Request-Id', requestId);
     const started = performance.now();
     await next();
     const status = c.res.status;

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from '../errors.ts';
+import { setResponseHeader } from './response-header.ts';
 
 /**
  * The CORS middleware for browser routes: checks `Origin`, answers preflights, adds the response headers.
@@ -19,7 +20,7 @@ export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandle
     // Headers are set before the handler runs, so they are part of the response it creates (the Node adapter
     // then writes it without materialising a web Response).
     if (origin === undefined) {
-      c.header('Vary', 'Origin', { append: true });
+      setResponseHeader(c, 'Vary', 'Origin', true);
       return next();
     }
     if (!allowed.has(origin)) {
@@ -37,9 +38,9 @@ export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandle
         Vary: 'Origin',
       });
     }
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
-    c.header('Vary', 'Origin', { append: true });
+    setResponseHeader(c, 'Access-Control-Allow-Origin', origin);
+    setResponseHeader(c, 'Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
+    setResponseHeader(c, 'Vary', 'Origin', true);
     return next();
   };
 }
