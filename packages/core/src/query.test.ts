@@ -109,6 +109,17 @@ describe('parseQueryResponse', () => {
     expect(errorCode(() => parseQueryResponse(text, credentials))).toBe('MALFORMED_RESPONSE');
   });
 
+  it('masks the signature in the excerpt an error quotes', () => {
+    const text = `{"sign":"${'A'.repeat(32)}","memberid":"10002"}`;
+    try {
+      parseQueryResponse(text, credentials);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('"sign\\":\\"***\\"');
+      expect((error as Error).message).not.toContain('A'.repeat(32));
+    }
+  });
+
   it('signs numbers as their string form', () => {
     const fields = answer({ ...notPaid, amount: '12', sign: '' });
     const text = JSON.stringify(fields).replace('"amount":"12"', '"amount":12');

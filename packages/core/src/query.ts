@@ -49,8 +49,13 @@ export function createQueryRequest(orderId: string, credentials: Credentials): Q
   return { fields, body: encodeForm(fields) };
 }
 
+/**
+ * A short, quoted excerpt of an answer for error messages. Signatures are masked: services log these messages,
+ * and their logs redact `sign` everywhere else.
+ */
 function snippet(text: string): string {
-  const short = text.length > 80 ? `${text.slice(0, 80)}...` : text;
+  const masked = text.replace(/("sign"\s*:\s*")[^"]*"/g, '$1***"').replace(/(\bsign=)[^&\s]*/g, '$1***');
+  const short = masked.length > 80 ? `${masked.slice(0, 80)}...` : masked;
   return JSON.stringify(short);
 }
 
