@@ -1,7 +1,10 @@
 /**
  * @module store/postgres-store.contract.test
- * The shared `OrderStore` contract against the real PostgreSQL server, each test in its own schema.
+ * The shared `OrderStore` contract against the real PostgreSQL server, each test in its own schema, plus the
+ * PostgreSQL-only connection settings.
  */
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from '../test-support/postgres.ts';
 import { createPostgresStore } from './postgres-store.ts';
 import { describeOrderStoreContract } from './store-suite.ts';
@@ -14,4 +17,35 @@ describeOrderStoreContract('postgres', async () => {
     return store;
   };
   return { store: await open(), openAnother: open, cleanup: () => dropSchema(schema) };
+});
+
+describe('PostgreSQL connection settings', () => {
+  it('runs every connection with synchronous_commit=on, even when the database default is off', async () => {
+    // A database whose default is `off` (a per-database setting an operator may have made) must not weaken the
+    // store: the setting comes from the connection, so set the default to off on a throw-away database first.
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    const db = `t_sync_${freshSchemaName().slice(2)}`;
+    try {
+      await admin.query(`CREATE DATABASE ${db}`);
+      await admin.query(`ALTER DATABASE ${db} SET synchronous_commit = off`);
+      const url = new URL(TEST_PG_URL);
+      url.pathname = `/${db}`;
+      const plain = new pg.Client({ connectionString: url.toString() });
+      await plain.connect();
+      // The control: without the store's option, a connection to this database gets `off`.
+      expect((await plain.query('SHOW synchronous_commit')).rows[0]).toEqual({ synchronous_commit: 'off' });
+      await plain.end();
+      const store = createPostgresStore({ url: url.toString(), schema: freshSchemaName(), max: 3 });
+      try {
+        const seen = await Promise.all(Array.from({ length: 3 }, () => store.setting('synchronous_commit')));
+        expect(seen).toEqual(['on', 'on', 'on']);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
+      await admin.end();
+    }
+  });
 });

@@ -132,9 +132,12 @@ export class PostgresOrderStore implements OrderStore {
       connectionString: url.toString(),
       // 20: commits wait for the WAL flush, and more of them in flight share each flush (group commit).
       max: options.max ?? 20,
-      // The search_path is a connection setting, so every pooled connection lands in the same schema without an
-      // extra round trip per query.
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // Connection settings, so every pooled connection gets them without an extra round trip per query:
+      // - synchronous_commit=on: the signer answers `OK` to the gateway (which may never re-send) only after a
+      //   commit returns, so a commit must mean "flushed to the WAL on disk". A server or database default of
+      //   `off` (or `local` with a replica the operator counts on) would acknowledge writes a crash can lose.
+      // - search_path: every connection lands in the same schema.
+      options: ['-c synchronous_commit=on', ...(schema ? [`-c search_path=${schema}`] : [])].join(' '),
     });
     // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => {});
@@ -374,6 +377,19 @@ export class PostgresOrderStore implements OrderStore {
             [orderId],
           );
     return rows.map(toEvent);
+  }
+
+  /**
+   * The value of a server setting as a pooled connection sees it (for tests and diagnostics).
+   * @example
+   * await store.setting('synchronous_commit'); // 'on'
+   */
+  async setting(name: string): Promise<string | null> {
+    const { rows } = await this.#pool.query<{ value: string | null }>(
+      'SELECT current_setting($1, true) AS value',
+      [name],
+    );
+    return rows[0]?.value ?? null;
   }
 
   async ping(): Promise<boolean> {
