@@ -248,6 +248,113 @@ describe('reconciliation loop', () => {
   });
 });
 
+describe('status-triggered queries', () => {
+  /** A store that knows no order: requestCheck decides synchronously and its background task asks nobody. */
+  const emptyStore = { getOrder: async () => null } as unknown as OrderStore;
+
+  it('limits each order by the injected clock, not the wall clock', () => {
+    let t = new Date('2024-03-01T04:00:00.000Z').getTime();
+    const r = reconciler({ store: emptyStore, onDemandIntervalMs: 30_000, now: () => new Date(t) });
+    expect(r.requestCheck('E1')).toBe(true);
+    expect(r.requestCheck('E1')).toBe(false);
+    expect(r.requestCheck('E2')).toBe(true);
+    t += 29_999;
+    expect(r.requestCheck('E1')).toBe(false);
+    t += 1;
+    expect(r.requestCheck('E1')).toBe(true);
+  });
+
+  it('remembers a bounded number of orders, refusing new ones at the cap until the interval ends', () => {
+    let t = 1_000_000;
+    const r = reconciler({
+      store: emptyStore,
+      onDemandIntervalMs: 30_000,
+      onDemandMaxOrders: 1000,
+      now: () => new Date(t),
+    });
+    let started = 0;
+    for (let i = 0; i < 20_000; i += 1) if (r.requestCheck(`E${i}`)) started += 1;
+    // The first 1000 orders were asked about; the rest are left to the loop's schedule, and none was forgotten.
+    expect(started).toBe(1000);
+    expect(r.requestCheck('E0')).toBe(false);
+    t += 30_000;
+    expect(r.requestCheck('E19999')).toBe(true);
+  });
+
+  /** A gateway in front of the simulator that holds every query until released, counting overlaps per order. */
+  async function heldGateway() {
+    const counts = new Map<string, number>();
+    const open = new Map<string, number>();
+    let overlaps = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const proxy = await brokenGateway((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const body = Buffer.concat(chunks).toString();
+        const orderId = new URLSearchParams(body).get('pay_orderid') ?? '';
+        counts.set(orderId, (counts.get(orderId) ?? 0) + 1);
+        open.set(orderId, (open.get(orderId) ?? 0) + 1);
+        if (open.get(orderId)! > 1) overlaps += 1;
+        await released;
+        const answer = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        res.end(await answer.text());
+        open.set(orderId, open.get(orderId)! - 1);
+      });
+    });
+    return { url: proxy.url, counts, overlaps: () => overlaps, release };
+  }
+
+  it("never runs while this instance's loop is querying the same order", async () => {
+    const created = new Date();
+    const id = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: created,
+      nextQueryAt: created,
+    });
+    const held = await heldGateway();
+    const r = reconciler({ queryUrl: held.url, schedule: [1, 100_000] });
+    const loopRun = r.runOnce();
+    await waitFor(async () => held.counts.get(id) === 1, "the loop's query to reach the gateway");
+    expect(r.requestCheck(id)).toBe(false);
+    held.release();
+    expect(await loopRun).toBe(1);
+    await r.stop();
+    expect(held.counts.get(id)).toBe(1);
+    expect(held.overlaps()).toBe(0);
+  });
+
+  it('the loop joins an on-demand query already running for its order instead of asking again', async () => {
+    const created = new Date();
+    const id = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: created,
+      nextQueryAt: created,
+    });
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(id);
+    const held = await heldGateway();
+    const r = reconciler({ queryUrl: held.url, schedule: [1, 100_000] });
+    expect(r.requestCheck(id)).toBe(true);
+    await waitFor(async () => held.counts.get(id) === 1, 'the on-demand query to reach the gateway');
+    const loopRun = r.runOnce();
+    // Give the loop time to claim the order and, were it not joining, to send its own query.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    held.release();
+    expect(await loopRun).toBe(1);
+    await r.stop();
+    expect(held.counts.get(id)).toBe(1);
+    expect(held.overlaps()).toBe(0);
+    const order = (await store.getOrder(id))!;
+    expect(order).toMatchObject({ status: 'PAID', paidVia: 'query', nextQueryAt: null });
+  });
+});
+
 describe('reconciliation on PostgreSQL with two loops', () => {
   it('never queries one order from two instances at the same time', async () => {
     const schema = freshSchemaName();

@@ -4,7 +4,8 @@
  * their creation, because deployed gateways notify once or never (PROTOCOL.md). A verified `SUCCESS` with the
  * order's amount goes through the same conditional `markPaid` as a notification; anything else (down, slow,
  * garbage, an error JSON, a bad signature) is logged and retried at the next point of the schedule. Orders are taken
- * with row claims in the store, so several instances never query the same order at once.
+ * with row claims in the store, so several instances never query the same order at once; within one instance, a
+ * status-triggered query and the loop share one query per order (whichever starts second waits for the first).
  */
 import {
   createQueryRequest,
@@ -13,6 +14,7 @@ import {
   type Credentials,
   type QueryResult,
 } from '@jupay/core';
+import { createRateLimiter } from '../http/rate-limit.ts';
 import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import { applyPayment } from '../orders/apply-payment.ts';
 import { createPollingLoop, silentLogger, type PollingLoop, type WorkerLogger } from './polling-loop.ts';
@@ -43,8 +45,13 @@ export interface ReconcilerOptions {
   batchSize?: number;
   /** How long a claim keeps other instances off an order. Default: twice the timeout plus 5 s. */
   leaseMs?: number;
-  /** Minimum time between two status-triggered queries of one order. Default 30 s. */
+  /** Minimum time between two status-triggered queries of one order, in this instance. Default 30 s. */
   onDemandIntervalMs?: number;
+  /**
+   * Orders remembered for `onDemandIntervalMs` at most. Default 10,000; when that many were queried on demand
+   * within the interval, further status reads start no query until the oldest memory ends (the loop still asks).
+   */
+  onDemandMaxOrders?: number;
   /** Called once, by the instance that performed the transition, when a query marks an order paid. */
   onPaid?: (order: OrderRecord) => void | Promise<void>;
   now?: () => Date;
@@ -59,7 +66,8 @@ export interface Reconciler {
   queryOrder(order: OrderRecord): Promise<ReconcileOutcome>;
   /**
    * For `GET /api/orders/:id` of a pending order: starts one query in the background unless this order was
-   * queried on demand in the last `onDemandIntervalMs`. Never waits for the gateway; returns whether it started.
+   * queried on demand in the last `onDemandIntervalMs` or is being queried by this instance's loop right now.
+   * Never waits for the gateway; returns whether it started.
    */
   requestCheck(orderId: string): boolean;
   start(): void;
@@ -112,7 +120,19 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const onDemandIntervalMs = options.onDemandIntervalMs ?? 30_000;
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
-  const lastOnDemand = new Map<string, number>();
+  // At most one on-demand query per order per interval; memory is capped, and at the cap a new order is refused
+  // rather than evicting one (eviction would let a flood of status reads re-query orders; a refused order is still
+  // asked by the loop on its schedule). O(1) per call whatever the number of orders (http/rate-limit.ts).
+  const onDemand = createRateLimiter({
+    limit: 1,
+    windowMs: onDemandIntervalMs,
+    clock: () => now().getTime(),
+    maxKeys: options.onDemandMaxOrders ?? 10_000,
+    whenFull: 'refuse',
+  });
+  // The query of each order this instance is running now, loop or on demand: the second asker joins the first, so
+  // one instance never has two queries of one order at the gateway at the same moment.
+  const querying = new Map<string, Promise<ReconcileOutcome>>();
   // On-demand queries run detached from the request; stop() waits for them so a shutdown never cuts a write.
   const inFlight = new Set<Promise<void>>();
 
@@ -205,12 +225,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     }
   }
 
+  function queryShared(order: OrderRecord): Promise<ReconcileOutcome> {
+    const running = querying.get(order.orderId);
+    if (running) return running;
+    const query = queryOrder(order).finally(() => querying.delete(order.orderId));
+    querying.set(order.orderId, query);
+    return query;
+  }
+
   async function runOnce(): Promise<number> {
     const claimed = await store.claimDueOrders(now(), batchSize, leaseMs);
     await Promise.all(
       claimed.map(async (order) => {
         try {
-          const outcome = await queryOrder(order);
+          const outcome = await queryShared(order);
           // Only unpaid orders need another point; a paid one is already out of the schedule (markPaid cleared it).
           const next =
             outcome === 'paid' || outcome === 'already_paid'
@@ -242,17 +270,14 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     runOnce,
     queryOrder,
     requestCheck(orderId) {
-      const t = Date.now();
-      const last = lastOnDemand.get(orderId);
-      if (last !== undefined && t - last < onDemandIntervalMs) return false;
-      if (lastOnDemand.size > 10_000) {
-        for (const [id, when] of lastOnDemand) if (t - when >= onDemandIntervalMs) lastOnDemand.delete(id);
-      }
-      lastOnDemand.set(orderId, t);
+      // The loop is asking the gateway about this order right now: its answer is on the way.
+      if (querying.has(orderId)) return false;
+      if (!onDemand.hit(orderId).allowed) return false;
       const task = (async () => {
         try {
           const order = await store.getOrder(orderId);
-          if (order && order.status === 'NOTPAY') await queryOrder(order);
+          // queryShared again: the loop may have claimed the order while it was being read.
+          if (order && order.status === 'NOTPAY') await queryShared(order);
         } catch (error) {
           logger.error({ err: error, orderId }, 'on-demand query failed');
         }
