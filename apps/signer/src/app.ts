@@ -39,7 +39,13 @@ import { applyPayment } from './orders/apply-payment.ts';
 import { checkoutBodyHash, parseCheckoutInput } from './orders/checkout-input.ts';
 import { lazyStore } from './store/lazy-store.ts';
 import { openStore } from './store/open-store.ts';
-import { IdempotencyConflictError, type OrderRecord, type OrderStore } from './store/order-store.ts';
+import {
+  IdempotencyConflictError,
+  UNVERIFIED_BODY_LIMIT,
+  type OrderRecord,
+  type OrderStore,
+} from './store/order-store.ts';
+import { createRetention, type RetentionOptions } from './store/retention.ts';
 import { createBackground } from './reconcile/background.ts';
 import { createWidgetRoutes } from './widget/widget-routes.ts';
 
@@ -70,6 +76,8 @@ export interface SignerDeps {
    * the webhook (`JUPAY_WEBHOOK_URL`).
    */
   onPaid?: (order: OrderRecord) => void | Promise<void>;
+  /** Retention of unverified notifications (default 30 days) and how often it is enforced (store/retention.ts). */
+  retention?: RetentionOptions;
 }
 
 /** The signer: the app, its collaborators, and the lifecycle. */
@@ -118,6 +126,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     ...(deps.onPaid ? { onPaid: deps.onPaid } : {}),
   });
   services.push(...background.services);
+  services.push(createRetention({ store, clock, logger, ...deps.retention }));
 
   const now = () => clock().getTime();
   const checkoutLimiter = createRateLimiter({
@@ -239,6 +248,23 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
         return false;
       }
     };
+    // Not signed with our key: anyone can send these, as many as they like. So only the start of the body is kept,
+    // and the order id it names is only a claim, filed apart from the orders' verified log.
+    const recordUnverified = async (claimedOrderId: string | null, verdict: string): Promise<void> => {
+      const { text, truncated } = truncateUtf8(raw, UNVERIFIED_BODY_LIMIT);
+      try {
+        await store.recordNotification({
+          orderId: null,
+          claimedOrderId,
+          rawBody: text,
+          bodyTruncated: truncated,
+          verdict,
+          receivedAt,
+        });
+      } catch (error) {
+        log.error({ err: error, verdict }, 'could not record the notification');
+      }
+    };
 
     let notification: Notification;
     try {
@@ -265,7 +291,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       }
       if (error instanceof JupayError) {
         const verdict = error instanceof SignatureError ? 'bad_signature' : 'malformed';
-        await record(claimed, verdict);
+        await recordUnverified(claimed, verdict);
         log.warn({ orderId: claimed, verdict, code: error.code, field: error.field }, 'notification refused');
         return fail(c, 400, verdict);
       }
@@ -415,6 +441,20 @@ function fail(c: Context, status: number, verdict: string): Response {
 function rawQuery(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? '' : url.slice(q + 1);
+}
+
+/**
+ * The first `limit` bytes of `text` in UTF-8, cut before a character that would not fit whole.
+ * @example
+ * truncateUtf8('a'.repeat(600), 512); // { text: 'aaa…' (512 a), truncated: true }
+ */
+function truncateUtf8(text: string, limit: number): { text: string; truncated: boolean } {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return { text, truncated: false };
+  let end = limit;
+  // 10xxxxxx is a continuation byte (RFC 3629 section 3): step back to the start of that character.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
 }
 
 /** The order id an unverified notification claims, for the log only; null unless it looks like one of ours. */

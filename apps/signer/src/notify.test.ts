@@ -1,4 +1,5 @@
 /** @module notify.test — `/api/notify`: exactly-once payment, every refusal, with the stored state checked. */
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkout,
@@ -158,16 +159,19 @@ describe('POST /api/notify', () => {
       'member_mismatch',
       'not_success',
     ]);
-    expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual([
-      'bad_signature',
-      'bad_signature',
-      'amount_mismatch',
-      'member_mismatch',
-      'not_success',
-      'malformed',
-      'malformed',
-      'malformed',
-      'malformed',
+    // Verified refusals are filed under the order; unverified ones only as labelled claims (orderId null).
+    expect(
+      (await t.store.listNotifications(orderId)).map((n) => [n.verdict, n.orderId, n.claimedOrderId]),
+    ).toEqual([
+      ['bad_signature', null, orderId],
+      ['bad_signature', null, orderId],
+      ['amount_mismatch', orderId, null],
+      ['member_mismatch', orderId, null],
+      ['not_success', orderId, null],
+      ['malformed', null, orderId],
+      ['malformed', null, orderId],
+      ['malformed', null, orderId],
+      ['malformed', null, orderId],
     ]);
 
     // After all that, the genuine notification still pays it.
@@ -215,6 +219,50 @@ describe('POST /api/notify', () => {
     expect((await t.store.getOrder(orderId))?.status).toBe('NOTPAY');
     t.store.markPaid = original;
     expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([200, 'OK', null]);
+  });
+
+  it('a flood of forged 16 KiB notifications keeps at most 512 bytes each, as claims, never filed under the order', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    const forged = notificationBody({ orderid: orderId }, 'forger-key-0000');
+    // Multi-byte padding, so the cut has to land on a character boundary.
+    const body = `${forged}&pad=${'é'.repeat(8192)}`.slice(0, 16_384 - 8192);
+    const padded = body + 'x'.repeat(16_384 - Buffer.byteLength(body));
+    expect(Buffer.byteLength(padded)).toBe(16_384);
+    const size = () => {
+      const db = new Database(t.config.store, { readonly: true });
+      try {
+        const pages = db.pragma('page_count', { simple: true }) as number;
+        return pages * (db.pragma('page_size', { simple: true }) as number);
+      } finally {
+        db.close();
+      }
+    };
+    const before = size();
+    const count = 200;
+    for (let i = 0; i < count; i += 50) {
+      const replies = await Promise.all(Array.from({ length: 50 }, async () => reply(await notify(padded))));
+      expect(replies.every(([status, text]) => status === 400 && text === 'FAIL')).toBe(true);
+    }
+    // The log grew by about the kept 512 bytes per entry (plus row and index overhead), not by 16 KiB.
+    expect(size() - before).toBeLessThanOrEqual(count * 768);
+
+    const log = await t.store.listNotifications(orderId);
+    expect(log).toHaveLength(count);
+    for (const entry of log) {
+      expect(entry.orderId).toBeNull();
+      expect(entry.claimedOrderId).toBe(orderId);
+      expect(entry.bodyTruncated).toBe(true);
+      expect(Buffer.byteLength(entry.rawBody)).toBeLessThanOrEqual(512);
+      expect(Buffer.byteLength(entry.rawBody)).toBeGreaterThan(500);
+      expect(padded.startsWith(entry.rawBody)).toBe(true);
+    }
+    expect(log.filter((n) => n.orderId === orderId)).toEqual([]);
+
+    // The genuine notification then pays it, and is the one entry filed under the order.
+    expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([200, 'OK', null]);
+    const own = (await t.store.listNotifications(orderId)).filter((n) => n.orderId === orderId);
+    expect(own.map((n) => [n.verdict, n.bodyTruncated])).toEqual([['paid', false]]);
   });
 
   it('refuses an oversized body with FAIL', async () => {

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config/load-config.ts';
 import { startServer } from './server.ts';
+import { SQLITE_MIGRATIONS } from './store/sqlite-migrations.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { captureText } from './test-support/leak-log.ts';
 import { baseEnv, TEST_KEY } from './test-support/signer-harness.ts';
@@ -39,9 +40,9 @@ describe('startServer', () => {
     expect(await health.json()).toEqual({ status: 'ok', store: true });
     await running.close();
     expect(await running.signer.store.ping()).toBe(false);
-    // The file holds the schema (version 1) after the process let go of it.
+    // The file holds the newest schema after the process let go of it.
     const reopened = openSqliteStore(path);
-    expect(reopened.schemaVersion()).toBe(1);
+    expect(reopened.schemaVersion()).toBe(SQLITE_MIGRATIONS.at(-1)!.version);
     await reopened.close();
   });
 

@@ -12,6 +12,7 @@ const METHODS = [
   'markPaid',
   'recordNotification',
   'listNotifications',
+  'prune',
   'recordAnomaly',
   'listAnomalies',
   'claimDueOrders',

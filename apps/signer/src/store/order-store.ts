@@ -79,12 +79,37 @@ export type MarkPaidResult =
   | { outcome: 'amount_mismatch'; order: OrderRecord }
   | { outcome: 'not_found' };
 
+/**
+ * One received notification. A notification whose signature was verified with our key is filed under its order
+ * (`orderId`); an unverified one (`bad_signature`, `malformed`) is anybody's forgery until proven otherwise, so it
+ * is never filed under an order: `orderId` is null and the id it claims is kept apart in `claimedOrderId`.
+ */
 export interface NotificationLogEntry {
+  /** The order a verified notification is for; null for an unverified one. */
   orderId: string | null;
+  /** The order id an unverified notification claims (untrusted, for the audit trail only); null otherwise. */
+  claimedOrderId?: string | null;
+  /** The body (or query string) as received; for unverified ones at most {@link UNVERIFIED_BODY_LIMIT} bytes. */
   rawBody: string;
+  /** true when `rawBody` is only the beginning of what was received. */
+  bodyTruncated?: boolean;
   /** `paid`, `duplicate`, `bad_signature`, `amount_mismatch`, `member_mismatch`, `unknown_order`, `malformed`, ... */
   verdict: string;
   receivedAt: Date;
+}
+
+/** Bytes of an unverified notification's body that are kept: enough to see what it was, not a storage lever. */
+export const UNVERIFIED_BODY_LIMIT = 512;
+
+/** What {@link OrderStore.prune} removes: rows older than each cutoff (an absent cutoff removes nothing). */
+export interface PruneCutoffs {
+  /** Unverified notifications (`orderId` null) received before this. */
+  unverifiedNotificationsBefore?: Date;
+}
+
+/** How many rows {@link OrderStore.prune} removed. */
+export interface PruneResult {
+  notifications: number;
 }
 
 export interface AnomalyEntry {
@@ -111,7 +136,13 @@ export interface OrderStore {
   /** One conditional write (`... WHERE status = 'NOTPAY'`) plus the outbox event, in one transaction. */
   markPaid(input: MarkPaidInput): Promise<MarkPaidResult>;
   recordNotification(entry: NotificationLogEntry): Promise<void>;
+  /**
+   * An order's notification log, oldest first: the verified notifications filed under it (`orderId` set), and the
+   * unverified ones that merely claim it (`orderId` null, `claimedOrderId` set), told apart by those two fields.
+   */
   listNotifications(orderId: string): Promise<NotificationLogEntry[]>;
+  /** Deletes what has outlived its retention (see {@link PruneCutoffs}); run at start and periodically. */
+  prune(cutoffs: PruneCutoffs): Promise<PruneResult>;
   recordAnomaly(entry: AnomalyEntry): Promise<void>;
   listAnomalies(orderId: string): Promise<AnomalyEntry[]>;
   /**

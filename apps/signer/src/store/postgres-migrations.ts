@@ -82,4 +82,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX anomalies_order_idx ON anomalies (order_id);
     `,
   },
+  {
+    version: 2,
+    name: 'unverified notifications: claimed order id apart, truncation flag, retention index',
+    sql: `
+      ALTER TABLE notifications ADD COLUMN claimed_order_id text;
+      ALTER TABLE notifications ADD COLUMN body_truncated boolean NOT NULL DEFAULT false;
+      -- Unverified notifications were filed under the order id they claimed: move that claim to its own column.
+      UPDATE notifications SET claimed_order_id = order_id, order_id = NULL
+        WHERE verdict IN ('bad_signature', 'malformed') AND order_id IS NOT NULL;
+      CREATE INDEX notifications_claimed_idx ON notifications (claimed_order_id) WHERE claimed_order_id IS NOT NULL;
+      CREATE INDEX notifications_unverified_idx ON notifications (received_at) WHERE order_id IS NULL;
+    `,
+  },
 ];

@@ -17,6 +17,8 @@ import {
   type OrderRecord,
   type OrderStore,
   type OutboxEvent,
+  type PruneCutoffs,
+  type PruneResult,
 } from './order-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 
@@ -260,26 +262,53 @@ export class PostgresOrderStore implements OrderStore {
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
     await this.#pool.query({
       name: 'jupay_record_notification',
-      text: 'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES ($1, $2, $3, $4)',
-      values: [entry.orderId, entry.rawBody, entry.verdict, entry.receivedAt],
+      text: `INSERT INTO notifications (order_id, claimed_order_id, raw_body, body_truncated, verdict, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+      values: [
+        entry.orderId,
+        entry.claimedOrderId ?? null,
+        entry.rawBody,
+        entry.bodyTruncated ?? false,
+        entry.verdict,
+        entry.receivedAt,
+      ],
     });
   }
 
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
     const { rows } = await this.#pool.query<{
       order_id: string | null;
+      claimed_order_id: string | null;
       raw_body: string;
+      body_truncated: boolean;
       verdict: string;
       received_at: Date;
-    }>('SELECT order_id, raw_body, verdict, received_at FROM notifications WHERE order_id = $1 ORDER BY id', [
-      orderId,
-    ]);
+    }>(
+      `SELECT order_id, claimed_order_id, raw_body, body_truncated, verdict, received_at FROM notifications
+        WHERE order_id = $1 OR claimed_order_id = $1 ORDER BY id`,
+      [orderId],
+    );
     return rows.map((row) => ({
       orderId: row.order_id,
+      claimedOrderId: row.claimed_order_id,
       rawBody: row.raw_body,
+      bodyTruncated: row.body_truncated,
       verdict: row.verdict,
       receivedAt: row.received_at,
     }));
+  }
+
+  async prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
+    const before = cutoffs.unverifiedNotificationsBefore;
+    const notifications =
+      before === undefined
+        ? 0
+        : ((
+            await this.#pool.query('DELETE FROM notifications WHERE order_id IS NULL AND received_at < $1', [
+              before,
+            ])
+          ).rowCount ?? 0);
+    return { notifications };
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {

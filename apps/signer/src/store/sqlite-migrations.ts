@@ -81,4 +81,17 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_order ON outbox (order_id);
     `,
   },
+  {
+    version: 2,
+    name: 'unverified notifications: claimed order id apart, truncation flag, retention index',
+    sql: `
+      ALTER TABLE notifications ADD COLUMN claimed_order_id TEXT;
+      ALTER TABLE notifications ADD COLUMN body_truncated INTEGER NOT NULL DEFAULT 0 CHECK (body_truncated IN (0, 1));
+      -- Unverified notifications were filed under the order id they claimed: move that claim to its own column.
+      UPDATE notifications SET claimed_order_id = order_id, order_id = NULL
+        WHERE verdict IN ('bad_signature', 'malformed') AND order_id IS NOT NULL;
+      CREATE INDEX notifications_claimed ON notifications (claimed_order_id) WHERE claimed_order_id IS NOT NULL;
+      CREATE INDEX notifications_unverified ON notifications (received_at) WHERE order_id IS NULL;
+    `,
+  },
 ];

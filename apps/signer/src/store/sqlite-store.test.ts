@@ -2,8 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewOrder } from './order-store.ts';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 
 const dirs: string[] = [];
@@ -46,8 +49,40 @@ describe('SqliteStore', () => {
     expect(store.schemaVersion()).toBe(0);
     await store.migrate();
     await store.migrate();
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(SQLITE_MIGRATIONS.at(-1)!.version);
+    expect(store.schemaVersion()).toBeGreaterThanOrEqual(2);
     expect(store.ownSync).toBe(true);
+  });
+
+  it('numbers its migrations exactly as the PostgreSQL store does', () => {
+    expect(SQLITE_MIGRATIONS.map((m) => m.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+    // From 2 on, each step is the same change in both dialects (version 1 predates the rule).
+    expect(SQLITE_MIGRATIONS.slice(1).map((m) => m.name)).toEqual(
+      POSTGRES_MIGRATIONS.slice(1).map((m) => m.name),
+    );
+  });
+
+  it('migration 2 moves the order id of logged unverified notifications into claimed_order_id', async () => {
+    const store = open();
+    store.migrateSync(SQLITE_MIGRATIONS.filter((m) => m.version === 1));
+    expect(store.schemaVersion()).toBe(1);
+    const raw = new Database(store.path);
+    const insert = raw.prepare(
+      'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES (?, ?, ?, 0)',
+    );
+    insert.run('E1', 'forged', 'bad_signature');
+    insert.run('E1', 'garbage', 'malformed');
+    insert.run('E1', 'genuine', 'paid');
+    raw.close();
+    await store.migrate();
+    expect(store.schemaVersion()).toBe(SQLITE_MIGRATIONS.at(-1)!.version);
+    expect(
+      (await store.listNotifications('E1')).map((n) => [n.verdict, n.orderId, n.claimedOrderId]),
+    ).toEqual([
+      ['bad_signature', null, 'E1'],
+      ['malformed', null, 'E1'],
+      ['paid', 'E1', null],
+    ]);
   });
 
   it('resolves a write only after the WAL sync has returned', async () => {

@@ -35,6 +35,8 @@ import {
   type OrderRecord,
   type OrderStore,
   type OutboxEvent,
+  type PruneCutoffs,
+  type PruneResult,
 } from './order-store.ts';
 
 /** Options of {@link SqliteStore}. */
@@ -77,6 +79,15 @@ interface OrderRow {
   next_query_at: number | null;
   query_attempts: number;
   request_fields: string;
+}
+
+interface NotificationRow {
+  order_id: string | null;
+  claimed_order_id: string | null;
+  raw_body: string;
+  body_truncated: number;
+  verdict: string;
+  received_at: number;
 }
 
 interface EventRow {
@@ -158,12 +169,14 @@ function prepareAll(db: Database.Database) {
        VALUES (?, 'order.paid', ?, ?, ?, ?)`,
     ),
     insertNotification: db.prepare(
-      'INSERT INTO notifications (order_id, raw_body, verdict, received_at) VALUES (?, ?, ?, ?)',
+      `INSERT INTO notifications (order_id, claimed_order_id, raw_body, body_truncated, verdict, received_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     ),
-    listNotifications: db.prepare<
-      [string],
-      { order_id: string | null; raw_body: string; verdict: string; received_at: number }
-    >('SELECT order_id, raw_body, verdict, received_at FROM notifications WHERE order_id = ? ORDER BY id'),
+    listNotifications: db.prepare<[string, string], NotificationRow>(
+      `SELECT order_id, claimed_order_id, raw_body, body_truncated, verdict, received_at FROM notifications
+       WHERE order_id = ? OR claimed_order_id = ? ORDER BY id`,
+    ),
+    pruneUnverified: db.prepare('DELETE FROM notifications WHERE order_id IS NULL AND received_at < ?'),
     insertAnomaly: db.prepare('INSERT INTO anomalies (order_id, kind, detail, at) VALUES (?, ?, ?, ?)'),
     listAnomalies: db.prepare<[string], { order_id: string; kind: string; detail: string; at: number }>(
       'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = ? ORDER BY id',
@@ -508,17 +521,34 @@ export class SqliteStore implements OrderStore {
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
     const s = this.stmt;
     await this.write(() =>
-      s.insertNotification.run(entry.orderId, entry.rawBody, entry.verdict, entry.receivedAt.getTime()),
+      s.insertNotification.run(
+        entry.orderId,
+        entry.claimedOrderId ?? null,
+        entry.rawBody,
+        entry.bodyTruncated ? 1 : 0,
+        entry.verdict,
+        entry.receivedAt.getTime(),
+      ),
     );
   }
 
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
-    return this.stmt.listNotifications.all(orderId).map((r) => ({
+    return this.stmt.listNotifications.all(orderId, orderId).map((r) => ({
       orderId: r.order_id,
+      claimedOrderId: r.claimed_order_id,
       rawBody: r.raw_body,
+      bodyTruncated: r.body_truncated === 1,
       verdict: r.verdict,
       receivedAt: new Date(r.received_at),
     }));
+  }
+
+  async prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
+    const s = this.stmt;
+    const before = cutoffs.unverifiedNotificationsBefore;
+    const notifications =
+      before === undefined ? 0 : (await this.write(() => s.pruneUnverified.run(before.getTime()))).changes;
+    return { notifications };
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {

@@ -240,9 +240,10 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
         verdict: 'duplicate',
         receivedAt: at(3),
       });
+      const verified = { claimedOrderId: null, bodyTruncated: false };
       expect(await store.listNotifications(order.orderId)).toEqual([
-        { orderId: order.orderId, rawBody: 'a=1', verdict: 'paid', receivedAt: at(1) },
-        { orderId: order.orderId, rawBody: 'a=2', verdict: 'duplicate', receivedAt: at(3) },
+        { orderId: order.orderId, ...verified, rawBody: 'a=1', verdict: 'paid', receivedAt: at(1) },
+        { orderId: order.orderId, ...verified, rawBody: 'a=2', verdict: 'duplicate', receivedAt: at(3) },
       ]);
       await store.recordAnomaly({
         orderId: order.orderId,
@@ -254,6 +255,79 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
         { orderId: order.orderId, kind: 'amount_mismatch', detail: '1 != 1230', at: at(4) },
       ]);
       expect(await store.listAnomalies('E0000000000000000404')).toEqual([]);
+    });
+
+    it('files an unverified notification apart: the claimed id is labelled, never the order id', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      await store.recordNotification({
+        orderId: order.orderId,
+        rawBody: 'genuine',
+        verdict: 'paid',
+        receivedAt: at(1),
+      });
+      await store.recordNotification({
+        orderId: null,
+        claimedOrderId: order.orderId,
+        rawBody: 'x'.repeat(512),
+        bodyTruncated: true,
+        verdict: 'bad_signature',
+        receivedAt: at(2),
+      });
+      // A claim of another order does not show up here.
+      await store.recordNotification({
+        orderId: null,
+        claimedOrderId: 'E0000000000000000404',
+        rawBody: 'y',
+        verdict: 'malformed',
+        receivedAt: at(3),
+      });
+      expect(await store.listNotifications(order.orderId)).toEqual([
+        {
+          orderId: order.orderId,
+          claimedOrderId: null,
+          rawBody: 'genuine',
+          bodyTruncated: false,
+          verdict: 'paid',
+          receivedAt: at(1),
+        },
+        {
+          orderId: null,
+          claimedOrderId: order.orderId,
+          rawBody: 'x'.repeat(512),
+          bodyTruncated: true,
+          verdict: 'bad_signature',
+          receivedAt: at(2),
+        },
+      ]);
+    });
+
+    it('prunes unverified notifications older than the cutoff, and nothing verified', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      const day = 24 * 60 * 60 * 1000;
+      const entries = [
+        { orderId: order.orderId, verdict: 'paid', receivedAt: at(0) },
+        { orderId: null, claimedOrderId: order.orderId, verdict: 'bad_signature', receivedAt: at(1) },
+        { orderId: null, claimedOrderId: null, verdict: 'malformed', receivedAt: at(2) },
+        { orderId: null, claimedOrderId: order.orderId, verdict: 'malformed', receivedAt: at(40 * day) },
+      ];
+      for (const e of entries) await store.recordNotification({ ...e, rawBody: e.verdict });
+      // The cutoff is exclusive: a row received exactly at it stays.
+      expect(await store.prune({ unverifiedNotificationsBefore: at(2) })).toEqual({ notifications: 1 });
+      expect(await store.prune({ unverifiedNotificationsBefore: at(30 * day) })).toEqual({
+        notifications: 1,
+      });
+      expect(await store.prune({})).toEqual({ notifications: 0 });
+      expect((await store.listNotifications(order.orderId)).map((n) => [n.verdict, n.receivedAt])).toEqual([
+        ['paid', at(0)],
+        ['malformed', at(40 * day)],
+      ]);
+      // Verified rows are kept however old they are.
+      expect(await store.prune({ unverifiedNotificationsBefore: at(400 * day) })).toEqual({
+        notifications: 1,
+      });
+      expect((await store.listNotifications(order.orderId)).map((n) => n.verdict)).toEqual(['paid']);
     });
 
     it('claims only due unpaid orders, holds the claim for the lease, and releases it on schedule', async () => {

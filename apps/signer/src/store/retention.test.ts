@@ -1,0 +1,84 @@
+/** @module store/retention.test — the retention service prunes at start and then periodically, by the clock. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestSigner, type TestSigner } from '../test-support/signer-harness.ts';
+import { waitFor } from '../test-support/webhook-receiver.ts';
+import { createRetention } from './retention.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = new Date('2024-04-01T00:00:00.000Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+let t: TestSigner | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function seed(target: TestSigner) {
+  for (const [orderId, verdict, receivedAt] of [
+    [null, 'bad_signature', ago(31 * DAY)],
+    [null, 'malformed', ago(29 * DAY)],
+    ['E0000000000000000001', 'paid', ago(400 * DAY)],
+  ] as const) {
+    await target.store.recordNotification({
+      orderId,
+      claimedOrderId: 'E0000000000000000001',
+      rawBody: verdict,
+      verdict,
+      receivedAt,
+    });
+  }
+}
+
+const verdicts = async (target: TestSigner) =>
+  (await target.store.listNotifications('E0000000000000000001')).map((n) => n.verdict);
+
+describe('retention', () => {
+  it('start() prunes unverified notifications older than 30 days by default, never verified ones', async () => {
+    t = await createTestSigner({}, { clock: () => NOW });
+    await seed(t);
+    await t.signer.stop();
+    await t.signer.start();
+    expect(await verdicts(t)).toEqual(['malformed', 'paid']);
+  });
+
+  it('takes its age from the retention option and prunes again every interval', async () => {
+    let now = NOW;
+    t = await createTestSigner({}, { clock: () => now, retention: { unverifiedNotificationDays: 7 } });
+    await seed(t);
+    const retention = createRetention({
+      store: t.store,
+      clock: () => now,
+      unverifiedNotificationDays: 30,
+      intervalMs: 10,
+    });
+    try {
+      await retention.start();
+      expect(await verdicts(t)).toEqual(['malformed', 'paid']);
+      // A day later the 29-day-old one is 30 days and 1 ms old: the loop removes it without a restart.
+      now = new Date(NOW.getTime() + DAY + 1);
+      await waitFor(async () => (await verdicts(t!)).length === 1, 'the periodic prune', 2_000);
+      expect(await verdicts(t)).toEqual(['paid']);
+    } finally {
+      retention.stop();
+    }
+    // The signer's own service uses its option (7 days).
+    await t.store.recordNotification({
+      orderId: null,
+      claimedOrderId: 'E0000000000000000001',
+      rawBody: 'x',
+      verdict: 'malformed',
+      receivedAt: new Date(now.getTime() - 8 * DAY),
+    });
+    await t.signer.stop();
+    await t.signer.start();
+    expect(await verdicts(t)).toEqual(['paid']);
+  });
+
+  it('refuses a retention that is not a positive number of days', () => {
+    const store = {} as never;
+    expect(() => createRetention({ store, clock: () => NOW, unverifiedNotificationDays: 0 })).toThrow(
+      /unverifiedNotificationDays/,
+    );
+  });
+});
