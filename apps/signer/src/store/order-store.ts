@@ -105,12 +105,21 @@ export const UNVERIFIED_BODY_LIMIT = 512;
 export interface PruneCutoffs {
   /** Unverified notifications (`orderId` null) received before this. */
   unverifiedNotificationsBefore?: Date;
+  /** Idempotency keys first used before this (they have expired: see {@link IDEMPOTENCY_KEY_TTL_MS}). */
+  idempotencyKeysBefore?: Date;
 }
 
-/** How many rows {@link OrderStore.prune} removed. */
+/** How many rows {@link OrderStore.prune} removed (idempotency keys: how many were released). */
 export interface PruneResult {
   notifications: number;
+  idempotencyKeys: number;
 }
+
+/**
+ * How long an `Idempotency-Key` holds: 24 h from the checkout that first used it. A checkout at or after that
+ * point with the same key creates a new order (and takes the key over); keys are pruned once expired.
+ */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface AnomalyEntry {
   orderId: string;
@@ -131,6 +140,11 @@ export class IdempotencyConflictError extends Error {
 export interface OrderStore {
   /** Creates the schema or brings it to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
+  /**
+   * Inserts the order. With `idempotency`, a key used less than {@link IDEMPOTENCY_KEY_TTL_MS} before
+   * `order.createdAt` returns that earlier order (or throws {@link IdempotencyConflictError} for another body);
+   * an older key has expired and is taken over by this new order.
+   */
   createOrder(order: NewOrder): Promise<CreateOrderResult>;
   getOrder(orderId: string): Promise<OrderRecord | null>;
   /** One conditional write (`... WHERE status = 'NOTPAY'`) plus the outbox event, in one transaction. */

@@ -95,4 +95,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX notifications_unverified_idx ON notifications (received_at) WHERE order_id IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'idempotency keys expire: index by age',
+    sql: `
+      -- Keys expire after 24 h and are released by age (store/retention.ts); only orders holding a key are indexed.
+      CREATE INDEX orders_idempotency_age_idx ON orders (created_at) WHERE idempotency_key IS NOT NULL;
+    `,
+  },
 ];

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import {
+  IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   type AnomalyEntry,
   type CreateOrderResult,
@@ -179,38 +180,55 @@ export class PostgresOrderStore implements OrderStore {
 
   async createOrder(order: NewOrder): Promise<CreateOrderResult> {
     // ON CONFLICT on the idempotency key makes two concurrent retries with the same key race safely: one inserts,
-    // the other reads the winner's row below.
-    const inserted = await this.#pool.query<OrderRow>({
-      name: 'jupay_create_order',
-      text: `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
-                           next_query_at, request_fields, idempotency_key, idempotency_body_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING *`,
-      values: [
-        order.orderId,
-        order.memberId,
-        order.amountFen,
-        order.bankCode,
-        order.productName,
-        order.attach,
-        order.createdAt,
-        order.nextQueryAt,
-        JSON.stringify(order.requestFields),
-        order.idempotency?.key ?? null,
-        order.idempotency?.bodyHash ?? null,
-      ],
-    });
-    const row = inserted.rows[0];
-    if (row) return { order: toOrder(row), requestFields: row.request_fields, created: true };
-    // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
-    const existing = await this.#pool.query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
-      order.idempotency?.key,
-    ]);
-    const earlier = existing.rows[0];
-    if (!earlier) throw new Error('idempotency key conflict but no order holds the key');
-    if (earlier.idempotency_body_hash !== order.idempotency?.bodyHash) throw new IdempotencyConflictError();
-    return { order: toOrder(earlier), requestFields: earlier.request_fields, created: false };
+    // the other reads the winner's row below. An expired key is released and the insert tried again (at most
+    // once more per release; a concurrent request may release and take it first, then this one replays that).
+    for (let attempt = 0; ; attempt += 1) {
+      const inserted = await this.#pool.query<OrderRow>({
+        name: 'jupay_create_order',
+        text: `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
+                             next_query_at, request_fields, idempotency_key, idempotency_body_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING *`,
+        values: [
+          order.orderId,
+          order.memberId,
+          order.amountFen,
+          order.bankCode,
+          order.productName,
+          order.attach,
+          order.createdAt,
+          order.nextQueryAt,
+          JSON.stringify(order.requestFields),
+          order.idempotency?.key ?? null,
+          order.idempotency?.bodyHash ?? null,
+        ],
+      });
+      const row = inserted.rows[0];
+      if (row) return { order: toOrder(row), requestFields: row.request_fields, created: true };
+      // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
+      const existing = await this.#pool.query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
+        order.idempotency?.key,
+      ]);
+      const earlier = existing.rows[0];
+      if (!earlier) {
+        // Released by a concurrent expiry or prune between the two statements: try the insert again.
+        if (attempt < 3) continue;
+        throw new Error('idempotency key conflict but no order holds the key');
+      }
+      const expiredBefore = new Date(order.createdAt.getTime() - IDEMPOTENCY_KEY_TTL_MS);
+      if (earlier.created_at <= expiredBefore && attempt < 3) {
+        // Expired: release the key (only if it is still that old order's), then insert this order with it.
+        await this.#pool.query(
+          `UPDATE orders SET idempotency_key = NULL, idempotency_body_hash = NULL
+            WHERE idempotency_key = $1 AND created_at <= $2`,
+          [order.idempotency?.key, expiredBefore],
+        );
+        continue;
+      }
+      if (earlier.idempotency_body_hash !== order.idempotency?.bodyHash) throw new IdempotencyConflictError();
+      return { order: toOrder(earlier), requestFields: earlier.request_fields, created: false };
+    }
   }
 
   async getOrder(orderId: string): Promise<OrderRecord | null> {
@@ -300,6 +318,18 @@ export class PostgresOrderStore implements OrderStore {
 
   async prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
     const before = cutoffs.unverifiedNotificationsBefore;
+    const keysBefore = cutoffs.idempotencyKeysBefore;
+    // The key lives on its order row here: releasing it keeps the order and frees the key.
+    const idempotencyKeys =
+      keysBefore === undefined
+        ? 0
+        : ((
+            await this.#pool.query(
+              `UPDATE orders SET idempotency_key = NULL, idempotency_body_hash = NULL
+                WHERE idempotency_key IS NOT NULL AND created_at < $1`,
+              [keysBefore],
+            )
+          ).rowCount ?? 0);
     const notifications =
       before === undefined
         ? 0
@@ -308,7 +338,7 @@ export class PostgresOrderStore implements OrderStore {
               before,
             ])
           ).rowCount ?? 0);
-    return { notifications };
+    return { notifications, idempotencyKeys };
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {

@@ -75,6 +75,32 @@ describe('retention', () => {
     expect(await verdicts(t)).toEqual(['paid']);
   });
 
+  it('releases idempotency keys older than 24 h at start', async () => {
+    t = await createTestSigner({}, { clock: () => NOW });
+    const key = (name: string, createdAt: Date, orderId: string) =>
+      t!.store.createOrder({
+        orderId,
+        memberId: '10002',
+        amountFen: 100,
+        bankCode: '903',
+        productName: 'x',
+        attach: null,
+        createdAt,
+        nextQueryAt: null,
+        requestFields: {},
+        idempotency: { key: name, bodyHash: 'h' },
+      });
+    await key('stale', ago(DAY + 1), 'E0000000000000000011');
+    await key('fresh', ago(DAY - 60_000), 'E0000000000000000012');
+    await t.signer.stop();
+    await t.signer.start();
+    // Asked with the stale key's own old time (inside its 24 h), only a pruned key can give a new order.
+    expect((await key('stale', ago(DAY), 'E0000000000000000013')).created).toBe(true);
+    expect((await key('fresh', ago(DAY - 60_000), 'E0000000000000000014')).order.orderId).toBe(
+      'E0000000000000000012',
+    );
+  });
+
   it('refuses a retention that is not a positive number of days', () => {
     const store = {} as never;
     expect(() => createRetention({ store, clock: () => NOW, unverifiedNotificationDays: 0 })).toThrow(

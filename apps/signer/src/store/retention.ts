@@ -2,10 +2,11 @@
  * @module store/retention
  * The signer's retention service: deletes what has outlived its usefulness through {@link OrderStore.prune},
  * once when the signer starts and then every `intervalMs` (default 1 h). Today that is unverified notifications
- * (forgeries and garbage, kept only for the audit trail) older than `unverifiedNotificationDays` (default 30).
+ * (forgeries and garbage, kept only for the audit trail) older than `unverifiedNotificationDays` (default 30), and
+ * idempotency keys older than 24 h (`IDEMPOTENCY_KEY_TTL_MS`; a store also ignores an expired key on its own).
  * Pruning is one DELETE per kind, so several instances pruning the same database at once only repeat a no-op.
  */
-import type { OrderStore, PruneResult } from './order-store.ts';
+import { IDEMPOTENCY_KEY_TTL_MS, type OrderStore, type PruneResult } from './order-store.ts';
 
 /** Defaults of {@link createRetention}. */
 export const DEFAULT_RETENTION = {
@@ -60,8 +61,12 @@ export function createRetention(
 
   async function pruneNow(): Promise<PruneResult> {
     const now = clock().getTime();
-    const result = await store.prune({ unverifiedNotificationsBefore: new Date(now - days * DAY_MS) });
-    if (result.notifications > 0) logger?.info({ ...result }, 'pruned expired rows');
+    const result = await store.prune({
+      unverifiedNotificationsBefore: new Date(now - days * DAY_MS),
+      idempotencyKeysBefore: new Date(now - IDEMPOTENCY_KEY_TTL_MS),
+    });
+    if (result.notifications > 0 || result.idempotencyKeys > 0)
+      logger?.info({ ...result }, 'pruned expired rows');
     return result;
   }
 

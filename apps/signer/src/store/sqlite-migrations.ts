@@ -94,4 +94,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notifications_unverified ON notifications (received_at) WHERE order_id IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'idempotency keys expire: index by age',
+    sql: `
+      -- Keys expire after 24 h and are pruned by age (store/retention.ts).
+      CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
+  IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   type AnomalyEntry,
   type CreateOrderResult,
@@ -152,9 +153,11 @@ function prepareAll(db: Database.Database) {
     getOrderRecord: db.prepare<[string], Omit<OrderRow, 'request_fields'>>(
       `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = ?`,
     ),
-    getIdempotency: db.prepare<[string], { body_hash: string; order_id: string }>(
-      'SELECT body_hash, order_id FROM idempotency_keys WHERE idempotency_key = ?',
+    getIdempotency: db.prepare<[string], { body_hash: string; order_id: string; created_at: number }>(
+      'SELECT body_hash, order_id, created_at FROM idempotency_keys WHERE idempotency_key = ?',
     ),
+    deleteIdempotency: db.prepare('DELETE FROM idempotency_keys WHERE idempotency_key = ?'),
+    pruneIdempotency: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
     insertIdempotency: db.prepare(
       'INSERT INTO idempotency_keys (idempotency_key, body_hash, order_id, created_at) VALUES (?, ?, ?, ?)',
     ),
@@ -439,7 +442,10 @@ export class SqliteStore implements OrderStore {
     return this.write((): CreateOrderResult => {
       if (order.idempotency) {
         const seen = s.getIdempotency.get(order.idempotency.key);
-        if (seen) {
+        if (seen && seen.created_at <= order.createdAt.getTime() - IDEMPOTENCY_KEY_TTL_MS) {
+          // Expired: the key is free again, and this request is a new checkout.
+          s.deleteIdempotency.run(order.idempotency.key);
+        } else if (seen) {
           if (seen.body_hash !== order.idempotency.bodyHash) throw new IdempotencyConflictError();
           const row = s.getOrder.get(seen.order_id)!;
           return {
@@ -546,9 +552,14 @@ export class SqliteStore implements OrderStore {
   async prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
     const s = this.stmt;
     const before = cutoffs.unverifiedNotificationsBefore;
+    const keysBefore = cutoffs.idempotencyKeysBefore;
     const notifications =
       before === undefined ? 0 : (await this.write(() => s.pruneUnverified.run(before.getTime()))).changes;
-    return { notifications };
+    const idempotencyKeys =
+      keysBefore === undefined
+        ? 0
+        : (await this.write(() => s.pruneIdempotency.run(keysBefore.getTime()))).changes;
+    return { notifications, idempotencyKeys };
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {

@@ -134,6 +134,57 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       ).rejects.toBeInstanceOf(IdempotencyConflictError);
     });
 
+    it('an idempotency key expires 24 h after its first use: reused later, it creates a new order', async () => {
+      const hour = 60 * 60 * 1000;
+      const first = newOrder({ idempotency: { key: 'key-ttl', bodyHash: 'h1' } });
+      await store.createOrder(first);
+      // Just inside the 24 h: the same order (and a different body is still refused).
+      const inside = await store.createOrder(
+        newOrder({ createdAt: at(24 * hour - 1), idempotency: { key: 'key-ttl', bodyHash: 'h1' } }),
+      );
+      expect([inside.created, inside.order.orderId]).toEqual([false, first.orderId]);
+      await expect(
+        store.createOrder(
+          newOrder({ createdAt: at(24 * hour - 1), idempotency: { key: 'key-ttl', bodyHash: 'h2' } }),
+        ),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
+      // At 24 h: expired, so a new order, even with another body; the key now belongs to the new order.
+      const later = newOrder({ createdAt: at(24 * hour), idempotency: { key: 'key-ttl', bodyHash: 'h2' } });
+      const after = await store.createOrder(later);
+      expect([after.created, after.order.orderId]).toEqual([true, later.orderId]);
+      const replay = await store.createOrder(
+        newOrder({ createdAt: at(25 * hour), idempotency: { key: 'key-ttl', bodyHash: 'h2' } }),
+      );
+      expect([replay.created, replay.order.orderId]).toEqual([false, later.orderId]);
+      // The first order itself is untouched.
+      expect((await store.getOrder(first.orderId))?.orderId).toBe(first.orderId);
+    });
+
+    it('prunes idempotency keys older than the cutoff, keeping their orders and the younger keys', async () => {
+      const hour = 60 * 60 * 1000;
+      const old = newOrder({ idempotency: { key: 'key-old', bodyHash: 'h' } });
+      const young = newOrder({ createdAt: at(20 * hour), idempotency: { key: 'key-young', bodyHash: 'h' } });
+      await store.createOrder(old);
+      await store.createOrder(young);
+      expect(await store.prune({ idempotencyKeysBefore: at(hour) })).toEqual({
+        notifications: 0,
+        idempotencyKeys: 1,
+      });
+      expect(await store.prune({ idempotencyKeysBefore: at(hour) })).toEqual({
+        notifications: 0,
+        idempotencyKeys: 0,
+      });
+      expect(await store.getOrder(old.orderId)).not.toBeNull();
+      // Pruned: the key is free, even well inside 24 h of its use (the store no longer remembers it).
+      const reuse = newOrder({ createdAt: at(2 * hour), idempotency: { key: 'key-old', bodyHash: 'other' } });
+      expect((await store.createOrder(reuse)).created).toBe(true);
+      // Kept: still replays.
+      const again = await store.createOrder(
+        newOrder({ createdAt: at(21 * hour), idempotency: { key: 'key-young', bodyHash: 'h' } }),
+      );
+      expect([again.created, again.order.orderId]).toEqual([false, young.orderId]);
+    });
+
     it('concurrent checkouts with one idempotency key create one order', async () => {
       const other = await another();
       const results = await Promise.all(
@@ -314,11 +365,15 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       ];
       for (const e of entries) await store.recordNotification({ ...e, rawBody: e.verdict });
       // The cutoff is exclusive: a row received exactly at it stays.
-      expect(await store.prune({ unverifiedNotificationsBefore: at(2) })).toEqual({ notifications: 1 });
+      expect(await store.prune({ unverifiedNotificationsBefore: at(2) })).toEqual({
+        notifications: 1,
+        idempotencyKeys: 0,
+      });
       expect(await store.prune({ unverifiedNotificationsBefore: at(30 * day) })).toEqual({
         notifications: 1,
+        idempotencyKeys: 0,
       });
-      expect(await store.prune({})).toEqual({ notifications: 0 });
+      expect(await store.prune({})).toEqual({ notifications: 0, idempotencyKeys: 0 });
       expect((await store.listNotifications(order.orderId)).map((n) => [n.verdict, n.receivedAt])).toEqual([
         ['paid', at(0)],
         ['malformed', at(40 * day)],
@@ -326,6 +381,7 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       // Verified rows are kept however old they are.
       expect(await store.prune({ unverifiedNotificationsBefore: at(400 * day) })).toEqual({
         notifications: 1,
+        idempotencyKeys: 0,
       });
       expect((await store.listNotifications(order.orderId)).map((n) => n.verdict)).toEqual(['paid']);
     });
