@@ -276,7 +276,59 @@ describe('loadConfig', () => {
       /required/,
     ],
     ['webhook secret too short', { JUPAY_WEBHOOK_SECRET: 'short' }, 'JUPAY_WEBHOOK_SECRET', /16/],
+    ['host with a space', { HOST: 'not a host' }, 'HOST', /IP address .* or a hostname/],
+    ['host given as a URL', { HOST: 'http://0.0.0.0' }, 'HOST', /hostname/],
+    ['host in brackets', { HOST: '[::1]' }, 'HOST', /without brackets/],
+    ['host label too long', { HOST: `${'a'.repeat(64)}.example` }, 'HOST', /hostname/],
+    ['host with a port', { HOST: '127.0.0.1:4200' }, 'HOST', /hostname/],
+    ['query timeout zero', { JUPAY_QUERY_TIMEOUT_MS: '0' }, 'JUPAY_QUERY_TIMEOUT_MS', /between 100 and/],
+    [
+      'query timeout with a unit',
+      { JUPAY_QUERY_TIMEOUT_MS: '10s' },
+      'JUPAY_QUERY_TIMEOUT_MS',
+      /whole number/,
+    ],
+    ['query timeout too long', { JUPAY_QUERY_TIMEOUT_MS: '600000' }, 'JUPAY_QUERY_TIMEOUT_MS', /and 120000/],
+    ['worker poll too fast', { JUPAY_WORKER_POLL_MS: '1' }, 'JUPAY_WORKER_POLL_MS', /between 10 and/],
+    ['worker poll negative', { JUPAY_WORKER_POLL_MS: '-5' }, 'JUPAY_WORKER_POLL_MS', /whole number/],
+    ['worker poll fractional', { JUPAY_WORKER_POLL_MS: '1.5' }, 'JUPAY_WORKER_POLL_MS', /whole number/],
+    ['webhook retry not a duration', { JUPAY_WEBHOOK_RETRY: '5s,soon' }, 'JUPAY_WEBHOOK_RETRY', /"soon"/],
+    ['webhook retry zero', { JUPAY_WEBHOOK_RETRY: '0s' }, 'JUPAY_WEBHOOK_RETRY', /positive/],
+    ['webhook retry empty entry', { JUPAY_WEBHOOK_RETRY: '5s,,1m' }, 'JUPAY_WEBHOOK_RETRY', /not a duration/],
+    ['webhook retry repeat zero', { JUPAY_WEBHOOK_RETRY: '1m*0' }, 'JUPAY_WEBHOOK_RETRY', /positive/],
+    // 99999999 days from now is past the largest Date: the outbox row could not be scheduled.
+    ['webhook retry beyond a Date', { JUPAY_WEBHOOK_RETRY: '5s,99999999d' }, 'JUPAY_WEBHOOK_RETRY', /30d/],
+    ...(
+      [
+        ['not a URL', 'not a url'],
+        ['not http', 'ftp://shop.example/hook'],
+        ['with one slash', 'http:/shop.example/hook'],
+        ['with a space', 'https://shop.example/my hook'],
+        ['without a host', 'https://'],
+        ['with credentials', 'https://u:p@shop.example/hook'],
+        ['with a fragment', 'https://shop.example/hook#x'],
+      ] as const
+    ).map(([name, url]): [string, Record<string, string>, string, RegExp] => [
+      `webhook URL ${name}`,
+      { JUPAY_WEBHOOK_URL: url, JUPAY_WEBHOOK_SECRET: 'whsec-0123456789abcdef' },
+      'JUPAY_WEBHOOK_URL',
+      /http\(s\) URL|credentials|fragment/,
+    ]),
   ];
+
+  it('accepts IP addresses and hostnames as HOST', () => {
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '::1',
+      'fe80::1',
+      'localhost',
+      'signer-1.internal',
+      'pay.example.com.',
+    ]) {
+      expect(loadConfig(baseEnv({ HOST: host }), { cwd: dir }).host).toBe(host);
+    }
+  });
 
   it.each(refusals)('refuses %s', (_name, overrides, setting, problem) => {
     writeFileSync(join(dir, 'key'), TEST_KEY);

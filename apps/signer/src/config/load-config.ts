@@ -4,6 +4,7 @@
  * problem is collected and reported at once, each naming its setting; the key's value never appears in a message.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan } from '@jupay/core';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
@@ -96,6 +97,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 // Signed URL values pass through the gateway's htmlspecialchars/strip_tags before it verifies (PROTOCOL.md).
 const UNSAFE_URL_CHARS = /[&<>"'\s]/;
+// A DNS name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens, 253 characters.
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+// Each retry delay becomes a Date (now + delay); far beyond this it would overflow Date's range.
+const MAX_RETRY_DELAY_MS = 30 * 86_400_000;
 
 /**
  * Reads and validates the signer's settings. Throws {@link ConfigError} listing every missing or malformed setting.
@@ -176,6 +182,10 @@ export function loadConfig(
 
   const port = integer('PORT', get('PORT') ?? '4200', 0, 65535, fail);
   const host = get('HOST') ?? '127.0.0.1';
+  // Listening on a name that is not one fails late with getaddrinfo's error; refuse it here, naming HOST.
+  if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+    fail('HOST', 'must be an IP address (IPv6 without brackets) or a hostname such as localhost');
+  }
 
   let trustedProxyHeader: string | null = null;
   const proxyHeader = get('JUPAY_TRUSTED_PROXY_HEADER');
@@ -231,6 +241,10 @@ export function loadConfig(
   let webhookRetryMs: number[] = [];
   try {
     webhookRetryMs = parseRetryDelays(get('JUPAY_WEBHOOK_RETRY') ?? DEFAULT_WEBHOOK_RETRY);
+    if (webhookRetryMs.some((delay) => delay > MAX_RETRY_DELAY_MS)) {
+      webhookRetryMs = [];
+      fail('JUPAY_WEBHOOK_RETRY', 'has a delay over 30d (e.g. 5s,30s,2m,10m,30m,1h)');
+    }
   } catch (error) {
     fail('JUPAY_WEBHOOK_RETRY', `${(error as Error).message} (e.g. 5s,30s,2m,10m,30m,1h)`);
   }
@@ -315,6 +329,12 @@ function httpUrl(
   rules: { required: boolean; allowQuery?: boolean },
 ): string | undefined {
   if (raw === undefined) return rules.required ? fail(setting, 'is required') : undefined;
+  // The URL parser forgives a lot (`http:/x` becomes `http://x/`, inner spaces are escaped): the value is used as
+  // written, so it must already be a plain absolute URL.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (!/^https?:\/\/[^/?#]/i.test(raw) || /[\s\x00-\x1f\x7f]/.test(raw)) {
+    return fail(setting, 'must be an absolute http(s) URL');
+  }
   let url: URL;
   try {
     url = new URL(raw);
