@@ -1,13 +1,14 @@
 /** @module server.test — the standalone server: start, graceful shutdown, and the command line's exits. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config/load-config.ts';
-import { startServer } from './server.ts';
+import { startServer, StartupError } from './server.ts';
 import { SQLITE_MIGRATIONS } from './store/sqlite-migrations.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { captureText } from './test-support/leak-log.ts';
@@ -78,6 +79,59 @@ describe('startServer', () => {
   });
 });
 
+describe('start-up failures name the setting', () => {
+  async function startupError(env: Record<string, string | undefined>): Promise<StartupError> {
+    const error = await startServer(loadConfig(baseEnv(env)), { logDestination: silent }).then(
+      () => {
+        throw new Error('the signer started');
+      },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StartupError);
+    captureText('startup error', (error as Error).message);
+    return error as StartupError;
+  }
+
+  it('JUPAY_STORE: a database that cannot be reached, with the password masked', async () => {
+    const error = await startupError({ JUPAY_STORE: 'postgres://jupay:s3cret-pw@127.0.0.1:1/x' });
+    expect(error.setting).toBe('JUPAY_STORE');
+    expect(error.message).toMatch(
+      /^JUPAY_STORE: cannot open or migrate postgres:\/\/jupay:\*\*\*@127\.0\.0\.1:1\/x \(.*ECONNREFUSED/,
+    );
+    expect(error.message).not.toContain('s3cret-pw');
+  });
+
+  it('JUPAY_STORE: an SQLite file that cannot be created', async () => {
+    const dir = tempDir();
+    // A file where the database's directory should be: neither the directory nor the file can be created.
+    writeFileSync(join(dir, 'blocker'), '');
+    const error = await startupError({ JUPAY_STORE: join(dir, 'blocker', 'signer.db') });
+    expect(error.setting).toBe('JUPAY_STORE');
+    expect(error.message).toMatch(/^JUPAY_STORE: cannot open or migrate .*blocker\/signer\.db \(/);
+  });
+
+  it('PORT: a port already in use', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const error = await startupError({ PORT: String(port), HOST: '127.0.0.1' });
+      expect(error.setting).toBe('PORT');
+      expect(error.message).toBe(`PORT: ${port} is already in use on 127.0.0.1`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('HOST: an address of another machine, or a name that does not resolve', async () => {
+    const foreign = await startupError({ PORT: '0', HOST: '192.0.2.1' });
+    expect(foreign.message).toBe('HOST: 192.0.2.1 is not an address of this machine');
+    const unknown = await startupError({ PORT: '0', HOST: 'not-a-host.invalid' });
+    expect(unknown.setting).toBe('HOST');
+    expect(unknown.message).toMatch(/^HOST: not-a-host\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)\)$/);
+  });
+});
+
 describe('the command line', () => {
   const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -110,6 +164,15 @@ describe('the command line', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('jupay signer: invalid configuration: JUPAY_MEMBER_ID is required\n');
     expect(result.stdout).toBe('');
+  });
+
+  it('exits 1 naming JUPAY_STORE when the store cannot be opened, without the password', async () => {
+    const result = await run(baseEnv({ JUPAY_STORE: 'postgres://jupay:s3cret-pw@127.0.0.1:1/x' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^jupay signer: failed to start: JUPAY_STORE: cannot open or migrate postgres:\/\/jupay:\*\*\*@127\.0\.0\.1:1\/x \(/,
+    );
+    expect(result.stdout + result.stderr).not.toContain('s3cret-pw');
   });
 
   it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {

@@ -2,7 +2,8 @@
  * @module server
  * The standalone signer: `pnpm --filter @jupay/signer start` (or `tsx src/server.ts`). Reads the environment and
  * `./.env`, opens and migrates the store, serves the app, and shuts down gracefully on SIGTERM/SIGINT: stop
- * accepting connections, let requests in flight finish, stop background services, close the store.
+ * accepting connections, let requests in flight finish, stop background services, close the store. A start-up
+ * failure names the setting behind it (`JUPAY_STORE`, `PORT`, `HOST`).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { createSigner, type Signer, type SignerDeps } from './app.ts';
@@ -10,9 +11,28 @@ import { withEnvFile } from './config/env-file.ts';
 import { loadConfig, type SignerConfig } from './config/load-config.ts';
 import { ConfigError } from './errors.ts';
 
+/**
+ * The signer could not start because of one setting's value: the store it names cannot be opened or migrated, or
+ * the port/host cannot be listened on. The message starts with the setting and never holds a password.
+ * @example
+ * try { await startServer(config); } catch (e) { if (e instanceof StartupError) console.error(e.setting); }
+ */
+export class StartupError extends Error {
+  /** `JUPAY_STORE`, `PORT` or `HOST`. */
+  readonly setting: string;
+
+  constructor(setting: string, message: string, options?: { cause?: unknown }) {
+    super(`${setting}: ${message}`, options);
+    this.name = 'StartupError';
+    this.setting = setting;
+  }
+}
+
 /** A running signer server. */
 export interface RunningSigner {
   signer: Signer;
+  /** The Node HTTP server (its errors after start are logged, never thrown). */
+  server: ServerType;
   /** `http://host:port` as bound (port 0 resolves to the real port). */
   url: string;
   /** Graceful: refuses new connections, waits for requests in flight (at most `graceMs`), then closes the store. */
@@ -28,14 +48,35 @@ export interface RunningSigner {
  */
 export async function startServer(config: SignerConfig, deps: SignerDeps = {}): Promise<RunningSigner> {
   const signer = createSigner(config, deps);
-  await signer.start();
-  let server: ServerType;
-  const address = await new Promise<{ port: number }>((resolve, reject) => {
-    server = serve({ fetch: signer.app.fetch, port: config.port, hostname: config.host }, (info) =>
-      resolve(info),
+  const where = describeStore(config.store);
+  try {
+    // Migrated here first so a failure names JUPAY_STORE; start() then finds nothing left to migrate.
+    await signer.store.migrate();
+  } catch (error) {
+    await signer.stop().catch(() => undefined);
+    throw new StartupError(
+      'JUPAY_STORE',
+      `cannot open or migrate ${where} (${reason(error, config.store)})`,
+      {
+        cause: error,
+      },
     );
-    server.once('error', reject);
-  });
+  }
+  await signer.start();
+  let server!: ServerType;
+  let address: { port: number };
+  try {
+    address = await new Promise<{ port: number }>((resolve, reject) => {
+      server = serve({ fetch: signer.app.fetch, port: config.port, hostname: config.host }, (info) => {
+        server.off('error', reject);
+        resolve(info);
+      });
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await signer.stop().catch(() => undefined);
+    throw listenError(error, config);
+  }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${address.port}`;
   signer.logger.info({ url, store: storeKind(config.store) }, 'signer listening');
@@ -43,6 +84,7 @@ export async function startServer(config: SignerConfig, deps: SignerDeps = {}): 
   let closing: Promise<void> | undefined;
   return {
     signer,
+    server,
     url,
     close(graceMs = 10_000) {
       closing ??= (async () => {
@@ -71,6 +113,56 @@ export async function startServer(config: SignerConfig, deps: SignerDeps = {}): 
 
 function storeKind(store: string): string {
   return /^postgres(ql)?:\/\//.test(store) ? 'postgres' : 'sqlite';
+}
+
+/** The store for a message: a postgres URL with its password masked, or the SQLite path. */
+function describeStore(store: string): string {
+  if (storeKind(store) !== 'postgres') return store;
+  try {
+    const url = new URL(store);
+    if (url.password !== '') url.password = '***';
+    return url.href;
+  } catch {
+    return 'the postgres URL';
+  }
+}
+
+/** An error's message, with the store URL's password removed should a driver ever repeat it. */
+function reason(error: unknown, store: string): string {
+  let text = error instanceof Error ? error.message : String(error);
+  if (storeKind(store) === 'postgres') {
+    try {
+      const password = decodeURIComponent(new URL(store).password);
+      if (password !== '') text = text.split(password).join('***');
+    } catch {
+      // An unparsable URL: the driver could not have used a password from it either.
+    }
+  }
+  return text || 'unknown error';
+}
+
+function listenError(error: unknown, config: SignerConfig): StartupError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const at = `${config.host}:${config.port}`;
+  const options = { cause: error };
+  switch (code) {
+    case 'EADDRINUSE':
+      return new StartupError('PORT', `${config.port} is already in use on ${config.host}`, options);
+    case 'EACCES':
+      return new StartupError('PORT', `${config.port} needs privileges this process lacks`, options);
+    case 'EADDRNOTAVAIL':
+      return new StartupError('HOST', `${config.host} is not an address of this machine`, options);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new StartupError('HOST', `${config.host} does not resolve (${code})`, options);
+    default:
+      return new StartupError(
+        'PORT',
+        `cannot listen on ${at} (check HOST too): ${reason(error, '')}`,
+        options,
+      );
+  }
 }
 
 /** The command line entry: exits 1 with a message naming the setting when the configuration is invalid. */
