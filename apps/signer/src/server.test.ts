@@ -132,6 +132,35 @@ describe('start-up failures name the setting', () => {
   });
 });
 
+describe('server errors after start', () => {
+  it('are logged, every one of them, and do not crash the process', async () => {
+    const lines: string[] = [];
+    const running = await startServer(loadConfig(baseEnv({ PORT: '0', JUPAY_STORE: ':memory:' })), {
+      logDestination: {
+        write(line: string) {
+          captureText('server log', line);
+          lines.push(line);
+        },
+      },
+    });
+    try {
+      expect(() => running.server.emit('error', new Error('accept failed: EMFILE'))).not.toThrow();
+      expect(() => running.server.emit('error', new Error('accept failed again'))).not.toThrow();
+      const logged = lines
+        .map((l) => JSON.parse(l) as { msg: string; level: number; err?: { message: string } })
+        .filter((l) => l.msg === 'server error');
+      expect(logged.map((l) => [l.level, l.err?.message])).toEqual([
+        [50, 'accept failed: EMFILE'],
+        [50, 'accept failed again'],
+      ]);
+      // Still serving.
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe('the command line', () => {
   const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

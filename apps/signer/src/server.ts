@@ -3,7 +3,7 @@
  * The standalone signer: `pnpm --filter @jupay/signer start` (or `tsx src/server.ts`). Reads the environment and
  * `./.env`, opens and migrates the store, serves the app, and shuts down gracefully on SIGTERM/SIGINT: stop
  * accepting connections, let requests in flight finish, stop background services, close the store. A start-up
- * failure names the setting behind it (`JUPAY_STORE`, `PORT`, `HOST`).
+ * failure names the setting behind it (`JUPAY_STORE`, `PORT`, `HOST`); a server error after start is logged.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { createSigner, type Signer, type SignerDeps } from './app.ts';
@@ -77,6 +77,8 @@ export async function startServer(config: SignerConfig, deps: SignerDeps = {}): 
     await signer.stop().catch(() => undefined);
     throw listenError(error, config);
   }
+  // After start, an error (e.g. EMFILE on accept) must not crash the process: log every one of them.
+  server.on('error', (error) => signer.logger.error({ err: error }, 'server error'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${address.port}`;
   signer.logger.info({ url, store: storeKind(config.store) }, 'signer listening');
