@@ -1,8 +1,9 @@
 /**
  * @module cluster.test
  * Real signer processes (`tsx src/server.ts`), the real simulator, a real webhook receiver, over real HTTP:
- * - two instances on one PostgreSQL database behind a round-robin proxy, 200 orders paid with every notification
- *   duplicated and the duplicates split across both: each order paid once, one webhook event each, none lost;
+ * - two instances on one PostgreSQL database behind a round-robin proxy, 200 orders, each order's notification sent
+ *   to both instances at the same moment so they race at the conditional write: each order paid once, one webhook
+ *   event each, none lost, and both instances won a fair share of the races;
  * - one instance killed with SIGKILL in the middle of a notification storm, then restarted: every notification it
  *   acknowledged with `OK` is paid in the store, and the rest are paid after re-sends or reconciliation.
  */
@@ -16,6 +17,7 @@ import type { OrderStore } from './store/order-store.ts';
 import { createPostgresStore } from './store/postgres-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL, urlWithSchema } from './test-support/postgres.ts';
+import { notificationBody } from './test-support/signer-harness.ts';
 import { DEMO } from './test-support/sim-orders.ts';
 import { spawnSigner, startProxy } from './test-support/signer-process.ts';
 import { startWebhookReceiver, waitFor } from './test-support/webhook-receiver.ts';
@@ -111,7 +113,7 @@ async function expectOneEventEach(
 }
 
 describe('several signer processes', () => {
-  it('two instances on one PostgreSQL database: 200 orders, duplicated notifications split across both', async () => {
+  it('two instances on one PostgreSQL database: 200 orders, each notification sent to both at the same moment', async () => {
     const { sim, receiver, lb, env } = await setup({ resendCount: 0 });
     const schema = freshSchemaName();
     cleanups.push(() => dropSchema(schema));
@@ -128,10 +130,39 @@ describe('several signer processes', () => {
 
     const ids = await checkout(lb.url, 200);
     expect(new Set(ids).size).toBe(200);
-    // Every notification is sent twice, back to back; the proxy alternates, so duplicates hit both instances.
-    sim.controls.setFaults({ notifyTimes: 2 });
-    const deliveries = await Promise.all(ids.map((id) => sim.controls.pay(id)));
-    const attempts = (await Promise.all(deliveries.map((d) => d.delivery))).flat();
+    // The simulator marks each order paid but sends nothing itself (its notifier awaits each attempt, so its
+    // duplicates arrive one after the other and the second always reads PAID). Instead each order's notification
+    // goes to both instances at the same moment, straight to a.url and b.url: both read NOTPAY and race at the
+    // conditional write, where exactly one may win.
+    sim.controls.setFaults({ dropNotification: true });
+    const replies: { instance: 'a' | 'b'; orderId: string; status: number; text: string }[] = [];
+    const send = async (instance: 'a' | 'b', orderId: string, body: string) => {
+      const response = await fetch(`${instance === 'a' ? a.url : b.url}/api/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      replies.push({ instance, orderId, status: response.status, text: await response.text() });
+    };
+    for (let start = 0; start < ids.length; start += 20) {
+      await Promise.all(
+        ids.slice(start, start + 20).map(async (id, j) => {
+          const { order } = await sim.controls.pay(id);
+          const body = notificationBody(
+            {
+              memberid: DEMO.memberId,
+              orderid: id,
+              transaction_id: order.transactionId,
+              amount: (order.amountFen / 100).toFixed(4),
+            },
+            DEMO.key,
+          );
+          // Which of the two fetches starts first alternates, so neither instance gets a head start.
+          const pair = (start + j) % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+          await Promise.all(pair.map((instance) => send(instance, id, body)));
+        }),
+      );
+    }
 
     const store = createPostgresStore({ url: storeUrl, max: 2 });
     cleanups.push(() => store.close());
@@ -146,23 +177,35 @@ describe('several signer processes', () => {
     // Give a duplicate sender, if there were one, the time to show itself.
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    expect(attempts.filter((x) => !x.dropped)).toHaveLength(400);
-    // Every notification was acknowledged with OK: nothing for the gateway to re-send.
-    expect(attempts.every((x) => x.status === 200 && x.response === 'OK')).toBe(true);
+    // Every notification was acknowledged with OK, by both instances.
+    expect(replies).toHaveLength(400);
+    expect(replies.filter((r) => r.status === 200 && r.text === 'OK')).toHaveLength(400);
+    let paidByNotify = 0;
     for (const id of ids) {
       const order = (await store.getOrder(id))!;
       expect(order.status).toBe('PAID');
       const verdicts = (await store.listNotifications(id)).map((n) => n.verdict);
+      expect(verdicts, `notifications of ${id}`).toHaveLength(2);
       // Exactly one writer won: one `paid` verdict when a notification made the transition, none if a query did.
       expect(verdicts.filter((v) => v === 'paid')).toHaveLength(order.paidVia === 'notify' ? 1 : 0);
       expect(verdicts.filter((v) => v !== 'paid' && v !== 'duplicate')).toEqual([]);
+      if (order.paidVia === 'notify') paidByNotify += 1;
     }
     await expectOneEventEach(store, ids, receiver.accepted);
     expect(receiver.received.filter((r) => r.status === 200)).toHaveLength(200);
-    // Both instances did real work.
-    for (const instance of [a, b]) {
-      expect(instance.lines.filter((l) => l.includes('notification applied')).length).toBeGreaterThan(10);
-    }
+    // The notifications, not reconciliation, paid most orders, so the race below was real.
+    expect(paidByNotify).toBeGreaterThanOrEqual(150);
+    // Each instance answered its 200 and made a fair share of the transitions (a real race splits them roughly
+    // evenly; an instance that always lost, or never got there first, would fall below a fifth).
+    const applied = (instance: { lines: string[] }, verdict: string) =>
+      instance.lines.filter((l) => l.includes('notification applied') && l.includes(`"verdict":"${verdict}"`))
+        .length;
+    const paidA = applied(a, 'paid');
+    const paidB = applied(b, 'paid');
+    expect(paidA + paidB).toBe(paidByNotify);
+    expect(paidA + applied(a, 'duplicate')).toBe(200);
+    expect(paidB + applied(b, 'duplicate')).toBe(200);
+    expect(Math.min(paidA, paidB)).toBeGreaterThanOrEqual(Math.floor(paidByNotify / 5));
   }, 90_000);
 
   it('SIGKILL in a notification storm: every acknowledged notification is durable; the rest are paid after restart', async () => {

@@ -277,6 +277,22 @@ describe('POST /api/notify', () => {
     try {
       const { orderId } = await checkout(t);
       const body = notificationBody({ orderid: orderId });
+      // Hold every read of this order until all 50 requests have read it: each then sees NOTPAY and goes on to
+      // the write, so the 50 race at the conditional write itself (without this, the later requests read PAID
+      // and answer "duplicate" without ever writing, and the test could not catch a write that pays twice).
+      const read = t.store.getOrder.bind(t.store);
+      const waiting: (() => void)[] = [];
+      let reads = 0;
+      t.store.getOrder = async (id) => {
+        const order = await read(id);
+        if (id !== orderId || reads >= 50) return order;
+        reads += 1;
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 50) for (const release of waiting) release();
+        });
+        return order;
+      };
       const replies = await Promise.all(
         Array.from({ length: 50 }, () =>
           fetch(`${http.url}/api/notify`, {
@@ -286,6 +302,7 @@ describe('POST /api/notify', () => {
           }).then(async (r) => `${r.status} ${await r.text()}`),
         ),
       );
+      expect(reads).toBe(50);
       expect(replies).toEqual(Array.from({ length: 50 }, () => '200 OK'));
       expect(await t.store.listEvents(orderId)).toHaveLength(1);
       const verdicts = (await t.store.listNotifications(orderId)).map((n) => n.verdict);
