@@ -4,9 +4,15 @@
  * log lines through the harness, and `test-support/leak-guard.ts` (a vitest setup file) scans them after the file;
  * this file proves the scan catches a leak, then drives every route and error path and scans that output too.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encodeForm } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
-import { capturedCount, findSecret, findSecretIn } from './test-support/leak-log.ts';
+import { TEST_SECRETS } from './test-support/leak-guard.ts';
+import { capturedCount, findSecret, findSecretIn, leakLog, settleCaptures } from './test-support/leak-log.ts';
+import { startWebhookReceiver } from './test-support/webhook-receiver.ts';
+import { signWebhook } from './webhook/signature.ts';
 import {
   checkout,
   createTestSigner,
@@ -30,6 +36,57 @@ describe('the leak scan', () => {
       });
     }
     expect(findSecretIn([{ where: 'clean', text: 'key=[redacted] sign=ABC' }], secrets)).toBeUndefined();
+  });
+});
+
+describe('the guard setup', () => {
+  it('registers every key and webhook secret literal found in the signer test files', () => {
+    const src = dirname(fileURLToPath(import.meta.url));
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.test.ts'));
+    const found = new Map<string, string>();
+    // `SECRET = '...'`, `JUPAY_WEBHOOK_SECRET: '...'`, `secret: '...'`, `JUPAY_KEY: '...'`, `TEST_KEY = '...'`.
+    const literal = /\b(?:\w*SECRET|secret|JUPAY_KEY|\w*_KEY|key)\s*[:=]\s*'((?:[^'\\]|\\.){16,})'/g;
+    for (const file of [...files, 'test-support/signer-harness.ts', 'test-support/sim-orders.ts']) {
+      const text = readFileSync(join(src, file), 'utf8');
+      for (const match of text.matchAll(literal))
+        found.set(match[1]!.replace(/\\(.)/g, '$1'), relative(src, join(src, file)));
+    }
+    expect(found.size).toBeGreaterThanOrEqual(7);
+    for (const [secret, file] of found) expect(TEST_SECRETS, `a secret of ${file}`).toContain(secret);
+    for (const secret of TEST_SECRETS) expect(leakLog.secrets.has(secret)).toBe(true);
+  });
+
+  it('captures fetch responses and webhook bodies, so a secret in either would fail the file', async () => {
+    const secret = 'whsec_fulfilment_0123456789';
+    const receiver = await startWebhookReceiver(secret);
+    try {
+      const body = '{"id":"evt_1","type":"order.paid"}';
+      const response = await fetch(receiver.url, {
+        method: 'POST',
+        headers: { 'jupay-signature': signWebhook(body, secret) },
+        body,
+      });
+      expect(await response.text()).toBe('ok');
+    } finally {
+      await receiver.close();
+    }
+    await settleCaptures();
+    const mine = leakLog.captured.filter(
+      (c) =>
+        (c.where === 'webhook received' && c.text.includes('evt_1')) ||
+        (c.where === `fetch POST ${receiver.url}` && c.text.endsWith('ok')),
+    );
+    expect(mine.map((c) => c.where)).toEqual(['webhook received', `fetch POST ${receiver.url}`]);
+    // The same texts with the secret in them are what the guard would report.
+    expect(
+      findSecretIn(
+        mine.map((c) => ({ ...c, text: `${c.text} ${secret}` })),
+        TEST_SECRETS,
+      ),
+    ).toEqual({
+      where: 'webhook received',
+      secret,
+    });
   });
 });
 

@@ -28,6 +28,46 @@ export function captureText(where: string, text: string): void {
   captured.push({ where, text });
 }
 
+const reading = new Set<Promise<void>>();
+
+/**
+ * Records a response's headers now and its body as it streams (from a clone, so the caller's copy is untouched).
+ * A body that never ends is scanned as far as it got; {@link settleCaptures} waits for the others.
+ * @example
+ * captureResponse(`GET ${url}`, response);
+ */
+export function captureResponse(where: string, response: Response): void {
+  const entry = {
+    where,
+    text: `${response.status}\n${[...response.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`,
+  };
+  captured.push(entry);
+  const body = response.clone().body;
+  if (!body) return;
+  const decoder = new TextDecoder();
+  const read = (async () => {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      entry.text += decoder.decode(value, { stream: true });
+    }
+    entry.text += decoder.decode();
+  })().catch(() => undefined);
+  reading.add(read);
+  void read.finally(() => reading.delete(read));
+}
+
+/** Waits (at most `timeoutMs`) for the response bodies still being read by {@link captureResponse}. */
+export async function settleCaptures(timeoutMs = 2_000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all([...reading]),
+    new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]);
+  clearTimeout(timer);
+}
+
 /** The first captured text holding a secret (raw, URL-encoded or in any letter case), or undefined. */
 export function findSecret(): { where: string; secret: string } | undefined {
   return findSecretIn(captured, secrets);

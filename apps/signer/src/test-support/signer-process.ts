@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { captureText } from './leak-log.ts';
 
 const SIGNER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER_TS = join(SIGNER_DIR, 'src/server.ts');
@@ -56,9 +57,12 @@ export async function spawnSigner(env: Record<string, string>, timeoutMs = 20_00
   });
   children.add(child);
   const lines: string[] = [];
+  let buffered = '';
   let exited = false;
   const exit = new Promise<void>((done) =>
     child.once('exit', () => {
+      // A last line without a newline is output too.
+      if (buffered !== '') captureText(`signer process ${child.pid} output`, buffered);
       exited = true;
       children.delete(child);
       rmSync(cwd, { recursive: true, force: true });
@@ -70,7 +74,6 @@ export async function spawnSigner(env: Record<string, string>, timeoutMs = 20_00
       () => reject(new Error(`signer did not start in ${timeoutMs} ms:\n${lines.join('\n')}`)),
       timeoutMs,
     );
-    let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let newline: number;
@@ -78,6 +81,8 @@ export async function spawnSigner(env: Record<string, string>, timeoutMs = 20_00
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         lines.push(line);
+        // Scanned for the key and the webhook secret after the test file (leak-guard.ts).
+        captureText(`signer process ${child.pid} output`, line);
         if (line.includes('signer listening')) {
           try {
             clearTimeout(timer);

@@ -7,6 +7,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook, type WebhookEvent } from '../webhook/signature.ts';
+import { captureText } from './leak-log.ts';
 
 /** One request as received, with what verification concluded. */
 export interface ReceivedWebhook {
@@ -43,6 +44,13 @@ export async function startWebhookReceiver(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      // What the signer sent a merchant: scanned for the key and the webhook secret (leak-guard.ts).
+      captureText(
+        'webhook received',
+        `${Object.entries(req.headers)
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join('\n')}\n\n${body}`,
+      );
       let event: WebhookEvent | null = null;
       let error: string | null = null;
       try {
