@@ -147,6 +147,34 @@ describe('POST /api/checkout', () => {
     expect(t.logs.some((l) => l.includes('"status":400'))).toBe(true);
   });
 
+  it('refuses bankCode over 16, amount over 20 and product over 64 characters, naming the field', async () => {
+    t = await createTestSigner({ JUPAY_AMOUNT_MAX: '100' });
+    // One over each limit: FIELD_TOO_LONG, whose message names the field; exactly at it: the field's own check.
+    const cases: [Record<string, string>, string, string][] = [
+      [{ bankCode: '9'.repeat(17), amount: '10' }, 'FIELD_TOO_LONG', 'bankCode'],
+      [{ bankCode: '9'.repeat(16), amount: '10' }, 'BANK_CODE_NOT_OFFERED', 'bankCode'],
+      [{ bankCode: '903', amount: `${'0'.repeat(16)}10.00` }, 'FIELD_TOO_LONG', 'amount'],
+      [{ bankCode: '903', amount: '1'.repeat(20) }, 'INVALID_AMOUNT', ''],
+    ];
+    for (const [body, code, field] of cases) {
+      const error = await errorOf(await t.request('/api/checkout', json(body)));
+      expect({ body, ...error }).toMatchObject({ body, status: 400, code });
+      expect(error.message).toContain(field);
+    }
+    await t.close();
+
+    t = await createTestSigner({ JUPAY_PRODUCTS: '[{"id":"vip","name":"VIP","amount":"9.90"}]' });
+    const tooLong = await errorOf(
+      await t.request('/api/checkout', json({ bankCode: '903', product: 'p'.repeat(65) })),
+    );
+    expect(tooLong).toMatchObject({ status: 400, code: 'FIELD_TOO_LONG' });
+    expect(tooLong.message).toContain('product');
+    const atLimit = await errorOf(
+      await t.request('/api/checkout', json({ bankCode: '903', product: 'p'.repeat(64) })),
+    );
+    expect(atLimit).toMatchObject({ status: 400, code: 'UNKNOWN_PRODUCT' });
+  });
+
   it('refuses the wrong content type, duplicate form keys, bad encoding, big bodies', async () => {
     t = await createTestSigner({ JUPAY_BODY_LIMIT: '256' });
     const post = (body: RequestInit['body'], type?: string, extra: Record<string, string> = {}) =>
