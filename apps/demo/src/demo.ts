@@ -68,7 +68,9 @@ export interface RunningDemo {
 }
 
 function listenError(error: unknown, what: string, port: number, envName: string): Error {
-  const code = (error as NodeJS.ErrnoException).code;
+  // The signer wraps listen failures in an error naming its own setting; the socket error is its cause.
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (error as NodeJS.ErrnoException).code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
     return new Error(
       `${what} port ${port} is in use (another demo still running?). Stop it or set ${envName}=<port>.`,

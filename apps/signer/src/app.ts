@@ -126,7 +126,15 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     ...(deps.onPaid ? { onPaid: deps.onPaid } : {}),
   });
   services.push(...background.services);
-  services.push(createRetention({ store, clock, logger, ...deps.retention }));
+  services.push(
+    createRetention({
+      store,
+      clock,
+      logger,
+      unverifiedNotificationDays: config.unverifiedRetentionDays,
+      ...deps.retention,
+    }),
+  );
 
   const now = () => clock().getTime();
   const checkoutLimiter = createRateLimiter({
@@ -415,7 +423,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       await store.migrate();
       for (const service of services) {
         await service.start();
-        logger.info({ service: service.name }, 'service started');
+        logger.info({ job: service.name }, 'service started');
       }
       started = true;
     },
@@ -424,7 +432,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
         try {
           await service.stop();
         } catch (error) {
-          logger.error({ err: error, service: service.name }, 'service did not stop cleanly');
+          logger.error({ err: error, job: service.name }, 'service did not stop cleanly');
         }
       }
       started = false;

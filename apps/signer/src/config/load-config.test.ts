@@ -91,10 +91,12 @@ describe('loadConfig', () => {
         JUPAY_RECONCILE_SCHEDULE: '30s,2m,1h',
         JUPAY_WEBHOOK_URL: 'https://shop.example/hooks/paid?token=1',
         JUPAY_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
+        JUPAY_UNVERIFIED_RETENTION_DAYS: '7',
       }),
       { cwd: dir },
     );
     expect(config).toMatchObject({
+      unverifiedRetentionDays: 7,
       queryUrl: 'https://gw.example/q.php',
       allowedOrigins: ['https://a.example', 'http://localhost:8080'],
       methods: [
@@ -282,6 +284,12 @@ describe('loadConfig', () => {
     ['host label too long', { HOST: `${'a'.repeat(64)}.example` }, 'HOST', /hostname/],
     ['host with a port', { HOST: '127.0.0.1:4200' }, 'HOST', /hostname/],
     ['query timeout zero', { JUPAY_QUERY_TIMEOUT_MS: '0' }, 'JUPAY_QUERY_TIMEOUT_MS', /between 100 and/],
+    [
+      'retention of zero days',
+      { JUPAY_UNVERIFIED_RETENTION_DAYS: '0' },
+      'JUPAY_UNVERIFIED_RETENTION_DAYS',
+      /between 1 and/,
+    ],
     [
       'query timeout with a unit',
       { JUPAY_QUERY_TIMEOUT_MS: '10s' },

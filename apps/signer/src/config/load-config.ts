@@ -82,6 +82,8 @@ export interface SignerConfig {
   webhookSecret: string | null;
   /** `JUPAY_QUERY_TIMEOUT_MS`: the timeout of one gateway order query (issue 5). Default 10000. */
   queryTimeoutMs: number;
+  /** `JUPAY_UNVERIFIED_RETENTION_DAYS`: days unverified notifications (forgeries, garbage) are kept. Default 30. */
+  unverifiedRetentionDays: number;
   /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating (issue 5). */
   webhookRetryMs: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work (issue 5). Default 1000. */
@@ -231,6 +233,13 @@ export function loadConfig(
     120_000,
     fail,
   );
+  const unverifiedRetentionDays = integer(
+    'JUPAY_UNVERIFIED_RETENTION_DAYS',
+    get('JUPAY_UNVERIFIED_RETENTION_DAYS') ?? '30',
+    1,
+    3650,
+    fail,
+  );
   const workerPollMs = integer(
     'JUPAY_WORKER_POLL_MS',
     get('JUPAY_WORKER_POLL_MS') ?? '1000',
@@ -286,6 +295,7 @@ export function loadConfig(
     webhookUrl: webhookUrl ?? null,
     webhookSecret: webhookSecret ?? null,
     queryTimeoutMs: queryTimeoutMs!,
+    unverifiedRetentionDays: unverifiedRetentionDays!,
     webhookRetryMs,
     workerPollMs: workerPollMs!,
   };
