@@ -39,9 +39,9 @@ jupay demo is running. Open the shop:
   gateway simulator      ${demo.urls.gateway}   (orders: ${demo.urls.gateway}/__sim/orders)
   data (SQLite, webhook log, kept between runs)   ${demo.dataDir}
 
-  Merchant ${DEMO_MERCHANT.memberId}, key ${DEMO_MERCHANT.key}: the public key printed in the gateway's own
-  demo (DEMO_MERCHANT in apps/gateway-sim/src/merchants.ts; apps/gateway-sim/README.md). The signer keeps it
-  server-side; it is public, so never use it for real money.
+  Merchant ${DEMO_MERCHANT.memberId}. Its key is the public demo key from the gateway's own demo, kept in
+  DEMO_MERCHANT in apps/gateway-sim/src/merchants.ts (apps/gateway-sim/README.md; the simulator prints it when
+  started alone). The signer keeps it server-side and never prints it; it is public, so never use it for real money.
 ${snippet ? `\n  Snippet a merchant pastes:\n    ${snippet.scriptTag}\n    <pay-button signer="${demo.urls.signer}"></pay-button>\n` : '\n  <pay-button> is not built: run pnpm --filter @jupay/pay-button build\n'}
 Press Ctrl-C to stop.`);
 
