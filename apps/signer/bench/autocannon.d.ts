@@ -22,6 +22,8 @@ declare module 'autocannon' {
     interface Histogram {
       average: number;
       p99: number;
+      /** requests: how many completed in the run. */
+      total: number;
     }
     interface Result {
       requests: Histogram;

@@ -1,0 +1,92 @@
+/**
+ * @module bench/cpu
+ * `tsx apps/signer/bench/cpu.ts [sqlite|postgres://...]`: CPU time of the server process per request (user +
+ * system, from /proc/<pid>/stat), under the same load as bench/http.ts (autocannon, 50 connections). On a shared
+ * machine this is much steadier than requests/s. Linux only. Each figure is measured BENCH_CPU_ROUNDS times (3);
+ * BENCH_ONLY=bare|checkout|notify measures one route, BENCH_PROFILE=<dir> writes a `--cpu-prof` of the server
+ * process there, and BENCH_SERVERS=<path> runs another copy of bench/servers.ts (e.g. an older commit's, for A/B).
+ */
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import type { BenchReady } from './servers.ts';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 3);
+const TICK_US = 10_000; // USER_HZ = 100
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime, stime
+}
+
+async function measure(
+  pid: number,
+  options: autocannon.Options,
+): Promise<{ us: number; rps: number; errors: number }> {
+  const before = cpuTicks(pid);
+  const result = await autocannon({ connections: 50, duration: DURATION_S, ...options });
+  const ticks = cpuTicks(pid) - before;
+  const total = result.requests.total;
+  return {
+    us: Math.round(((ticks * TICK_US) / total) * 10) / 10,
+    rps: Math.round(result.requests.average),
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const store = process.argv[2] ?? 'sqlite';
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const child = fork(
+  process.env.BENCH_SERVERS ?? fileURLToPath(new URL('./servers.ts', import.meta.url)),
+  [store],
+  {
+    execArgv: [
+      '--import',
+      tsx,
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  },
+);
+const ready = await new Promise<BenchReady>((resolve, reject) => {
+  child.once('message', (m) => resolve(m as BenchReady));
+  child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+});
+const json = { 'content-type': 'application/json' };
+const body = '{"bankCode":"903","amount":"12.30"}';
+const bare = { url: `${ready.baselineUrl}/json`, method: 'POST' as const, headers: json, body };
+const checkout = { url: `${ready.signerUrl}/api/checkout`, method: 'POST' as const, headers: json, body };
+const notify = {
+  url: ready.signerUrl,
+  requests: ready.notifyBodies.map((b) => ({
+    method: 'POST' as const,
+    path: '/api/notify',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: b,
+  })),
+};
+try {
+  await measure(child.pid!, { ...bare, duration: 1 });
+  await measure(child.pid!, { ...checkout, duration: 1 });
+  await measure(child.pid!, { ...notify, duration: 1 });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, options] of [
+      ['bare', bare],
+      ['checkout', checkout],
+      ['notify', notify],
+    ] as const) {
+      if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== name) continue;
+      const m = await measure(child.pid!, options);
+      console.log(
+        `CPU ${JSON.stringify({ store, round, name, usPerRequest: m.us, rps: m.rps, errors: m.errors })}`,
+      );
+    }
+  }
+} finally {
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
