@@ -73,3 +73,47 @@ describe('request line', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ path: '/loud', status: 200 });
   });
 });
+
+describe('request-scoped lines', () => {
+  it("read exactly like the child logger's, without building it", async () => {
+    const { lines, logger } = capture();
+    const app = new Hono<{ Variables: LogVariables }>();
+    app.use(requestLogger(logger));
+    app.get('*', (c) => {
+      c.get('log').info(
+        { orderId: 'E1"x', verdict: 'paid', n: 3, ok: true, none: null },
+        'notification applied',
+      );
+      c.get('log').warn({ orderId: null, verdict: 'bad_signature' }, 'notification refused');
+      return c.text('ok');
+    });
+    await app.request('/n', { headers: { 'x-request-id': 'req-7' } });
+    const child = logger.child({ reqId: 'req-7' });
+    child.info({ orderId: 'E1"x', verdict: 'paid', n: 3, ok: true, none: null }, 'notification applied');
+    child.warn({ orderId: null, verdict: 'bad_signature' }, 'notification refused');
+    const [a, b, , ra, rb] = lines;
+    expect(a!.replace(/"time":"[^"]+"/, '')).toBe(ra!.replace(/"time":"[^"]+"/, ''));
+    expect(b!.replace(/"time":"[^"]+"/, '')).toBe(rb!.replace(/"time":"[^"]+"/, ''));
+  });
+
+  it('keep path redaction, the secret scrub and the level', async () => {
+    const { lines, logger } = capture('warn');
+    const app = new Hono<{ Variables: LogVariables }>();
+    app.use(requestLogger(logger));
+    app.get('*', (c) => {
+      c.get('log').info({ orderId: 'quiet' }, 'not written');
+      c.get('log').warn({ sign: 'ABCDEF0123', orderId: 'E2' }, 'signed');
+      c.get('log').warn({ detail: `has ${SECRET}` }, 'leaky');
+      return c.text('ok');
+    });
+    await app.request('/n');
+    expect(lines.join('')).not.toContain('quiet');
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      sign: '[redacted]',
+      orderId: 'E2',
+      reqId: expect.any(String),
+    });
+    expect(lines[1]).not.toContain('k3y-with-');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ detail: 'has [redacted]', msg: 'leaky' });
+  });
+});
