@@ -65,6 +65,12 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+interface PendingRead {
+  orderId: string;
+  resolve: (order: OrderRecord | null) => void;
+  reject: (error: unknown) => void;
+}
+
 interface OrderRow {
   order_id: string;
   member_id: string;
@@ -137,6 +143,42 @@ function toEvent(row: EventRow): OutboxEvent {
   };
 }
 
+/** The columns of {@link ORDER_COLUMNS} in order, as a raw (array) row. */
+type OrderTuple = [
+  orderId: string,
+  memberId: string,
+  amountFen: number,
+  bankCode: string,
+  productName: string,
+  attach: string | null,
+  status: 'NOTPAY' | 'PAID',
+  transactionId: string | null,
+  paidVia: 'notify' | 'query' | null,
+  createdAt: number,
+  paidAt: number | null,
+  nextQueryAt: number | null,
+  queryAttempts: number,
+];
+
+/** {@link toOrder} for a raw row: better-sqlite3 builds an array faster than an object with 13 named keys. */
+function tupleToOrder(t: OrderTuple): OrderRecord {
+  return {
+    orderId: t[0],
+    memberId: t[1],
+    amountFen: t[2],
+    bankCode: t[3],
+    productName: t[4],
+    attach: t[5],
+    status: t[6],
+    transactionId: t[7],
+    paidVia: t[8],
+    createdAt: new Date(t[9]),
+    paidAt: toDate(t[10]),
+    nextQueryAt: toDate(t[11]),
+    queryAttempts: t[12],
+  };
+}
+
 // What an OrderRecord is built from: not request_fields (a 600-byte JSON text only an idempotent replay reads).
 const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
   paid_via, created_at, paid_at, next_query_at, query_attempts`;
@@ -153,6 +195,10 @@ function prepareAll(db: Database.Database) {
     getOrderRecord: db.prepare<[string], Omit<OrderRow, 'request_fields'>>(
       `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = ?`,
     ),
+    // The notify route's read, on every notification: as an array (about 1.3 us less than the object row).
+    getOrderTuple: db
+      .prepare<[string], OrderTuple>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = ?`)
+      .raw(true),
     getIdempotency: db.prepare<[string], { body_hash: string; order_id: string; created_at: number }>(
       'SELECT body_hash, order_id, created_at FROM idempotency_keys WHERE idempotency_key = ?',
     ),
@@ -222,6 +268,8 @@ function prepareAll(db: Database.Database) {
        FROM outbox WHERE order_id = ? ORDER BY created_at, id`,
     ),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+    beginRead: db.prepare('BEGIN'),
+    endRead: db.prepare('COMMIT'),
   };
 }
 
@@ -238,6 +286,8 @@ export class SqliteStore implements OrderStore {
   private statements: ReturnType<typeof prepareAll> | undefined;
   private readonly pending: PendingWrite[] = [];
   private flushScheduled = false;
+  private readonly pendingReads: PendingRead[] = [];
+  private readsScheduled = false;
   private readonly savepoint: (fn: () => unknown) => unknown;
   private readonly commitBatch: Database.Transaction<
     (batch: PendingWrite[], outcomes: { ok: boolean; value: unknown }[]) => void
@@ -496,9 +546,44 @@ export class SqliteStore implements OrderStore {
     }, order.idempotency !== undefined);
   }
 
+  /**
+   * Reads are batched like writes: the order reads of one turn of the event loop run in one read transaction.
+   * Each statement outside a transaction takes and releases WAL read locks (two `fcntl` calls on this VM, the
+   * largest part of a lookup under load); a batch takes them once. A read still sees every commit made before it
+   * runs.
+   */
   async getOrder(orderId: string): Promise<OrderRecord | null> {
-    const row = this.stmt.getOrderRecord.get(orderId);
-    return row ? toOrder(row) : null;
+    return new Promise((resolve, reject) => {
+      this.pendingReads.push({ orderId, resolve, reject });
+      if (!this.readsScheduled) {
+        this.readsScheduled = true;
+        setImmediate(() => this.readBatch());
+      }
+    });
+  }
+
+  private readBatch(): void {
+    this.readsScheduled = false;
+    const batch = this.pendingReads.splice(0);
+    if (!this.db.open) {
+      for (const read of batch) read.reject(new Error('the SQLite store is closed'));
+      return;
+    }
+    const s = this.stmt;
+    const inTransaction = batch.length > 1 && !this.db.inTransaction;
+    if (inTransaction) s.beginRead.run();
+    try {
+      for (const read of batch) {
+        try {
+          const row = s.getOrderTuple.get(read.orderId);
+          read.resolve(row ? tupleToOrder(row) : null);
+        } catch (error) {
+          read.reject(error);
+        }
+      }
+    } finally {
+      if (inTransaction && this.db.inTransaction) s.endRead.run();
+    }
   }
 
   async markPaid(input: MarkPaidInput): Promise<MarkPaidResult> {
@@ -623,7 +708,8 @@ export class SqliteStore implements OrderStore {
   }
 
   async close(): Promise<void> {
-    // Writes already queued are committed first: their callers are waiting for an answer.
+    // Reads and writes already queued are answered first: their callers are waiting.
+    if (this.pendingReads.length > 0 && this.db.open) this.readBatch();
     while (this.pending.length > 0 && this.db.open) this.flush();
     if (this.ownSync && this.db.open) await this.afterSync(this.committedSeq).catch(() => undefined);
     // No sync may still hold the descriptor when it is closed (a reused fd number would get the fdatasync).
