@@ -78,6 +78,36 @@ async function brokenGateway(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/Pay_Trade_query.html`, server };
 }
 
+/**
+ * A proxy in front of the simulator's query endpoint that counts queries per order and how often two for the same
+ * order were in flight at once; `hold()` runs before each query is forwarded (a delay, or a gate a test opens).
+ */
+async function countingGateway(hold: () => Promise<unknown>) {
+  const counts = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  let overlaps = 0;
+  const proxy = await brokenGateway((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString();
+      const orderId = new URLSearchParams(body).get('pay_orderid') ?? '';
+      counts.set(orderId, (counts.get(orderId) ?? 0) + 1);
+      inFlight.set(orderId, (inFlight.get(orderId) ?? 0) + 1);
+      if (inFlight.get(orderId)! > 1) overlaps += 1;
+      await hold();
+      const answer = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      res.end(await answer.text());
+      inFlight.set(orderId, inFlight.get(orderId)! - 1);
+    });
+  });
+  return { url: proxy.url, counts, overlaps: () => overlaps };
+}
+
 describe('reconciliation loop', () => {
   it('pays orders whose notifications are all dropped, within the schedule, once each', async () => {
     sim.controls.setFaults({ dropNotification: true });
@@ -283,31 +313,9 @@ describe('status-triggered queries', () => {
 
   /** A gateway in front of the simulator that holds every query until released, counting overlaps per order. */
   async function heldGateway() {
-    const counts = new Map<string, number>();
-    const open = new Map<string, number>();
-    let overlaps = 0;
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const proxy = await brokenGateway((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        const body = Buffer.concat(chunks).toString();
-        const orderId = new URLSearchParams(body).get('pay_orderid') ?? '';
-        counts.set(orderId, (counts.get(orderId) ?? 0) + 1);
-        open.set(orderId, (open.get(orderId) ?? 0) + 1);
-        if (open.get(orderId)! > 1) overlaps += 1;
-        await released;
-        const answer = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        });
-        res.end(await answer.text());
-        open.set(orderId, open.get(orderId)! - 1);
-      });
-    });
-    return { url: proxy.url, counts, overlaps: () => overlaps, release };
+    return { ...(await countingGateway(() => released)), release };
   }
 
   it("never runs while this instance's loop is querying the same order", async () => {
@@ -370,30 +378,8 @@ describe('reconciliation on PostgreSQL with two loops', () => {
       () => b.close(),
     );
 
-    // A counting proxy in front of the simulator: records overlapping queries per order.
-    const inFlight = new Map<string, number>();
-    const counts = new Map<string, number>();
-    let overlaps = 0;
-    const proxy = await brokenGateway((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        const body = Buffer.concat(chunks).toString();
-        const orderId = new URLSearchParams(body).get('pay_orderid') ?? '';
-        inFlight.set(orderId, (inFlight.get(orderId) ?? 0) + 1);
-        counts.set(orderId, (counts.get(orderId) ?? 0) + 1);
-        if (inFlight.get(orderId)! > 1) overlaps += 1;
-        // Slow enough that a second claimer would overlap if it could take the same row.
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        const answer = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        });
-        res.end(await answer.text());
-        inFlight.set(orderId, inFlight.get(orderId)! - 1);
-      });
-    });
+    // Each query is slow enough that a second claimer would overlap if it could take the same row.
+    const proxy = await countingGateway(() => new Promise((resolve) => setTimeout(resolve, 30)));
 
     const created = new Date();
     const ids: string[] = [];
@@ -422,8 +408,8 @@ describe('reconciliation on PostgreSQL with two loops', () => {
       return orders.every((o: OrderRecord | null) => o?.queryAttempts === 1);
     }, 'every order queried once');
     for (const loop of loops) await loop.stop();
-    expect(overlaps).toBe(0);
+    expect(proxy.overlaps()).toBe(0);
     // Each order was due once (the next point is 100 s away): exactly one query each, across both instances.
-    expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
+    expect(ids.map((id) => proxy.counts.get(id))).toEqual(ids.map(() => 1));
   });
 });
