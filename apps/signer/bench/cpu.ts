@@ -5,9 +5,12 @@
  * machine this is much steadier than requests/s. Linux only. Each figure is measured BENCH_CPU_ROUNDS times (3);
  * BENCH_ONLY=bare|checkout|notify measures one route, BENCH_PROFILE=<dir> writes a `--cpu-prof` of the server
  * process there, and BENCH_SERVERS=<path> runs another copy of bench/servers.ts (e.g. an older commit's, for A/B).
+ * Each line also splits the server's CPU into its main thread and the rest (libuv's pool doing the WAL sync, V8's
+ * helpers), each as user and system time, and gives the load generator's own CPU per request: on two cores the
+ * load generator competes with the server, so a route that makes it work harder (bigger answers) looks slower.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -23,18 +26,47 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime, stime
 }
 
+/** CPU ticks of the main thread of `pid` and of all its other threads (libuv's pool, V8's GC helpers). */
+function threadTicks(pid: number): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : 'others';
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(`${name} user`, (ticks.get(`${name} user`) ?? 0) + Number(fields[11]));
+      ticks.set(`${name} system`, (ticks.get(`${name} system`) ?? 0) + Number(fields[12]));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return ticks;
+}
+
 async function measure(
   pid: number,
   options: autocannon.Options,
-): Promise<{ us: number; rps: number; errors: number }> {
+): Promise<{ us: number; rps: number; errors: number; threads: Record<string, number>; loadUs: number }> {
   const before = cpuTicks(pid);
+  const threadsBefore = threadTicks(pid);
+  const loadBefore = process.cpuUsage();
   const result = await autocannon({ connections: 50, duration: DURATION_S, ...options });
+  const load = process.cpuUsage(loadBefore);
   const ticks = cpuTicks(pid) - before;
   const total = result.requests.total;
+  const perRequest = (t: number) => Math.round(((t * TICK_US) / total) * 10) / 10;
+  const threads: Record<string, number> = {};
+  for (const [name, t] of threadTicks(pid)) {
+    const us = perRequest(t - (threadsBefore.get(name) ?? 0));
+    if (us > 0) threads[name] = us;
+  }
   return {
-    us: Math.round(((ticks * TICK_US) / total) * 10) / 10,
+    us: perRequest(ticks),
     rps: Math.round(result.requests.average),
     errors: result.errors + result.timeouts + result.non2xx,
+    threads,
+    // The load generator's own CPU per request: on a 2-core machine it competes with the server.
+    loadUs: Math.round(((load.user + load.system) / total) * 10) / 10,
   };
 }
 
@@ -82,7 +114,16 @@ try {
       if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== name) continue;
       const m = await measure(child.pid!, options);
       console.log(
-        `CPU ${JSON.stringify({ store, round, name, usPerRequest: m.us, rps: m.rps, errors: m.errors })}`,
+        `CPU ${JSON.stringify({
+          store,
+          round,
+          name,
+          usPerRequest: m.us,
+          rps: m.rps,
+          errors: m.errors,
+          threads: m.threads,
+          loadGeneratorUs: m.loadUs,
+        })}`,
       );
     }
   }
