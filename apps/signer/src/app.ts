@@ -41,6 +41,7 @@ import { lazyStore } from './store/lazy-store.ts';
 import { openStore } from './store/open-store.ts';
 import {
   IdempotencyConflictError,
+  StoreUnavailableError,
   UNVERIFIED_BODY_LIMIT,
   type OrderRecord,
   type OrderStore,
@@ -94,6 +95,8 @@ export interface Signer {
 }
 
 const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
+/** Seconds a client is asked to wait after `STORE_UNAVAILABLE`. */
+const STORE_RETRY_AFTER_S = 5;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
@@ -404,7 +407,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
 
   app.onError((error, c) => {
     const mapped = toHttpError(error);
-    if (mapped.status >= 500) {
+    if (mapped.code === 'STORE_UNAVAILABLE') {
+      // For the operator: the cause (connection refused, disk full, ...) is in `err`.
+      c.get('log')?.error({ err: error }, 'store unavailable');
+    } else if (mapped.status >= 500) {
       c.get('log')?.error({ err: error }, 'unhandled error');
     }
     return c.json({ error: { code: mapped.code, message: mapped.message } }, mapped.status, mapped.headers);
@@ -476,6 +482,16 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof IdempotencyConflictError)
     return new HttpError('IDEMPOTENCY_KEY_REUSED', error.message);
+  if (error instanceof StoreUnavailableError) {
+    // The store's own message may name a host or a path: the caller only learns that it may try again.
+    return new HttpError(
+      'STORE_UNAVAILABLE',
+      'orders cannot be stored or read right now; try again shortly',
+      {
+        'Retry-After': String(STORE_RETRY_AFTER_S),
+      },
+    );
+  }
   if (error instanceof JupayError) {
     switch (error.code) {
       case 'INVALID_AMOUNT':

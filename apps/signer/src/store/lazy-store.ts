@@ -3,7 +3,7 @@
  * An {@link OrderStore} that opens the real one on first use, so `createSigner(config)` stays synchronous for
  * merchants who mount the app in their own server. A failed open is retried on the next call.
  */
-import type { OrderStore } from './order-store.ts';
+import { StoreUnavailableError, type OrderStore } from './order-store.ts';
 
 const METHODS = [
   'migrate',
@@ -33,10 +33,15 @@ export function lazyStore(open: () => Promise<OrderStore>): OrderStore {
   let opening: Promise<OrderStore> | undefined;
   let closed = false;
   const get = (): Promise<OrderStore> => {
-    if (closed) return Promise.reject(new Error('the store is closed'));
+    if (closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
     opening ??= open().catch((error: unknown) => {
       opening = undefined;
-      throw error;
+      // Whatever stopped the open (server down, unwritable path), the caller's request cannot be served now.
+      throw error instanceof StoreUnavailableError
+        ? error
+        : new StoreUnavailableError(`the store could not be opened: ${(error as Error).message}`, {
+            cause: error,
+          });
     });
     return opening;
   };

@@ -137,6 +137,22 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/**
+ * Thrown by a store that cannot take the call right now: the database is unreachable, shut down or out of
+ * connections, a commit could not be made durable, or the store is closed. Nothing was written; the same call may
+ * succeed later (the HTTP API answers `503 STORE_UNAVAILABLE` with `Retry-After`). `cause` holds the driver's error
+ * for the log.
+ * @example
+ * try { await store.createOrder(order); } catch (e) { if (e instanceof StoreUnavailableError) retryLater(); }
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface OrderStore {
   /** Creates the schema or brings it to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;

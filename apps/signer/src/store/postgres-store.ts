@@ -9,6 +9,7 @@ import pg from 'pg';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
+  StoreUnavailableError,
   type AnomalyEntry,
   type CreateOrderResult,
   type MarkPaidInput,
@@ -117,6 +118,8 @@ function toEvent(row: EventRow): OutboxEvent {
  */
 export class PostgresOrderStore implements OrderStore {
   readonly #pool: pg.Pool;
+  /** `#pool.query`, with a lost or refused connection reported as {@link StoreUnavailableError}. */
+  readonly #query: pg.Pool['query'];
   readonly #schema: string | undefined;
 
   constructor(options: PostgresStoreOptions) {
@@ -140,14 +143,24 @@ export class PostgresOrderStore implements OrderStore {
       //   commit returns, so a commit must mean "flushed to the WAL on disk". A server or database default of
       //   `off` (or `local` with a replica the operator counts on) would acknowledge writes a crash can lose.
       // - search_path: every connection lands in the same schema.
+      // A server that does not answer (network partition, overload) fails the request after 5 s instead of
+      // holding it, and its connection slot, for ever.
+      connectionTimeoutMillis: 5000,
       options: ['-c synchronous_commit=on', ...(schema ? [`-c search_path=${schema}`] : [])].join(' '),
     });
     // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => {});
+    const query = this.#pool.query.bind(this.#pool) as (...args: unknown[]) => Promise<unknown>;
+    this.#query = ((...args: unknown[]) =>
+      query(...args).catch((error: unknown) => {
+        throw asStoreError(error);
+      })) as pg.Pool['query'];
   }
 
   async migrate(): Promise<void> {
-    const client = await this.#pool.connect();
+    const client = await this.#pool.connect().catch((error: unknown) => {
+      throw asStoreError(error);
+    });
     try {
       await client.query('BEGIN');
       // Several instances starting at once queue here; the transaction-scoped lock is released by COMMIT/ROLLBACK,
@@ -172,7 +185,7 @@ export class PostgresOrderStore implements OrderStore {
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      throw asStoreError(error);
     } finally {
       client.release();
     }
@@ -183,7 +196,7 @@ export class PostgresOrderStore implements OrderStore {
     // the other reads the winner's row below. An expired key is released and the insert tried again (at most
     // once more per release; a concurrent request may release and take it first, then this one replays that).
     for (let attempt = 0; ; attempt += 1) {
-      const inserted = await this.#pool.query<OrderRow>({
+      const inserted = await this.#query<OrderRow>({
         name: 'jupay_create_order',
         text: `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
                              next_query_at, request_fields, idempotency_key, idempotency_body_hash)
@@ -207,7 +220,7 @@ export class PostgresOrderStore implements OrderStore {
       const row = inserted.rows[0];
       if (row) return { order: toOrder(row), requestFields: row.request_fields, created: true };
       // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
-      const existing = await this.#pool.query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
+      const existing = await this.#query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
         order.idempotency?.key,
       ]);
       const earlier = existing.rows[0];
@@ -219,7 +232,7 @@ export class PostgresOrderStore implements OrderStore {
       const expiredBefore = new Date(order.createdAt.getTime() - IDEMPOTENCY_KEY_TTL_MS);
       if (earlier.created_at <= expiredBefore && attempt < 3) {
         // Expired: release the key (only if it is still that old order's), then insert this order with it.
-        await this.#pool.query(
+        await this.#query(
           `UPDATE orders SET idempotency_key = NULL, idempotency_body_hash = NULL
             WHERE idempotency_key = $1 AND created_at <= $2`,
           [order.idempotency?.key, expiredBefore],
@@ -233,7 +246,7 @@ export class PostgresOrderStore implements OrderStore {
 
   async getOrder(orderId: string): Promise<OrderRecord | null> {
     // Named: prepared once per connection, so the hot read skips parsing and planning.
-    const { rows } = await this.#pool.query<OrderRow>({
+    const { rows } = await this.#query<OrderRow>({
       name: 'jupay_get_order',
       text: 'SELECT * FROM orders WHERE order_id = $1',
       values: [orderId],
@@ -246,7 +259,7 @@ export class PostgresOrderStore implements OrderStore {
     // INSERT reads the UPDATE's RETURNING, so the event exists if and only if this statement made the transition.
     // Of any number of concurrent notifications and queries, across any number of instances, exactly one sees
     // status = 'NOTPAY': row locking serialises the rest, which re-check the WHERE clause and match nothing.
-    const { rows } = await this.#pool.query<OrderRow>({
+    const { rows } = await this.#query<OrderRow>({
       name: 'jupay_mark_paid',
       text: `WITH paid AS (
                UPDATE orders
@@ -278,7 +291,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
-    await this.#pool.query({
+    await this.#query({
       name: 'jupay_record_notification',
       text: `INSERT INTO notifications (order_id, claimed_order_id, raw_body, body_truncated, verdict, received_at)
              VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -294,7 +307,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async listNotifications(orderId: string): Promise<NotificationLogEntry[]> {
-    const { rows } = await this.#pool.query<{
+    const { rows } = await this.#query<{
       order_id: string | null;
       claimed_order_id: string | null;
       raw_body: string;
@@ -324,7 +337,7 @@ export class PostgresOrderStore implements OrderStore {
       keysBefore === undefined
         ? 0
         : ((
-            await this.#pool.query(
+            await this.#query(
               `UPDATE orders SET idempotency_key = NULL, idempotency_body_hash = NULL
                 WHERE idempotency_key IS NOT NULL AND created_at < $1`,
               [keysBefore],
@@ -334,7 +347,7 @@ export class PostgresOrderStore implements OrderStore {
       before === undefined
         ? 0
         : ((
-            await this.#pool.query('DELETE FROM notifications WHERE order_id IS NULL AND received_at < $1', [
+            await this.#query('DELETE FROM notifications WHERE order_id IS NULL AND received_at < $1', [
               before,
             ])
           ).rowCount ?? 0);
@@ -342,7 +355,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {
-    await this.#pool.query('INSERT INTO anomalies (order_id, kind, detail, at) VALUES ($1, $2, $3, $4)', [
+    await this.#query('INSERT INTO anomalies (order_id, kind, detail, at) VALUES ($1, $2, $3, $4)', [
       entry.orderId,
       entry.kind,
       entry.detail,
@@ -351,7 +364,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async listAnomalies(orderId: string): Promise<AnomalyEntry[]> {
-    const { rows } = await this.#pool.query<{ order_id: string; kind: string; detail: string; at: Date }>(
+    const { rows } = await this.#query<{ order_id: string; kind: string; detail: string; at: Date }>(
       'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = $1 ORDER BY id',
       [orderId],
     );
@@ -362,7 +375,7 @@ export class PostgresOrderStore implements OrderStore {
     // SKIP LOCKED: a second instance claiming at the same moment passes over the rows the first one is taking
     // instead of waiting for them, and the lease keeps them out of every later scan until it runs out (so a
     // crashed instance's claims come back by themselves).
-    const { rows } = await this.#pool.query<OrderRow>(
+    const { rows } = await this.#query<OrderRow>(
       `UPDATE orders SET claimed_until = $2
         WHERE order_id IN (
           SELECT order_id FROM orders
@@ -381,7 +394,7 @@ export class PostgresOrderStore implements OrderStore {
 
   async scheduleNextQuery(orderId: string, nextQueryAt: Date | null, queryAttempts: number): Promise<void> {
     // An order paid while its query was in flight stays unscheduled: the CASE keeps next_query_at NULL.
-    await this.#pool.query(
+    await this.#query(
       `UPDATE orders
           SET next_query_at = CASE WHEN status = 'NOTPAY' THEN $2::timestamptz ELSE NULL END,
               query_attempts = $3, claimed_until = NULL
@@ -391,7 +404,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
-    const { rows } = await this.#pool.query<EventRow>(
+    const { rows } = await this.#query<EventRow>(
       `UPDATE outbox_events SET claimed_until = $2
         WHERE id IN (
           SELECT id FROM outbox_events
@@ -409,7 +422,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async markEventDelivered(eventId: string, at: Date): Promise<void> {
-    await this.#pool.query(
+    await this.#query(
       `UPDATE outbox_events
           SET delivered_at = COALESCE(delivered_at, $2), attempts = attempts + 1, last_error = NULL,
               claimed_until = NULL
@@ -419,7 +432,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async markEventFailed(eventId: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.#pool.query(
+    await this.#query(
       `UPDATE outbox_events
           SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, claimed_until = NULL
         WHERE id = $1 AND delivered_at IS NULL`,
@@ -430,8 +443,8 @@ export class PostgresOrderStore implements OrderStore {
   async listEvents(orderId?: string): Promise<OutboxEvent[]> {
     const { rows } =
       orderId === undefined
-        ? await this.#pool.query<EventRow>('SELECT * FROM outbox_events ORDER BY created_at, id')
-        : await this.#pool.query<EventRow>(
+        ? await this.#query<EventRow>('SELECT * FROM outbox_events ORDER BY created_at, id')
+        : await this.#query<EventRow>(
             'SELECT * FROM outbox_events WHERE order_id = $1 ORDER BY created_at, id',
             [orderId],
           );
@@ -444,7 +457,7 @@ export class PostgresOrderStore implements OrderStore {
    * await store.setting('synchronous_commit'); // 'on'
    */
   async setting(name: string): Promise<string | null> {
-    const { rows } = await this.#pool.query<{ value: string | null }>(
+    const { rows } = await this.#query<{ value: string | null }>(
       'SELECT current_setting($1, true) AS value',
       [name],
     );
@@ -453,7 +466,7 @@ export class PostgresOrderStore implements OrderStore {
 
   async ping(): Promise<boolean> {
     try {
-      await this.#pool.query('SELECT 1');
+      await this.#query('SELECT 1');
       return true;
     } catch {
       return false;
@@ -482,4 +495,45 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresOrde
 /** true when a store setting names PostgreSQL rather than an SQLite file. */
 export function isPostgresUrl(value: string): boolean {
   return /^postgres(ql)?:\/\//.test(value);
+}
+
+/**
+ * SQLSTATEs of a server that cannot serve now: connection exceptions (08), insufficient resources (53: too many
+ * connections, disk full), shutdown or start-up (57P01-57P03), system errors (58).
+ */
+const UNAVAILABLE_SQLSTATE = /^(?:08|53|57P0[1-3]|58)/;
+/** Socket errors of a server that cannot be reached. */
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** pg's own words for a connection lost or never made: it gives these no code. */
+const PG_CONNECTION_MESSAGE =
+  /^(?:Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/;
+
+/**
+ * `error` as the store reports it: a {@link StoreUnavailableError} when the database could not be reached or
+ * cannot serve right now; any other error (a constraint, a bug) unchanged.
+ */
+function asStoreError(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  if (error instanceof pg.DatabaseError) {
+    return UNAVAILABLE_SQLSTATE.test(error.code ?? '')
+      ? new StoreUnavailableError(`PostgreSQL cannot serve now: ${error.message} (SQLSTATE ${error.code})`, {
+          cause: error,
+        })
+      : error;
+  }
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  if ((typeof code === 'string' && NETWORK_ERRORS.has(code)) || PG_CONNECTION_MESSAGE.test(message)) {
+    return new StoreUnavailableError(`PostgreSQL cannot be reached: ${message || code}`, { cause: error });
+  }
+  return error;
 }

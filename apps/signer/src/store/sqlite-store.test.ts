@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewOrder } from './order-store.ts';
+import { StoreUnavailableError, type NewOrder } from './order-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
@@ -120,6 +120,7 @@ describe('SqliteStore', () => {
     await new Promise((r) => setTimeout(r, 20));
     calls.shift()!(Object.assign(new Error('EIO'), { code: 'EIO' }));
     await expect(write).rejects.toThrow('could not sync its journal');
+    await expect(write).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(await store.ping()).toBe(false);
     await expect(store.createOrder(order())).rejects.toThrow('could not sync its journal');
   });

@@ -27,6 +27,7 @@ import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
+  StoreUnavailableError,
   type AnomalyEntry,
   type CreateOrderResult,
   type MarkPaidInput,
@@ -299,7 +300,7 @@ export class SqliteStore implements OrderStore {
   private syncedSeq = 0;
   private syncsInFlight = 0;
   private startedSeq = 0;
-  private syncFailure: Error | null = null;
+  private syncFailure: StoreUnavailableError | null = null;
   private readonly syncFile: NonNullable<SqliteStoreOptions['fdatasync']>;
   private readonly syncWaiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
@@ -356,15 +357,20 @@ export class SqliteStore implements OrderStore {
     }
     if (batch.length === 0) return;
     if (!this.db.open) {
-      for (const op of batch) op.reject(new Error('the SQLite store is closed'));
+      for (const op of batch) op.reject(new StoreUnavailableError('the SQLite store is closed'));
       return;
     }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.commitBatch.immediate(batch, outcomes);
     } catch (error) {
-      // The commit itself failed (disk, lock timeout): nothing of the batch is durable, so nobody gets a success.
-      for (const op of batch) op.reject(error);
+      // The commit itself failed (disk full, I/O error, lock timeout): nothing of the batch is durable, so nobody
+      // gets a success, and nothing was written, so each caller may try again later.
+      const unavailable = new StoreUnavailableError(
+        `the SQLite store could not commit: ${(error as Error).message}`,
+        { cause: error },
+      );
+      for (const op of batch) op.reject(unavailable);
       return;
     }
     const settle = () =>
@@ -436,9 +442,10 @@ export class SqliteStore implements OrderStore {
   }
 
   private failSync(error: unknown): void {
-    this.syncFailure = new Error('the SQLite store could not sync its journal: restart the signer', {
-      cause: error,
-    });
+    this.syncFailure = new StoreUnavailableError(
+      'the SQLite store could not sync its journal: restart the signer',
+      { cause: error },
+    );
     for (const waiter of this.syncWaiters.splice(0)) waiter.reject(this.syncFailure);
   }
 
@@ -566,7 +573,7 @@ export class SqliteStore implements OrderStore {
     this.readsScheduled = false;
     const batch = this.pendingReads.splice(0);
     if (!this.db.open) {
-      for (const read of batch) read.reject(new Error('the SQLite store is closed'));
+      for (const read of batch) read.reject(new StoreUnavailableError('the SQLite store is closed'));
       return;
     }
     const s = this.stmt;

@@ -11,7 +11,8 @@ import { serve } from '@hono/node-server';
 import { encodeForm, NOTIFICATION_SIGNED_FIELDS, sign, type Fields } from '@jupay/core';
 import { createSigner, type Signer, type SignerDeps } from '../app.ts';
 import { loadConfig, type SignerConfig } from '../config/load-config.ts';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
 import { captureText, guardSecret } from './leak-log.ts';
 
 /** The public demo key of the gateway (PROTOCOL.md): also the simulator's default merchant. */
@@ -48,7 +49,7 @@ export function baseEnv(
 export interface TestSigner {
   signer: Signer;
   config: SignerConfig;
-  store: SqliteStore;
+  store: OrderStore;
   /** Every log line written so far (JSON strings). */
   logs: string[];
   /** `app.request` with capture. */
@@ -59,7 +60,7 @@ export interface TestSigner {
 }
 
 /**
- * Creates a signer on a fresh SQLite file in a temp dir, capturing its responses and logs.
+ * Creates a signer on a fresh SQLite file in a temp dir (or on `deps.store`), capturing its responses and logs.
  * @example
  * const t = await createTestSigner({ JUPAY_RATE_LIMIT_CHECKOUT: '2' });
  * const res = await t.request('/api/config');
@@ -67,12 +68,18 @@ export interface TestSigner {
  */
 export async function createTestSigner(
   env: Record<string, string | undefined> = {},
-  deps: Omit<SignerDeps, 'store' | 'logDestination'> = {},
+  deps: Omit<SignerDeps, 'logDestination'> = {},
 ): Promise<TestSigner> {
   const dir = mkdtempSync(join(tmpdir(), 'jupay-signer-test-'));
   const config = loadConfig(baseEnv({ JUPAY_STORE: join(dir, 'signer.db'), ...env }));
-  const store = openSqliteStore(config.store);
-  await store.migrate();
+  // A given store (migrated, e.g. PostgreSQL) replaces the temp-dir SQLite file; close() closes it either way.
+  let store: OrderStore;
+  if (deps.store) {
+    store = deps.store;
+  } else {
+    store = openSqliteStore(config.store);
+    await store.migrate();
+  }
   const logs: string[] = [];
   const signer = createSigner(config, {
     ...deps,

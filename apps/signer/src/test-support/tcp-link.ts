@@ -1,0 +1,60 @@
+/**
+ * @module test-support/tcp-link
+ * A TCP forwarder on 127.0.0.1 in front of a real server (PostgreSQL in the tests) that a test can cut and restore,
+ * standing in for a network partition or a server restart: cut() drops every open connection and refuses new ones.
+ */
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+
+/** A running link; `port` stays the same across cut() and restore(). */
+export interface TcpLink {
+  port: number;
+  /** Destroys every forwarded connection and refuses new ones until restore(). */
+  cut(): Promise<void>;
+  /** Accepts and forwards connections again, on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards connections on a free local port to `target`.
+ * @example
+ * const link = await startTcpLink({ host: '127.0.0.1', port: 5432 });
+ * await link.cut(); // queries through link.port now fail
+ */
+export async function startTcpLink(target: { host: string; port: number }): Promise<TcpLink> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (port: number) =>
+    new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', fail);
+        done();
+      });
+    });
+  const stop = async () => {
+    if (!server.listening) return;
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    cut: stop,
+    restore: () => listen(port),
+    close: stop,
+  };
+}
