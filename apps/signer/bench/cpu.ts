@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { placeProcesses } from './placement.ts';
 import type { BenchReady } from './servers.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -88,6 +89,7 @@ const ready = await new Promise<BenchReady>((resolve, reject) => {
   child.once('message', (m) => resolve(m as BenchReady));
   child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
 });
+console.error(`[bench] ${placeProcesses(child.pid!)}`);
 const json = { 'content-type': 'application/json' };
 const body = '{"bankCode":"903","amount":"12.30"}';
 const bare = { url: `${ready.baselineUrl}/json`, method: 'POST' as const, headers: json, body };

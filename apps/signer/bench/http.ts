@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { placeProcesses } from './placement.ts';
 import type { BenchReady } from './servers.ts';
 
 const CONNECTIONS = 50;
@@ -67,6 +68,7 @@ export async function benchStore(
     child.once('message', (m) => resolve(m as BenchReady));
     child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
   });
+  console.error(`[bench] signer (${label}): ${placeProcesses(child.pid!)}`);
   try {
     const json = { 'content-type': 'application/json' };
     // Warm-up, so JIT and SQLite page cache are in the same state for every run.
