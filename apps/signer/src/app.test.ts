@@ -311,10 +311,35 @@ describe('CORS allowlist', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, Idempotency-Key');
     expect(preflight.headers.get('vary')).toBe('Origin');
 
+    // The operator is told which origin was refused, once per origin per 10 minutes, not once per request.
+    const refusals = t.logs
+      .map((line) => JSON.parse(line) as { level: number; msg: string; origin?: string; path?: string })
+      .filter((line) => line.msg.startsWith('origin refused'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ level: 40, origin: 'https://evil.example', path: '/api/config' });
+    expect(refusals[0]!.msg).toContain('JUPAY_ALLOWED_ORIGINS');
+
     // The notify route is the gateway's, not a browser route: an Origin header does not matter there.
     const notify = await t.request('/api/notify', { method: 'POST', headers: evil, body: 'x=1' });
     expect(notify.status).toBe(400);
     expect(await notify.text()).toBe('FAIL');
+  });
+});
+
+describe('refused origins in the log', () => {
+  it('are noted again once the 10-minute window has passed', async () => {
+    let now = new Date('2024-03-01T04:00:00.000Z');
+    t = await createTestSigner({}, { clock: () => now });
+    const evil = { headers: { origin: 'https://evil.example' } };
+    const noted = () => t.logs.filter((line) => line.includes('"origin refused')).length;
+    await t.request('/api/config', evil);
+    await t.request('/api/config', evil);
+    now = new Date(now.getTime() + 9 * 60 * 1000);
+    await t.request('/api/config', evil);
+    expect(noted()).toBe(1);
+    now = new Date(now.getTime() + 60 * 1000);
+    await t.request('/api/config', evil);
+    expect(noted()).toBe(2);
   });
 });
 

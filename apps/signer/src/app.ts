@@ -171,7 +171,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     setResponseHeader(c, 'X-Content-Type-Options', 'nosniff');
     return next();
   });
-  const cors = browserCors(config.allowedOrigins);
+  const cors = browserCors(config.allowedOrigins, { clock: now });
   app.use('/api/config', cors);
   app.use('/api/checkout', cors);
   app.use('/api/orders/*', cors);

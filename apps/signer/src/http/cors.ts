@@ -13,8 +13,12 @@ import { setResponseHeader } from './response-header.ts';
  * @example
  * app.use('/api/checkout', browserCors(['https://shop.example']));
  */
-export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandler {
+export function browserCors(
+  allowedOrigins: readonly string[],
+  options: { clock?: () => number } = {},
+): MiddlewareHandler {
   const allowed = new Set(allowedOrigins);
+  const noteRefusal = refusalNotes(options.clock ?? Date.now);
   return async (c, next) => {
     const origin = c.req.header('origin');
     // Headers are set before the handler runs, so they are part of the response it creates (the Node adapter
@@ -24,6 +28,14 @@ export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandle
       return next();
     }
     if (!allowed.has(origin)) {
+      // The browser hides this 403 from the page (no CORS headers), so the widget can only say "network error":
+      // the operator learns which origin to add from this line.
+      if (noteRefusal(origin)) {
+        c.get('log')?.warn(
+          { origin: origin.slice(0, 200), path: c.req.path },
+          'origin refused: add it to JUPAY_ALLOWED_ORIGINS if it is your shop',
+        );
+      }
       throw new HttpError(
         'ORIGIN_NOT_ALLOWED',
         'this origin may not call the signer (see JUPAY_ALLOWED_ORIGINS)',
@@ -42,5 +54,21 @@ export function browserCors(allowedOrigins: readonly string[]): MiddlewareHandle
     setResponseHeader(c, 'Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
     setResponseHeader(c, 'Vary', 'Origin', true);
     return next();
+  };
+}
+
+/** One warning per refused origin per window, at most {@link MAX_NOTED} origins remembered (a flood stays small). */
+const REFUSAL_NOTE_WINDOW_MS = 10 * 60 * 1000;
+const MAX_NOTED = 256;
+
+function refusalNotes(clock: () => number): (origin: string) => boolean {
+  const lastNoted = new Map<string, number>();
+  return (origin) => {
+    const now = clock();
+    const last = lastNoted.get(origin);
+    if (last !== undefined && now - last < REFUSAL_NOTE_WINDOW_MS) return false;
+    if (lastNoted.size >= MAX_NOTED) lastNoted.clear();
+    lastNoted.set(origin, now);
+    return true;
   };
 }
