@@ -7,7 +7,7 @@
  * same code then measured either about 13k or about 18k req/s from one run to the next. Placed, runs agree.
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus as listCpus } from 'node:os';
 
 /**
  * Places this process and the server's main thread (see the module comment); returns what was done, for the
@@ -16,7 +16,9 @@ import { availableParallelism } from 'node:os';
  * console.error(`[bench] ${placeProcesses(child.pid!)}`);
  */
 export function placeProcesses(serverPid: number): string {
-  const cpus = availableParallelism();
+  // Every CPU of the machine, not availableParallelism(): that counts only the CPUs this process may use, which is
+  // one once an earlier round has placed it.
+  const cpus = listCpus().length;
   if (process.platform !== 'linux' || cpus < 2) return 'processes not placed (needs Linux and 2+ CPUs)';
   const last = String(cpus - 1);
   // -a: every thread of the load generator; the server: its main thread only (its pid is that thread's id).
@@ -24,6 +26,8 @@ export function placeProcesses(serverPid: number): string {
   if (loadGenerator.error || loadGenerator.status !== 0) {
     return 'processes not placed (taskset from util-linux is not available)';
   }
+  // A server forked after that placement inherited it: give all its threads every CPU first, then move the main one.
+  spawnSync('taskset', ['-a', '-pc', `0-${last}`, String(serverPid)], { stdio: 'ignore' });
   spawnSync('taskset', ['-pc', '0', String(serverPid)], { stdio: 'ignore' });
   return `load generator on CPU ${last}, the server's main thread on CPU 0, its other threads on any CPU`;
 }
