@@ -6,6 +6,7 @@
  * PostgreSQL is the real local server, reached through a TCP link the test cuts and restores.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ import {
   notificationBody,
   type TestSigner,
 } from './test-support/signer-harness.ts';
+import { captureText } from './test-support/leak-log.ts';
 import { startTcpLink } from './test-support/tcp-link.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -91,6 +93,44 @@ describe('store unavailable: PostgreSQL', () => {
     const status = await t.request(`/api/orders/${orderId}`);
     expect(status.status).toBe(200);
     expect(((await status.json()) as { status: string }).status).toBe('NOTPAY');
+  });
+
+  it('a server that accepts connections but never answers fails the call after the connect timeout', async () => {
+    // A black hole: connections are accepted and then nothing, as behind a dead NAT entry or a stuck server.
+    const held: Socket[] = [];
+    const blackHole = createServer((socket) => held.push(socket));
+    await new Promise<void>((done) => blackHole.listen(0, '127.0.0.1', done));
+    cleanups.push(async () => {
+      for (const socket of held) socket.destroy();
+      await new Promise((done) => blackHole.close(done));
+    });
+    const port = (blackHole.address() as AddressInfo).port;
+    const store = createPostgresStore({
+      url: `postgres://postgres@127.0.0.1:${port}/test`,
+      connectTimeoutMs: 300,
+    });
+    cleanups.push(() => store.close());
+    const logs: string[] = [];
+    // Not started: start() would migrate, which is what cannot happen here.
+    const signer = createSigner(loadConfig(baseEnv()), {
+      store,
+      logDestination: {
+        write: (line: string) => {
+          logs.push(line);
+          captureText('log', line);
+        },
+      },
+    });
+    const started = Date.now();
+    await expectUnavailable(
+      await signer.app.request('/api/checkout', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ bankCode: '903', amount: '12.30' }),
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(logs.some((line) => line.includes('store unavailable') && line.includes('timeout'))).toBe(true);
   });
 
   it('a signer whose store cannot be opened answers 503, not 500', async () => {

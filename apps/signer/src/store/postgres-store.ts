@@ -36,6 +36,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size per instance. Default 20. */
   max?: number;
+  /** How long to wait for a new connection before the call fails as unavailable. Default 5000 ms. */
+  connectTimeoutMs?: number;
 }
 
 // Any fixed 64-bit number works as long as every instance uses the same one; the schema is mixed in so that
@@ -138,14 +140,14 @@ export class PostgresOrderStore implements OrderStore {
       connectionString: url.toString(),
       // 20: commits wait for the WAL flush, and more of them in flight share each flush (group commit).
       max: options.max ?? 20,
+      // A server that does not answer (network partition, overload) fails the request after 5 s instead of
+      // holding it, and its connection slot, for ever.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       // Connection settings, so every pooled connection gets them without an extra round trip per query:
       // - synchronous_commit=on: the signer answers `OK` to the gateway (which may never re-send) only after a
       //   commit returns, so a commit must mean "flushed to the WAL on disk". A server or database default of
       //   `off` (or `local` with a replica the operator counts on) would acknowledge writes a crash can lose.
       // - search_path: every connection lands in the same schema.
-      // A server that does not answer (network partition, overload) fails the request after 5 s instead of
-      // holding it, and its connection slot, for ever.
-      connectionTimeoutMillis: 5000,
       options: ['-c synchronous_commit=on', ...(schema ? [`-c search_path=${schema}`] : [])].join(' '),
     });
     // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
