@@ -1,10 +1,13 @@
-/** @module store/sqlite-store.test — what the shared contract cannot see: migrations on disk and durability. */
+/**
+ * @module store/sqlite-store.test — what the shared contract cannot see: migrations on disk and the durability
+ * setting (the group commit itself: sqlite-group-commit.test.ts).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreUnavailableError, type NewOrder } from './order-store.ts';
+import type { NewOrder } from './order-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
@@ -85,44 +88,22 @@ describe('SqliteStore', () => {
     ]);
   });
 
-  it('resolves a write only after the WAL sync has returned', async () => {
+  it('by default syncs the WAL itself: migrate and writes resolve only after their sync', async () => {
     const calls: Callback[] = [];
     const store = open({ fdatasync: (_fd, cb) => calls.push(cb) });
-    // migrate() waits for its own sync.
+    expect(store.ownSync).toBe(true);
     const migrating = store.migrate();
     await new Promise((r) => setImmediate(r));
     expect(calls).toHaveLength(1);
     calls.shift()!(null);
     await migrating;
-
     let done = false;
-    const writes = Promise.all([store.createOrder(order()), store.createOrder(order())]).then(
-      () => (done = true),
-    );
+    const write = store.createOrder(order()).then(() => (done = true));
     await new Promise((r) => setTimeout(r, 20));
-    // Committed in one group, one sync requested, nobody answered yet.
     expect(calls).toHaveLength(1);
     expect(done).toBe(false);
     calls.shift()!(null);
-    await writes;
-    expect(done).toBe(true);
-  });
-
-  it('a failed sync rejects the waiting writes and fails the store for good', async () => {
-    const calls: Callback[] = [];
-    const store = open({ fdatasync: (_fd, cb) => calls.push(cb) });
-    const migrating = store.migrate();
-    await new Promise((r) => setImmediate(r));
-    calls.shift()!(null);
-    await migrating;
-
-    const write = store.createOrder(order());
-    await new Promise((r) => setTimeout(r, 20));
-    calls.shift()!(Object.assign(new Error('EIO'), { code: 'EIO' }));
-    await expect(write).rejects.toThrow('could not sync its journal');
-    await expect(write).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(await store.ping()).toBe(false);
-    await expect(store.createOrder(order())).rejects.toThrow('could not sync its journal');
+    await write;
   });
 
   it('durability "full" lets SQLite sync each commit itself', async () => {
@@ -132,18 +113,5 @@ describe('SqliteStore', () => {
     await store.migrate();
     await store.createOrder(order());
     expect(calls).toHaveLength(0);
-  });
-
-  it('one failing write in a group rolls back alone', async () => {
-    const store = open();
-    await store.migrate();
-    const first = order();
-    const results = await Promise.allSettled([
-      store.createOrder(first),
-      store.createOrder({ ...order(), orderId: first.orderId }),
-      store.createOrder(order()),
-    ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(await store.getOrder(first.orderId)).not.toBeNull();
   });
 });
