@@ -335,7 +335,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     }[outcome];
     const recorded = await record(notification.orderId, verdict);
     // A duplicate's "already paid" came from a read; the log write's durable commit is what proves that state is
-    // on disk (see store/sqlite-store.ts). Without it, no OK: the gateway or reconciliation comes back.
+    // on disk (see store/sqlite-group-commit.ts). Without it, no OK: the gateway or reconciliation comes back.
     if (outcome === 'already_paid' && !recorded) return fail(c, 500, 'store_error');
     // Issue 5: onPaid and an immediate webhook send; not awaited, so the gateway's OK never waits on the merchant.
     if (outcome === 'paid' && paidOrder) void background.orderPaid(paidOrder);
