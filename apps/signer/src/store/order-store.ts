@@ -128,6 +128,30 @@ export interface AnomalyEntry {
   at: Date;
 }
 
+/**
+ * The record of an order just inserted: unpaid, never queried. Stores answer `createOrder` with it instead of
+ * reading back what they were given.
+ * @example
+ * return { order: newOrderRecord(order), requestFields: order.requestFields, created: true };
+ */
+export function newOrderRecord(order: NewOrder): OrderRecord {
+  return {
+    orderId: order.orderId,
+    memberId: order.memberId,
+    amountFen: order.amountFen,
+    bankCode: order.bankCode,
+    productName: order.productName,
+    attach: order.attach,
+    status: 'NOTPAY',
+    transactionId: null,
+    paidVia: null,
+    createdAt: order.createdAt,
+    paidAt: null,
+    nextQueryAt: order.nextQueryAt,
+    queryAttempts: 0,
+  };
+}
+
 /** Thrown by `createOrder` when an idempotency key comes back with a different body. */
 export class IdempotencyConflictError extends Error {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';

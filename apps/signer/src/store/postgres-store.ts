@@ -9,6 +9,7 @@ import pg from 'pg';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
+  newOrderRecord,
   StoreUnavailableError,
   type AnomalyEntry,
   type CreateOrderResult,
@@ -198,13 +199,13 @@ export class PostgresOrderStore implements OrderStore {
     // the other reads the winner's row below. An expired key is released and the insert tried again (at most
     // once more per release; a concurrent request may release and take it first, then this one replays that).
     for (let attempt = 0; ; attempt += 1) {
-      const inserted = await this.#query<OrderRow>({
+      const inserted = await this.#query<{ order_id: string }>({
         name: 'jupay_create_order',
         text: `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
                              next_query_at, request_fields, idempotency_key, idempotency_body_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING *`,
+         RETURNING order_id`,
         values: [
           order.orderId,
           order.memberId,
@@ -219,8 +220,10 @@ export class PostgresOrderStore implements OrderStore {
           order.idempotency?.bodyHash ?? null,
         ],
       });
-      const row = inserted.rows[0];
-      if (row) return { order: toOrder(row), requestFields: row.request_fields, created: true };
+      // The new row is what was just sent: only whether it went in comes back (a 15-column row with a 600-byte
+      // JSON text and three timestamps costs the driver more to parse than the insert costs to send).
+      if (inserted.rows[0])
+        return { order: newOrderRecord(order), requestFields: order.requestFields, created: true };
       // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
       const existing = await this.#query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
         order.idempotency?.key,

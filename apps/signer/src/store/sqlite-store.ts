@@ -15,6 +15,7 @@ import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
+  newOrderRecord,
   StoreUnavailableError,
   type AnomalyEntry,
   type CreateOrderResult,
@@ -373,21 +374,7 @@ export class SqliteStore implements OrderStore {
         );
       }
       return {
-        order: {
-          orderId: order.orderId,
-          memberId: order.memberId,
-          amountFen: order.amountFen,
-          bankCode: order.bankCode,
-          productName: order.productName,
-          attach: order.attach,
-          status: 'NOTPAY',
-          transactionId: null,
-          paidVia: null,
-          createdAt: order.createdAt,
-          paidAt: null,
-          nextQueryAt: order.nextQueryAt,
-          queryAttempts: 0,
-        },
+        order: newOrderRecord(order),
         requestFields: order.requestFields,
         created: true,
       };
