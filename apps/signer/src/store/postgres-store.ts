@@ -47,6 +47,16 @@ const MIGRATION_LOCK_NAMESPACE = 'jupay-signer-migrate';
 
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * What an {@link OrderRecord} is built from: not `request_fields`, a 600-byte JSON text the driver would parse on
+ * every read, which only an idempotent replay needs.
+ */
+const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
+  paid_via, created_at, paid_at, next_query_at, query_attempts`;
+
+/** A row of `orders` as read with {@link ORDER_COLUMNS}. */
+type OrderRecordRow = Omit<OrderRow, 'request_fields' | 'idempotency_body_hash'>;
+
 interface OrderRow {
   order_id: string;
   member_id: string;
@@ -77,7 +87,7 @@ interface EventRow {
   last_error: string | null;
 }
 
-function toOrder(row: OrderRow): OrderRecord {
+function toOrder(row: OrderRecordRow): OrderRecord {
   return {
     orderId: row.order_id,
     memberId: row.member_id,
@@ -251,9 +261,9 @@ export class PostgresOrderStore implements OrderStore {
 
   async getOrder(orderId: string): Promise<OrderRecord | null> {
     // Named: prepared once per connection, so the hot read skips parsing and planning.
-    const { rows } = await this.#query<OrderRow>({
+    const { rows } = await this.#query<OrderRecordRow>({
       name: 'jupay_get_order',
-      text: 'SELECT * FROM orders WHERE order_id = $1',
+      text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = $1`,
       values: [orderId],
     });
     return rows[0] ? toOrder(rows[0]) : null;
@@ -264,14 +274,14 @@ export class PostgresOrderStore implements OrderStore {
     // INSERT reads the UPDATE's RETURNING, so the event exists if and only if this statement made the transition.
     // Of any number of concurrent notifications and queries, across any number of instances, exactly one sees
     // status = 'NOTPAY': row locking serialises the rest, which re-check the WHERE clause and match nothing.
-    const { rows } = await this.#query<OrderRow>({
+    const { rows } = await this.#query<OrderRecordRow>({
       name: 'jupay_mark_paid',
       text: `WITH paid AS (
                UPDATE orders
                   SET status = 'PAID', transaction_id = $2, paid_at = $3, paid_via = $4,
                       next_query_at = NULL, claimed_until = NULL
                 WHERE order_id = $1 AND status = 'NOTPAY' AND amount_fen = $5
-                RETURNING *),
+                RETURNING ${ORDER_COLUMNS}),
              event AS (
                INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
                SELECT $6, 'order.paid', order_id, $7::json, $3, $3 FROM paid
@@ -380,7 +390,7 @@ export class PostgresOrderStore implements OrderStore {
     // SKIP LOCKED: a second instance claiming at the same moment passes over the rows the first one is taking
     // instead of waiting for them, and the lease keeps them out of every later scan until it runs out (so a
     // crashed instance's claims come back by themselves).
-    const { rows } = await this.#query<OrderRow>(
+    const { rows } = await this.#query<OrderRecordRow>(
       `UPDATE orders SET claimed_until = $2
         WHERE order_id IN (
           SELECT order_id FROM orders
@@ -389,7 +399,7 @@ export class PostgresOrderStore implements OrderStore {
            ORDER BY next_query_at
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
+        RETURNING ${ORDER_COLUMNS}`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows
