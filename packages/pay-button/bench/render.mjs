@@ -1,8 +1,8 @@
 // @module bench/render: time from the bundle's arrival to the element's first render, in headless Chromium
 // (/usr/bin/chromium or CHROME_PATH), next to the bare Lit element. Each page is served by a local HTTP server
 // and loaded in a fresh browser; the median of RUNS runs (default 7) is printed as a BENCH line. The default page
-// is the worst case, a fixed amount: the first render formats it with Intl.NumberFormat, whose first use in a page
-// loads locale data (15-30 ms here). ATTRS='signer=...' style overrides set other attributes.
+// has a fixed amount, so the first render formats money (by hand: the first Intl.NumberFormat of a page loads
+// locale data, ~20 ms here). ATTRS='signer=...' style overrides set other attributes.
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
