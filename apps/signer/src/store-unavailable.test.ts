@@ -95,6 +95,36 @@ describe('store unavailable: PostgreSQL', () => {
     expect(((await status.json()) as { status: string }).status).toBe('NOTPAY');
   });
 
+  it('a connection that stops answering fails the call after the query timeout, and is replaced', async () => {
+    const schema = freshSchemaName();
+    cleanups.push(() => dropSchema(schema));
+    const pgUrl = new URL(TEST_PG_URL);
+    const link = await startTcpLink({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+    cleanups.push(() => link.close());
+    const viaLink = new URL(TEST_PG_URL);
+    viaLink.port = String(link.port);
+    const store = createPostgresStore({ url: viaLink.href, schema, queryTimeoutMs: 300 });
+    await store.migrate();
+    const t = await createTestSigner({}, { store });
+    cleanups.push(() => t.close());
+    const { orderId } = await checkout(t);
+
+    // The open connections go silent: no answer and no reset, as behind a dead NAT entry.
+    link.freeze();
+    const started = Date.now();
+    await expectUnavailable(await t.request(`/api/orders/${orderId}`));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(
+      t.logs.some((line) => line.includes('store unavailable') && line.includes('Query read timeout')),
+    ).toBe(true);
+    // The pool drops each silent connection as its query times out; new ones are opened through the link.
+    let status = 0;
+    for (let attempt = 0; attempt < 20 && status !== 201; attempt++) {
+      status = (await checkoutRequest(t)).status;
+    }
+    expect(status).toBe(201);
+  });
+
   it('a server that accepts connections but never answers fails the call after the connect timeout', async () => {
     // A black hole: connections are accepted and then nothing, as behind a dead NAT entry or a stuck server.
     const held: Socket[] = [];

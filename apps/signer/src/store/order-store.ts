@@ -163,9 +163,11 @@ export class IdempotencyConflictError extends Error {
 
 /**
  * Thrown by a store that cannot take the call right now: the database is unreachable, shut down or out of
- * connections, a commit could not be made durable, or the store is closed. Nothing was written; the same call may
- * succeed later (the HTTP API answers `503 STORE_UNAVAILABLE` with `Retry-After`). `cause` holds the driver's error
- * for the log.
+ * connections, stopped answering (a query timeout), a commit could not be made durable, or the store is closed.
+ * Nothing was written, except after a query timeout, whose outcome is unknown; either way every store write is safe
+ * to repeat (checkout with its idempotency key, the conditional paid transition), and the same call may succeed
+ * later (the HTTP API answers `503 STORE_UNAVAILABLE` with `Retry-After`). `cause` holds the driver's error for the
+ * log.
  * @example
  * try { await store.createOrder(order); } catch (e) { if (e instanceof StoreUnavailableError) retryLater(); }
  */

@@ -39,6 +39,11 @@ export interface PostgresStoreOptions {
   max?: number;
   /** How long to wait for a new connection before the call fails as unavailable. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * How long to wait for a query's answer on an open connection (a server or network that stopped answering)
+   * before the call fails as unavailable and the connection is dropped. Default 15000 ms.
+   */
+  queryTimeoutMs?: number;
 }
 
 // Any fixed 64-bit number works as long as every instance uses the same one; the schema is mixed in so that
@@ -134,6 +139,8 @@ export class PostgresOrderStore implements OrderStore {
   /** `#pool.query`, with a lost or refused connection reported as {@link StoreUnavailableError}. */
   readonly #query: pg.Pool['query'];
   readonly #schema: string | undefined;
+  /** How to connect; the pool adds its size and query timeout, migrations use it as it is. */
+  readonly #connection: pg.ClientConfig;
 
   constructor(options: PostgresStoreOptions) {
     if (typeof options.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) {
@@ -147,10 +154,8 @@ export class PostgresOrderStore implements OrderStore {
       throw new TypeError('schema: expected a lower-case SQL identifier ([a-z_][a-z0-9_]*)');
     }
     this.#schema = schema;
-    this.#pool = new pg.Pool({
+    this.#connection = {
       connectionString: url.toString(),
-      // 20: commits wait for the WAL flush, and more of them in flight share each flush (group commit).
-      max: options.max ?? 20,
       // A server that does not answer (network partition, overload) fails the request after 5 s instead of
       // holding it, and its connection slot, for ever.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
@@ -160,6 +165,14 @@ export class PostgresOrderStore implements OrderStore {
       //   `off` (or `local` with a replica the operator counts on) would acknowledge writes a crash can lose.
       // - search_path: every connection lands in the same schema.
       options: ['-c synchronous_commit=on', ...(schema ? [`-c search_path=${schema}`] : [])].join(' '),
+    };
+    this.#pool = new pg.Pool({
+      ...this.#connection,
+      // 20: commits wait for the WAL flush, and more of them in flight share each flush (group commit).
+      max: options.max ?? 20,
+      // A connection that stopped answering (no reset ever comes) fails the query instead of holding the request;
+      // the pool then drops that connection. The query's outcome is unknown: every write here is safe to repeat.
+      query_timeout: options.queryTimeoutMs ?? 15_000,
     });
     // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => {});
@@ -171,7 +184,11 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.#pool.connect().catch((error: unknown) => {
+    // A connection of its own, without the pool's query timeout: a migration may wait for another instance's (the
+    // lock below) or rewrite a large table.
+    const client = new pg.Client(this.#connection);
+    client.on('error', () => {});
+    await client.connect().catch((error: unknown) => {
       throw asStoreError(error);
     });
     try {
@@ -200,7 +217,7 @@ export class PostgresOrderStore implements OrderStore {
       await client.query('ROLLBACK').catch(() => {});
       throw asStoreError(error);
     } finally {
-      client.release();
+      await client.end().catch(() => {});
     }
   }
 
@@ -530,7 +547,7 @@ const NETWORK_ERRORS = new Set([
 ]);
 /** pg's own words for a connection lost or never made: it gives these no code. */
 const PG_CONNECTION_MESSAGE =
-  /^(?:Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/;
+  /^(?:Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|Query read timeout)/;
 
 /**
  * `error` as the store reports it: a {@link StoreUnavailableError} when the database could not be reached or

@@ -12,6 +12,11 @@ export interface TcpLink {
   cut(): Promise<void>;
   /** Accepts and forwards connections again, on the same port. */
   restore(): Promise<void>;
+  /**
+   * Stops forwarding on the open connections without closing them (a dead peer behind a NAT, a partition): what is
+   * sent is never answered. New connections are forwarded as usual.
+   */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +28,7 @@ export interface TcpLink {
  */
 export async function startTcpLink(target: { host: string; port: number }): Promise<TcpLink> {
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   const server = createServer((client) => {
     const upstream = connect(target.port, target.host);
     for (const socket of [client, upstream]) {
@@ -34,6 +40,8 @@ export async function startTcpLink(target: { host: string; port: number }): Prom
       });
     }
     client.pipe(upstream).pipe(client);
+    pairs.add([client, upstream]);
+    client.on('close', () => pairs.forEach((pair) => pair[0] === client && pairs.delete(pair)));
   });
   const listen = (port: number) =>
     new Promise<void>((done, fail) => {
@@ -55,6 +63,15 @@ export async function startTcpLink(target: { host: string; port: number }): Prom
     port,
     cut: stop,
     restore: () => listen(port),
+    freeze() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+      pairs.clear();
+    },
     close: stop,
   };
 }
