@@ -39,9 +39,12 @@ export function lazyStore(open: () => Promise<OrderStore>): OrderStore {
       // Whatever stopped the open (server down, unwritable path), the caller's request cannot be served now.
       throw error instanceof StoreUnavailableError
         ? error
-        : new StoreUnavailableError(`the store could not be opened: ${(error as Error).message}`, {
-            cause: error,
-          });
+        : new StoreUnavailableError(
+            `the store could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+            {
+              cause: error,
+            },
+          );
     });
     return opening;
   };
