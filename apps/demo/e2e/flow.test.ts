@@ -13,6 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWidgetBuilt, WIDGET_BUNDLE, widgetBuildReason } from '../src/build-widget.ts';
 import { startDemo, type RunningDemo } from '../src/demo.ts';
+import { DEMO_MEMBER } from '../src/pages.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const CHROMIUM_ARGS = [
@@ -155,6 +156,8 @@ describe('the demo in a real browser', () => {
       type: 'order.paid',
       amount: '12.34',
       transactionId: gatewayOrder.transactionId,
+      // The shop's attach went through the element, the signer, the gateway and back.
+      attach: DEMO_MEMBER,
     });
     expect(pageErrors).toEqual([]);
     await screenshot(page, '1-paid');

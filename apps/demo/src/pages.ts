@@ -6,6 +6,12 @@
  * pages run under a strict Content-Security-Policy.
  */
 import type { ReceivedEvent } from './webhook-log.ts';
+
+/**
+ * The shopper's member id in this demo shop. A real shop puts its own reference (member, cart) in `attach`: the
+ * gateway hands it back, and it arrives in the `order.paid` webhook next to the order.
+ */
+export const DEMO_MEMBER = 'member-1024';
 import type { WidgetSnippet } from '@jupay/signer';
 
 /** The languages of the demo pages. */
@@ -46,7 +52,7 @@ const T = {
     notBuilt: '支付组件尚未构建：请运行 pnpm --filter @jupay/pay-button build，然后刷新本页。',
     eventsIntro: '商户服务器收到并验签通过的 order.paid 事件（最新在前）。',
     none: '暂无事件。',
-    cols: ['收到时间', '事件 ID', '订单号', '金额', '网关流水号', '来源', '重复'],
+    cols: ['收到时间', '事件 ID', '订单号', '附加数据', '金额', '网关流水号', '来源', '重复'],
   },
   en: {
     shop: 'Xinghe Shop',
@@ -72,7 +78,7 @@ const T = {
     notBuilt: 'The payment widget is not built yet: run pnpm --filter @jupay/pay-button build, then reload.',
     eventsIntro: 'order.paid events the shop server received and verified (newest first).',
     none: 'No events yet.',
-    cols: ['Received', 'Event id', 'Order', 'Amount', 'Gateway transaction', 'Via', 'Duplicate'],
+    cols: ['Received', 'Event id', 'Order', 'Attach', 'Amount', 'Gateway transaction', 'Via', 'Duplicate'],
   },
 } as const;
 
@@ -156,7 +162,7 @@ export function shopPage(ctx: PageContext): string {
     <p class="intro">${escapeHtml(t.intro)}</p>
     <ul class="perks">${t.perks.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>
     ${notBuilt(ctx)}
-    <pay-button signer="${escapeHtml(ctx.signerUrl)}" product-name="${escapeHtml(t.productName)}"></pay-button>
+    <pay-button signer="${escapeHtml(ctx.signerUrl)}" product-name="${escapeHtml(t.productName)}" attach="${DEMO_MEMBER}"></pay-button>
   </div>
 </article>`,
   });
@@ -204,7 +210,7 @@ export function eventsPage(lang: Lang, events: readonly ReceivedEvent[]): string
     .reverse()
     .map(
       (e) =>
-        `<tr><td>${escapeHtml(e.receivedAt)}</td><td><code>${escapeHtml(e.eventId)}</code></td><td><code>${escapeHtml(e.orderId)}</code></td><td>¥${escapeHtml(e.amount)}</td><td><code>${escapeHtml(e.transactionId)}</code></td><td>${escapeHtml(e.paidVia)}</td><td>${e.duplicate ? '✓' : ''}</td></tr>`,
+        `<tr><td>${escapeHtml(e.receivedAt)}</td><td><code>${escapeHtml(e.eventId)}</code></td><td><code>${escapeHtml(e.orderId)}</code></td><td>${escapeHtml(e.attach ?? '')}</td><td>¥${escapeHtml(e.amount)}</td><td><code>${escapeHtml(e.transactionId)}</code></td><td>${escapeHtml(e.paidVia)}</td><td>${e.duplicate ? '✓' : ''}</td></tr>`,
     )
     .join('\n');
   return layout({

@@ -14,6 +14,8 @@ export interface ReceivedEvent {
   eventId: string;
   type: string;
   orderId: string;
+  /** The merchant's `attach` from checkout (null when none; absent in lines written before it was kept). */
+  attach?: string | null;
   amount: string;
   transactionId: string;
   paidVia: string;
@@ -68,6 +70,7 @@ export function createWebhookLog(file?: string): WebhookLog {
         eventId: event.id,
         type: event.type,
         orderId: event.data.orderId,
+        attach: event.data.attach ?? null,
         amount: event.data.amount,
         transactionId: event.data.transactionId,
         paidVia: event.data.paidVia,

@@ -124,6 +124,7 @@ describe('<pay-button>', () => {
         ['max', 'max'],
         ['product-name', 'productName'],
         ['product', 'product'],
+        ['attach', 'attach'],
         ['label', 'label'],
         ['lang', 'lang'],
         ['gateway', 'gateway'],
@@ -218,6 +219,24 @@ describe('<pay-button>', () => {
       $(el, '[part=button]').click();
       await waitUntil(() => submits.length === 1);
       expect(fake.callsTo('/api/checkout')[0]!.body).to.deep.equal({ bankCode: '902', product: 'book' });
+    });
+
+    it('sends attach with a free amount and with a catalogue product', async () => {
+      for (const [el, body] of [
+        [
+          await mount(html`<pay-button signer=${SIGNER} amount="5" attach="cart-7"></pay-button>`),
+          { bankCode: '902', amount: '5.00', attach: 'cart-7' },
+        ],
+        [
+          await mount(html`<pay-button signer=${SIGNER} product="book" attach="cart-8"></pay-button>`),
+          { bankCode: '902', product: 'book', attach: 'cart-8' },
+        ],
+      ] as const) {
+        const submits = record<PaySubmitDetail>(el, 'pay-submit', true);
+        $(el, '[part=button]').click();
+        await waitUntil(() => submits.length === 1);
+        expect(fake.callsTo('/api/checkout').at(-1)!.body).to.deep.equal(body);
+      }
     });
   });
 

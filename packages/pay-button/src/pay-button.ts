@@ -82,6 +82,7 @@ export class PayButton extends LitElement {
     max: {},
     productName: { attribute: 'product-name' },
     product: {},
+    attach: {},
     label: {},
     lang: { reflect: true },
     gateway: {},
@@ -117,6 +118,8 @@ export class PayButton extends LitElement {
   declare productName: string;
   /** Catalogue product id: the signer sets the price. */
   declare product: string;
+  /** Merchant data (a cart or customer id, up to 255 characters) the gateway passes back with the payment. */
+  declare attach: string;
   /** Text of the pay button; default "Pay ¥12.34" / "支付 ¥12.34". */
   declare label: string;
   /** `zh-CN` or `en`; default: the nearest `lang` up the tree, then the browser's. */
@@ -156,6 +159,7 @@ export class PayButton extends LitElement {
     this.max = '';
     this.productName = '';
     this.product = '';
+    this.attach = '';
     this.label = '';
     this.gateway = '';
     this.orderId = '';
@@ -325,6 +329,7 @@ export class PayButton extends LitElement {
       amountFen = v;
       body = { bankCode, amount: fenToYuan(v), ...(this.productName && { productName: this.productName }) };
     }
+    if (this.attach) body.attach = this.attach;
     // No method because the config never loaded: pressing pay loads it again (the visitor then picks and pays).
     if (!bankCode)
       return this.signer && !this.config

@@ -37,7 +37,7 @@ export interface SignerConfig {
  */
 export type CheckoutBody =
   | { bankCode: string; amount: string; productName?: string; attach?: string }
-  | { bankCode: string; product: string };
+  | { bankCode: string; product: string; attach?: string };
 
 /**
  * `201` from `POST /api/checkout`: the signed form to post to the gateway.
