@@ -354,6 +354,17 @@ describe('the demo in a real browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('账户充值');
   });
 
+  it('a shop page on an origin the signer does not allow names the problem instead of a network error', async () => {
+    const { page } = await openPage();
+    // The same shop, reached as localhost: another origin than the one in JUPAY_ALLOWED_ORIGINS (127.0.0.1).
+    const elsewhere = new URL(demo.urls.shop);
+    elsewhere.hostname = 'localhost';
+    await page.goto(elsewhere.href);
+    const error = page.locator('pay-button [part=error]');
+    await expect.poll(() => error.textContent(), { timeout: 10_000 }).toContain('ORIGIN_NOT_ALLOWED');
+    await expect(error.textContent()).resolves.not.toContain('无法连接支付服务');
+  });
+
   it('7. the back button from the cashier returns to a usable, not spinning, button', async () => {
     const { page } = await openPage();
     const firstOrder = await checkout(page, '支付宝扫码支付', '12.34');

@@ -291,7 +291,11 @@ describe('CORS allowlist', () => {
       ['/api/orders/E0000000000000000000', { headers: evil }],
       ['/api/checkout', { method: 'OPTIONS', headers: { ...evil, 'access-control-request-method': 'POST' } }],
     ] as [string, RequestInit][]) {
-      expect(await errorOf(await t.request(path, init))).toMatchObject({
+      const refused = await t.request(path, init);
+      // Readable by the refused page (so the widget can name the problem), never with credentials.
+      expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+      expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(await errorOf(refused)).toMatchObject({
         status: 403,
         code: 'ORIGIN_NOT_ALLOWED',
       });

@@ -28,17 +28,20 @@ export function browserCors(
       return next();
     }
     if (!allowed.has(origin)) {
-      // The browser hides this 403 from the page (no CORS headers), so the widget can only say "network error":
-      // the operator learns which origin to add from this line.
+      // The operator learns which origin to add from this line.
       if (noteRefusal(origin)) {
         c.get('log')?.warn(
           { origin: origin.slice(0, 200), path: c.req.path },
           'origin refused: add it to JUPAY_ALLOWED_ORIGINS if it is your shop',
         );
       }
+      // The refusal itself is readable by any page (`*`, never with credentials): it holds nothing but its code, and
+      // without it the browser hides the 403 and <pay-button> could only show a network error. A refused preflight
+      // stays a refusal (a 403 never passes one), so the browser still never sends the request it was asking about.
       throw new HttpError(
         'ORIGIN_NOT_ALLOWED',
         'this origin may not call the signer (see JUPAY_ALLOWED_ORIGINS)',
+        { 'Access-Control-Allow-Origin': '*' },
       );
     }
     if (c.req.method === 'OPTIONS') {
