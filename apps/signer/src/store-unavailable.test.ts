@@ -105,7 +105,12 @@ describe('store unavailable: PostgreSQL', () => {
     viaLink.port = String(link.port);
     const store = createPostgresStore({ url: viaLink.href, schema, queryTimeoutMs: 300 });
     await store.migrate();
-    const t = await createTestSigner({}, { store });
+    // No background loop may hold the pool's idle connection when the status read asks for one: it must get a
+    // frozen connection, not open a fresh one.
+    const t = await createTestSigner(
+      { JUPAY_RECONCILE_SCHEDULE: 'off', JUPAY_WORKER_POLL_MS: '60000' },
+      { store },
+    );
     cleanups.push(() => t.close());
     const { orderId } = await checkout(t);
 
