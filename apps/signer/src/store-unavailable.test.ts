@@ -103,7 +103,7 @@ describe('store unavailable: PostgreSQL', () => {
     cleanups.push(() => link.close());
     const viaLink = new URL(TEST_PG_URL);
     viaLink.port = String(link.port);
-    const store = createPostgresStore({ url: viaLink.href, schema, queryTimeoutMs: 300 });
+    const store = createPostgresStore({ url: viaLink.href, schema, queryTimeoutMs: 1000 });
     await store.migrate();
     // No background loop may hold the pool's idle connection when the status read asks for one: it must get a
     // frozen connection, not open a fresh one.
