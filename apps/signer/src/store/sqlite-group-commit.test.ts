@@ -96,6 +96,23 @@ describe('SqliteGroupCommit', () => {
     await insert('c');
   });
 
+  it('a full disk fails the whole group as unavailable, and writes go through once there is room', async () => {
+    const { db, insert, count } = open();
+    // The database may not grow by a single page: what SQLite reports when the disk is full.
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    const big = 'x'.repeat(3000);
+    const results = await Promise.allSettled([insert(`${big}1`), insert(`${big}2`), insert(`${big}3`)]);
+    for (const result of results) {
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+      expect(String((result as PromiseRejectedResult).reason.message)).toContain('full');
+    }
+    expect(count()).toBe(0);
+    db.pragma('max_page_count = 1073741823');
+    await insert(big);
+    expect(count()).toBe(1);
+  });
+
   it('drain answers every queued write before the database is closed', async () => {
     const { db, writes, insert } = open();
     const queued = [insert('a'), insert('b')];
