@@ -10,50 +10,25 @@
  * load generator competes with the server, so a route that makes it work harder (bigger answers) looks slower.
  */
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { placeProcesses } from './placement.ts';
+import { processTicks, threadTicks, TICK_US } from './proc-cpu.ts';
 import type { BenchReady } from './servers.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 3);
-const TICK_US = 10_000; // USER_HZ = 100
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime, stime
-}
-
-/** CPU ticks of the main thread of `pid` and of all its other threads (libuv's pool, V8's GC helpers). */
-function threadTicks(pid: number): Map<string, number> {
-  const ticks = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = tid === String(pid) ? 'main' : 'others';
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(`${name} user`, (ticks.get(`${name} user`) ?? 0) + Number(fields[11]));
-      ticks.set(`${name} system`, (ticks.get(`${name} system`) ?? 0) + Number(fields[12]));
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return ticks;
-}
-
 async function measure(
   pid: number,
   options: autocannon.Options,
 ): Promise<{ us: number; rps: number; errors: number; threads: Record<string, number>; loadUs: number }> {
-  const before = cpuTicks(pid);
+  const before = processTicks(pid);
   const threadsBefore = threadTicks(pid);
   const loadBefore = process.cpuUsage();
   const result = await autocannon({ connections: 50, duration: DURATION_S, ...options });
   const load = process.cpuUsage(loadBefore);
-  const ticks = cpuTicks(pid) - before;
+  const ticks = processTicks(pid) - before;
   const total = result.requests.total;
   const perRequest = (t: number) => Math.round(((t * TICK_US) / total) * 10) / 10;
   const threads: Record<string, number> = {};
