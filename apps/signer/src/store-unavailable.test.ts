@@ -49,17 +49,23 @@ function checkoutRequest(t: TestSigner): Promise<Response> {
   });
 }
 
+/** A migrated PostgreSQL store in a fresh schema of the local server, reached through a link the test controls. */
+async function postgresThroughLink(options: { queryTimeoutMs?: number } = {}) {
+  const schema = freshSchemaName();
+  cleanups.push(() => dropSchema(schema));
+  const pgUrl = new URL(TEST_PG_URL);
+  const link = await startTcpLink({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+  cleanups.push(() => link.close());
+  const viaLink = new URL(TEST_PG_URL);
+  viaLink.port = String(link.port);
+  const store = createPostgresStore({ url: viaLink.href, schema, ...options });
+  await store.migrate();
+  return { link, store };
+}
+
 describe('store unavailable: PostgreSQL', () => {
   it('answers 503 while the server cannot be reached, and serves again once it can', async () => {
-    const schema = freshSchemaName();
-    cleanups.push(() => dropSchema(schema));
-    const pgUrl = new URL(TEST_PG_URL);
-    const link = await startTcpLink({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
-    cleanups.push(() => link.close());
-    const viaLink = new URL(TEST_PG_URL);
-    viaLink.port = String(link.port);
-    const store = createPostgresStore({ url: viaLink.href, schema });
-    await store.migrate();
+    const { link, store } = await postgresThroughLink();
     const t = await createTestSigner({}, { store });
     cleanups.push(() => t.close());
 
@@ -96,15 +102,7 @@ describe('store unavailable: PostgreSQL', () => {
   });
 
   it('a connection that stops answering fails the call after the query timeout, and is replaced', async () => {
-    const schema = freshSchemaName();
-    cleanups.push(() => dropSchema(schema));
-    const pgUrl = new URL(TEST_PG_URL);
-    const link = await startTcpLink({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
-    cleanups.push(() => link.close());
-    const viaLink = new URL(TEST_PG_URL);
-    viaLink.port = String(link.port);
-    const store = createPostgresStore({ url: viaLink.href, schema, queryTimeoutMs: 1000 });
-    await store.migrate();
+    const { link, store } = await postgresThroughLink({ queryTimeoutMs: 1000 });
     // No background loop may hold the pool's idle connection when the status read asks for one: it must get a
     // frozen connection, not open a fresh one.
     const t = await createTestSigner(
