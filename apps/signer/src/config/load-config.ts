@@ -182,7 +182,11 @@ export function loadConfig(
   const storeRaw = get('JUPAY_STORE') ?? './data/signer.db';
   const store = normalizeStore(storeRaw, cwd, fail);
 
-  const port = integer('PORT', get('PORT') ?? '4200', 0, 65535, fail);
+  // A whole-number setting: read, defaulted and checked under one name, so the name in a message is the one read.
+  const wholeNumber = (name: string, fallback: number, min: number, max: number) =>
+    integer(name, get(name) ?? String(fallback), min, max, fail);
+
+  const port = wholeNumber('PORT', 4200, 0, 65535);
   const host = get('HOST') ?? '127.0.0.1';
   // Listening on a name that is not one fails late with getaddrinfo's error; refuse it here, naming HOST.
   if (isIP(host) === 0 && !HOSTNAME.test(host)) {
@@ -196,28 +200,10 @@ export function loadConfig(
     else trustedProxyHeader = proxyHeader.toLowerCase();
   }
 
-  const windowSeconds = integer(
-    'JUPAY_RATE_LIMIT_WINDOW',
-    get('JUPAY_RATE_LIMIT_WINDOW') ?? '60',
-    1,
-    86400,
-    fail,
-  );
-  const checkoutLimit = integer(
-    'JUPAY_RATE_LIMIT_CHECKOUT',
-    get('JUPAY_RATE_LIMIT_CHECKOUT') ?? '20',
-    0,
-    1e9,
-    fail,
-  );
-  const statusLimit = integer(
-    'JUPAY_RATE_LIMIT_STATUS',
-    get('JUPAY_RATE_LIMIT_STATUS') ?? '120',
-    0,
-    1e9,
-    fail,
-  );
-  const bodyLimitBytes = integer('JUPAY_BODY_LIMIT', get('JUPAY_BODY_LIMIT') ?? '16384', 256, 1048576, fail);
+  const windowSeconds = wholeNumber('JUPAY_RATE_LIMIT_WINDOW', 60, 1, 86400);
+  const checkoutLimit = wholeNumber('JUPAY_RATE_LIMIT_CHECKOUT', 20, 0, 1e9);
+  const statusLimit = wholeNumber('JUPAY_RATE_LIMIT_STATUS', 120, 0, 1e9);
+  const bodyLimitBytes = wholeNumber('JUPAY_BODY_LIMIT', 16384, 256, 1048576);
 
   const logLevelRaw = get('JUPAY_LOG_LEVEL') ?? 'info';
   const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw)
@@ -226,27 +212,9 @@ export function loadConfig(
 
   const reconcileSchedule = parseSchedule(get('JUPAY_RECONCILE_SCHEDULE'), fail);
   // Issue 5 (reconciliation and webhook delivery): the parsers live in reconcile/schedule.ts.
-  const queryTimeoutMs = integer(
-    'JUPAY_QUERY_TIMEOUT_MS',
-    get('JUPAY_QUERY_TIMEOUT_MS') ?? '10000',
-    100,
-    120_000,
-    fail,
-  );
-  const unverifiedRetentionDays = integer(
-    'JUPAY_UNVERIFIED_RETENTION_DAYS',
-    get('JUPAY_UNVERIFIED_RETENTION_DAYS') ?? '30',
-    1,
-    3650,
-    fail,
-  );
-  const workerPollMs = integer(
-    'JUPAY_WORKER_POLL_MS',
-    get('JUPAY_WORKER_POLL_MS') ?? '1000',
-    10,
-    60_000,
-    fail,
-  );
+  const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
+  const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
+  const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
   let webhookRetryMs: number[] = [];
   try {
     webhookRetryMs = parseRetryDelays(get('JUPAY_WEBHOOK_RETRY') ?? DEFAULT_WEBHOOK_RETRY);
