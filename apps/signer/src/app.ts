@@ -466,7 +466,7 @@ function truncateUtf8(text: string, limit: number): { text: string; truncated: b
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= limit) return { text, truncated: false };
   let end = limit;
-  // 10xxxxxx is a continuation byte (RFC 3629 section 3): step back to the start of that character.
+  // A byte of the form 0b10______ continues a character (RFC 3629 section 3): step back to where it starts.
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
   return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
 }

@@ -1,5 +1,5 @@
 /**
- * @module pay-button tests: the element in Chromium against a fake signer (fetch stubbed), the form intercepted.
+ * @module pay-button tests: the element in Chromium against a fake signer (fetch replaced by test/fake-signer.ts), the form intercepted.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
@@ -46,7 +46,7 @@ const zh = strings('zh-CN');
 
 describe('<pay-button>', () => {
   let fake: FakeSigner;
-  // A real submit would navigate the test page away: any submit a test did not stub itself is caught and fails.
+  // A real submit would navigate the test page away: any submit a test did not intercept itself is caught and fails.
   const strays: HTMLFormElement[] = [];
   const realSubmit = HTMLFormElement.prototype.submit;
   before(() => {
