@@ -108,6 +108,8 @@ describe('jupay CLI', () => {
     [['sign', 'novalue'], { JUPAY_KEY: key }, /expected name=value/],
     [['sign', '--dialect', 'old', 'a=1'], { JUPAY_KEY: key }, /--dialect must be/],
     [['frobnicate'], { JUPAY_KEY: key }, /unknown command/],
+    // A name every object has is not a command either.
+    [['toString'], { JUPAY_KEY: key }, /unknown command "toString"/],
     [['verify', 'a=1'], { JUPAY_KEY: key }, /--sign is required/],
     [['request', '--member-id', '10002'], { JUPAY_KEY: key }, /--amount is required/],
     [['sign', '--bogus', 'a=1'], { JUPAY_KEY: key }, /bogus/],

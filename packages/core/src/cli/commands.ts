@@ -1,19 +1,13 @@
 /**
  * @module cli/commands
- * Dispatches `jupay <command>` and implements the offline commands: `sign`, `canonical`, `verify`.
+ * The command table: dispatches `jupay <command>` to the module that implements it, and holds the usage text.
  */
-import { parseArgs } from 'node:util';
-import { canonicalize, sign, verify, type Dialect } from '../signature.ts';
-import { parsePairs, readKey, refuseKeyArgument, required, UsageError } from './args.ts';
-import { requestCommand } from './request.ts';
-import { queryCommand } from './query.ts';
+import { refuseKeyArgument, UsageError } from './args.ts';
+import type { Command, CommandResult } from './command.ts';
 import { notifyCommand } from './notify.ts';
-
-/** What a command prints on stdout and the process exit code. */
-export interface CommandResult {
-  output: string;
-  exitCode: number;
-}
+import { queryCommand } from './query.ts';
+import { requestCommand } from './request.ts';
+import { signingCommand } from './signing.ts';
 
 export const USAGE = `jupay: the 聚合支付 gateway protocol from a shell
 
@@ -33,55 +27,15 @@ commands:
 The key comes from the JUPAY_KEY environment variable or --key-file PATH, never from an argument.
 Run "jupay <command> --help" for one command.`;
 
-const SIGNING_OPTIONS = {
-  dialect: { type: 'string' },
-  fields: { type: 'string' },
-  'key-file': { type: 'string' },
-  sign: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function dialectOf(value: string | undefined): Dialect {
-  if (value === undefined || value === 'standard') return 'standard';
-  if (value === 'legacy') return 'legacy';
-  throw new UsageError(`--dialect must be "standard" or "legacy", got "${value}"`);
-}
-
-const HELP: Record<string, string> = {
-  sign: 'usage: jupay sign [--dialect legacy] [--fields a,b,...] [--key-file PATH] name=value ...\nPrints the signature of the fields (all given fields are signed unless --fields names them).',
-  canonical:
-    'usage: jupay canonical [--dialect legacy] [--fields a,b,...] name=value ...\nPrints the exact string that is hashed, with the key shown as key=***.',
-  verify:
-    'usage: jupay verify --sign SIG [--dialect legacy] [--fields a,b,...] [--key-file PATH] name=value ...\nExits 0 and prints "valid" when SIG matches, exits 1 and prints "invalid" when it does not.',
+/** Every command by name, in the order the usage lists them. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  sign: (argv, env) => signingCommand('sign', argv, env),
+  canonical: (argv, env) => signingCommand('canonical', argv, env),
+  verify: (argv, env) => signingCommand('verify', argv, env),
+  request: requestCommand,
+  query: queryCommand,
+  notify: notifyCommand,
 };
-
-function signing(
-  command: 'sign' | 'canonical' | 'verify',
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-): CommandResult {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: SIGNING_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return { output: HELP[command]!, exitCode: 0 };
-  const fields = parsePairs(positionals);
-  if (positionals.length === 0) throw new UsageError(`${command} needs at least one name=value field`);
-  const options = {
-    dialect: dialectOf(values.dialect),
-    ...(values.fields ? { signedFields: values.fields.split(',').map((name) => name.trim()) } : {}),
-  };
-  if (command === 'canonical') return { output: canonicalize(fields, '***', options), exitCode: 0 };
-  const key = readKey(values, env);
-  if (command === 'sign') return { output: sign(fields, key, options), exitCode: 0 };
-  const signature = required(values, 'sign');
-  const valid = verify(fields, key, signature, options);
-  return valid
-    ? { output: 'valid: the signature matches', exitCode: 0 }
-    : { output: 'invalid: the signature does not match these fields and key', exitCode: 1 };
-}
 
 /**
  * Runs one `jupay` command line (without the program name).
@@ -92,25 +46,12 @@ function signing(
 export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
   refuseKeyArgument(argv);
   const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      return { output: USAGE, exitCode: command === undefined ? 2 : 0 };
-    case 'sign':
-    case 'canonical':
-    case 'verify':
-      return signing(command, rest, env);
-    case 'request':
-      return requestCommand(rest, env);
-    case 'query':
-      return queryCommand(rest, env);
-    case 'notify':
-      return notifyCommand(rest, env);
-    default:
-      throw new UsageError(
-        `unknown command "${command}" (try: sign, canonical, verify, request, query, notify)`,
-      );
+  if (command === undefined) return { output: USAGE, exitCode: 2 };
+  if (command === 'help' || command === '--help' || command === '-h') return { output: USAGE, exitCode: 0 };
+  // Own properties only: `jupay toString` is an unknown command, not Object.prototype's.
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    throw new UsageError(`unknown command "${command}" (try: ${Object.keys(COMMANDS).join(', ')})`);
   }
+  return run(rest, env);
 }

@@ -15,7 +15,7 @@ import {
 } from '../signature.ts';
 import { readKey, required, UsageError } from './args.ts';
 import { postForm } from './post-form.ts';
-import type { CommandResult } from './commands.ts';
+import type { CommandResult } from './command.ts';
 
 const HELP = `usage: jupay notify --url NOTIFY_URL --member-id ID --order-id ID --amount YUAN
                    [--transaction-id ID] [--attach TEXT] [--dialect legacy] [--key-file PATH]

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createQueryRequest, parseQueryResponse } from '../query.ts';
 import { readKey, required } from './args.ts';
 import { postForm } from './post-form.ts';
-import type { CommandResult } from './commands.ts';
+import type { CommandResult } from './command.ts';
 
 const HELP = `usage: jupay query --url QUERY_URL --member-id ID --order-id ID [--key-file PATH] [--timeout MS]
 POSTs a signed query to the gateway's Pay_Trade_query.html and prints the parsed, verified answer as JSON.`;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { newOrderId } from '../order-id.ts';
 import { createPaymentRequest } from '../payment-request.ts';
 import { readKey, required } from './args.ts';
-import type { CommandResult } from './commands.ts';
+import type { CommandResult } from './command.ts';
 
 const HELP = `usage: jupay request --member-id ID --bank-code CODE --amount YUAN --notify-url URL --callback-url URL
                     --product-name NAME [--gateway URL] [--order-id ID] [--attach TEXT] [--html] [--key-file PATH]
