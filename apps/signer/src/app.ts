@@ -285,16 +285,23 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       if (error instanceof NotificationError) {
         // Genuinely signed with our key, yet not acceptable (another member id, or not a success).
         const verdict = error.code === 'MEMBER_MISMATCH' ? 'member_mismatch' : 'not_success';
-        if (claimed !== null && (await store.getOrder(claimed))) {
-          await store.recordAnomaly({
-            orderId: claimed,
-            kind: verdict,
-            detail:
-              verdict === 'member_mismatch'
-                ? `notification for member ${String(error.notification.memberid).slice(0, 20)}`
-                : `notification returncode ${String(error.notification.returncode).slice(0, 20)}`,
-            at: receivedAt,
-          });
+        try {
+          if (claimed !== null && (await store.getOrder(claimed))) {
+            await store.recordAnomaly({
+              orderId: claimed,
+              kind: verdict,
+              detail:
+                verdict === 'member_mismatch'
+                  ? `notification for member ${String(error.notification.memberid).slice(0, 20)}`
+                  : `notification returncode ${String(error.notification.returncode).slice(0, 20)}`,
+              at: receivedAt,
+            });
+          }
+        } catch (storeError) {
+          // The gateway's route answers FAIL whatever goes wrong, never a JSON error: its reply is read as
+          // received whenever it contains "ok" anywhere, so only the fixed FAIL body is safe.
+          log.error({ err: storeError, orderId: claimed }, 'could not apply the notification');
+          return fail(c, 500, 'store_error');
         }
         await record(claimed, verdict);
         log.warn({ orderId: claimed, verdict }, 'notification refused');

@@ -221,6 +221,26 @@ describe('POST /api/notify', () => {
     expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([200, 'OK', null]);
   });
 
+  it('answers FAIL, not a JSON error, when a refused notification meets a failing store', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    const memberMismatch = notificationBody({ orderid: orderId, memberid: '10003' });
+    const recordAnomaly = t.store.recordAnomaly.bind(t.store);
+    t.store.recordAnomaly = async () => {
+      throw new Error('SQLITE_IOERR');
+    };
+    expect(await reply(await notify(memberMismatch))).toEqual([500, 'FAIL', 'store_error']);
+    t.store.recordAnomaly = recordAnomaly;
+    const getOrder = t.store.getOrder.bind(t.store);
+    t.store.getOrder = async () => {
+      throw new Error('SQLITE_BUSY');
+    };
+    expect(await reply(await notify(memberMismatch))).toEqual([500, 'FAIL', 'store_error']);
+    t.store.getOrder = getOrder;
+    expect(t.logs.filter((line) => line.includes('could not apply the notification'))).toHaveLength(2);
+    expect(await reply(await notify(memberMismatch))).toEqual([400, 'FAIL', 'member_mismatch']);
+  });
+
   it('a flood of forged 16 KiB notifications keeps at most 512 bytes each, as claims, never filed under the order', async () => {
     t = await createTestSigner();
     const { orderId } = await checkout(t);
