@@ -1,28 +1,21 @@
 /**
  * @module orders/apply-payment
- * Applies verified evidence that an order was paid (a notification, or a query answer from the reconciliation
- * loop) through the store's single conditional write, with the `order.paid` outbox event in the same transaction.
- * Both the notify route and reconciliation call this, so there is exactly one way an order becomes paid.
+ * Applies verified evidence that an order was paid (a query answer from the reconciliation loop, or any caller
+ * with a verified report) through the store's single conditional write, with the `order.paid` outbox event in the
+ * same transaction. The rules are those of `judge-payment.ts`, which the notify route's decision follows too, so
+ * there is exactly one way an order becomes paid.
  */
 import { randomUUID } from 'node:crypto';
-import type { OrderRecord, OrderStore, PaidVia } from '../store/order-store.ts';
+import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import {
+  judgePayment,
+  judgeTransition,
+  paidTransition,
+  type ApplyPaymentOutcome,
+  type PaymentEvidence,
+} from './judge-payment.ts';
 
-/** Verified facts from the gateway: the signature has been checked by @jupay/core before this is built. */
-export interface PaymentEvidence {
-  orderId: string;
-  transactionId: string;
-  /** What the gateway says was paid, integer fen. */
-  amountFen: number;
-  via: PaidVia;
-}
-
-/**
- * - `paid`: this call made the transition (and wrote the outbox event);
- * - `already_paid`: the order was paid before (a duplicate): still a success for the gateway;
- * - `amount_mismatch`: the amount differs from the order's; recorded as an anomaly, the order is untouched;
- * - `not_found`: not one of our orders.
- */
-export type ApplyPaymentOutcome = 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found';
+export type { ApplyPaymentOutcome, PaymentEvidence } from './judge-payment.ts';
 
 export interface ApplyPaymentResult {
   outcome: ApplyPaymentOutcome;
@@ -34,6 +27,9 @@ export interface ApplyPaymentOptions {
   newEventId?: () => string;
 }
 
+/** The store calls a payment needs. */
+export type PaymentStore = Pick<OrderStore, 'getOrder' | 'markPaid' | 'recordAnomaly'>;
+
 /**
  * Marks the order paid exactly once. Resolves only after the store has committed, so a caller may acknowledge
  * the gateway (`OK`) as soon as it resolves with `paid` or `already_paid`.
@@ -44,90 +40,24 @@ export interface ApplyPaymentOptions {
  * reply(outcome === 'paid' || outcome === 'already_paid' ? 'OK' : 'FAIL');
  */
 export async function applyPayment(
-  store: OrderStore,
+  store: PaymentStore,
   evidence: PaymentEvidence,
   options: ApplyPaymentOptions,
 ): Promise<ApplyPaymentResult> {
   const { now } = options;
   // A read first: duplicates (normal: the gateway re-sends on every upstream callback) and unknown or tampered
-  // orders are answered without a write transaction. PAID never goes back to NOTPAY, and a committed read is
-  // durable, so "already paid" here is as good as the conditional write's answer.
-  const order = await store.getOrder(evidence.orderId);
-  if (!order) return { outcome: 'not_found', order: null };
-  if (order.amountFen !== evidence.amountFen) {
-    await recordAmountMismatch(store, order, evidence, now);
-    return { outcome: 'amount_mismatch', order };
-  }
-  if (order.status === 'PAID') {
-    await noteOtherTransaction(store, order, evidence, now);
-    return { outcome: 'already_paid', order };
-  }
-
-  const result = await store.markPaid({
-    orderId: order.orderId,
-    transactionId: evidence.transactionId,
-    amountFen: evidence.amountFen,
-    paidAt: now,
-    via: evidence.via,
-    event: {
-      id: (options.newEventId ?? randomUUID)(),
-      payload: {
-        orderId: order.orderId,
-        amountFen: order.amountFen,
-        bankCode: order.bankCode,
-        productName: order.productName,
-        attach: order.attach,
-        transactionId: evidence.transactionId,
-        paidAt: now.toISOString(),
-        via: evidence.via,
-      },
-    },
-  });
-  switch (result.outcome) {
-    case 'paid':
-      return { outcome: 'paid', order: result.order };
-    case 'already_paid':
-      // Lost a race with another notification or the reconciliation loop: the order is paid, once.
-      await noteOtherTransaction(store, result.order, evidence, now);
-      return { outcome: 'already_paid', order: result.order };
-    case 'amount_mismatch':
-      await recordAmountMismatch(store, result.order, evidence, now);
-      return { outcome: 'amount_mismatch', order: result.order };
-    case 'not_found':
-      return { outcome: 'not_found', order: null };
-  }
-}
-
-async function recordAmountMismatch(
-  store: OrderStore,
-  order: OrderRecord,
-  evidence: PaymentEvidence,
-  now: Date,
-): Promise<void> {
-  await store.recordAnomaly({
-    orderId: order.orderId,
-    kind: 'amount_mismatch',
-    detail: `${evidence.via} reported ${evidence.amountFen} fen, order is ${order.amountFen} fen`,
-    at: now,
-  });
-}
-
-async function noteOtherTransaction(
-  store: OrderStore,
-  order: OrderRecord,
-  evidence: PaymentEvidence,
-  now: Date,
-): Promise<void> {
-  if (
-    order.transactionId !== null &&
-    evidence.transactionId !== '' &&
-    order.transactionId !== evidence.transactionId
-  ) {
-    await store.recordAnomaly({
-      orderId: order.orderId,
-      kind: 'transaction_mismatch',
-      detail: `${evidence.via} reported transaction ${evidence.transactionId.slice(0, 64)}, order was paid by ${order.transactionId}`,
-      at: now,
-    });
-  }
+  // orders are answered without a write transaction.
+  const judged = judgePayment(await store.getOrder(evidence.orderId), evidence, now);
+  const settled =
+    judged.outcome === 'pay'
+      ? judgeTransition(
+          await store.markPaid(
+            paidTransition(judged.order, evidence, now, (options.newEventId ?? randomUUID)()),
+          ),
+          evidence,
+          now,
+        )
+      : judged;
+  if (settled.anomaly) await store.recordAnomaly(settled.anomaly);
+  return { outcome: settled.outcome, order: settled.order };
 }

@@ -1,0 +1,441 @@
+/**
+ * @module orders/decide-notification.test
+ * Every verdict of a gateway notification, decided without HTTP or a store: what is written (log row, anomaly,
+ * paid transition) and what the gateway is told.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OrderRecord } from '../store/order-store.ts';
+import { notificationBody, TEST_KEY, TEST_MEMBER } from '../test-support/signer-harness.ts';
+import {
+  claimedOrderId,
+  decideNotification,
+  receiveNotification,
+  settleNotification,
+  truncateUtf8,
+  type NotificationDecision,
+} from './decide-notification.ts';
+
+const credentials = { memberId: TEST_MEMBER, key: TEST_KEY };
+const ORDER_ID = 'E2024030112000000001';
+const receivedAt = new Date('2024-03-01T04:00:05.000Z');
+
+function order(overrides: Partial<OrderRecord> = {}): OrderRecord {
+  return {
+    orderId: ORDER_ID,
+    memberId: TEST_MEMBER,
+    amountFen: 1230,
+    bankCode: '903',
+    productName: 'VIP',
+    attach: null,
+    status: 'NOTPAY',
+    transactionId: null,
+    paidVia: null,
+    createdAt: new Date('2024-03-01T04:00:00.000Z'),
+    paidAt: null,
+    nextQueryAt: new Date('2024-03-01T04:01:00.000Z'),
+    queryAttempts: 0,
+    ...overrides,
+  };
+}
+const paidOrder = (overrides: Partial<OrderRecord> = {}) =>
+  order({
+    status: 'PAID',
+    transactionId: '20240301120005123456',
+    paidVia: 'notify',
+    paidAt: receivedAt,
+    nextQueryAt: null,
+    ...overrides,
+  });
+
+/** Receives `body` and decides it against `stored` (looked up by the id the body names, as the route does). */
+function decide(body: string, stored: OrderRecord | null): NotificationDecision {
+  const received = receiveNotification(body, credentials);
+  return decideNotification({
+    received,
+    order: received.orderToRead === null ? null : stored,
+    receivedAt,
+    eventId: 'evt-1',
+  });
+}
+
+const OK = { status: 200, body: 'OK', verdict: null };
+const fail = (verdict: string) => ({ status: 400, body: 'FAIL', verdict });
+
+describe('receiveNotification', () => {
+  it('a genuine notification names its order to read', () => {
+    const body = notificationBody({ orderid: ORDER_ID, amount: '12.3000' });
+    const received = receiveNotification(body, credentials);
+    expect(received).toMatchObject({
+      kind: 'verified',
+      rawBody: body,
+      orderToRead: ORDER_ID,
+      notification: { orderId: ORDER_ID, amountFen: 1230, transactionId: '20240301120005123456' },
+    });
+  });
+
+  it('signed with our key but refused: member id, return code; the claimed order is read', () => {
+    expect(
+      receiveNotification(notificationBody({ orderid: ORDER_ID, memberid: '10003' }), credentials),
+    ).toEqual({
+      kind: 'refused',
+      rawBody: expect.any(String),
+      verdict: 'member_mismatch',
+      detail: 'notification for member 10003',
+      claimedOrderId: ORDER_ID,
+      orderToRead: ORDER_ID,
+    });
+    expect(
+      receiveNotification(notificationBody({ orderid: ORDER_ID, returncode: '01' }), credentials),
+    ).toMatchObject({
+      kind: 'refused',
+      verdict: 'not_success',
+      detail: 'notification returncode 01',
+    });
+    // The detail quotes a verified field, but at most 20 characters of it.
+    const long = receiveNotification(
+      notificationBody({ orderid: ORDER_ID, returncode: '9'.repeat(50) }),
+      credentials,
+    );
+    expect(long).toMatchObject({ detail: `notification returncode ${'9'.repeat(20)}` });
+  });
+
+  it('unverified bodies read nothing and keep the core error for the log', () => {
+    const good = notificationBody({ orderid: ORDER_ID });
+    const cases: [string, string, string, string | undefined][] = [
+      [
+        notificationBody({ orderid: ORDER_ID }, 'another-merchant-key'),
+        'bad_signature',
+        'BAD_SIGNATURE',
+        'sign',
+      ],
+      [good.replace('amount=12.3000', 'amount=0.0100'), 'bad_signature', 'BAD_SIGNATURE', 'sign'],
+      [good.replace(/&datetime=\d+/, ''), 'malformed', 'MISSING_FIELD', 'datetime'],
+      [`${good}&amount=12.3000`, 'malformed', 'DUPLICATE_FIELD', 'amount'],
+      [`${good}&x=%E4%zz`, 'malformed', 'MALFORMED_ENCODING', 'x'],
+      // Signed correctly, but the amount is not a whole number of fen.
+      [notificationBody({ orderid: ORDER_ID, amount: '12.3010' }), 'malformed', 'INVALID_AMOUNT', 'amount'],
+    ];
+    for (const [body, verdict, code, field] of cases) {
+      expect(receiveNotification(body, credentials)).toEqual({
+        kind: 'unverified',
+        rawBody: body,
+        verdict,
+        claimedOrderId: ORDER_ID,
+        code,
+        field,
+        orderToRead: null,
+      });
+    }
+    expect(receiveNotification('', credentials)).toMatchObject({
+      kind: 'unverified',
+      verdict: 'malformed',
+      claimedOrderId: null,
+    });
+  });
+});
+
+describe('claimedOrderId', () => {
+  it.each([
+    ['orderid=E1', 'E1'],
+    ['a=1&orderid=E1&b=2', 'E1'],
+    ['a=1&orderid=E1', 'E1'],
+    [`orderid=${'A'.repeat(32)}`, 'A'.repeat(32)],
+    [`orderid=${'A'.repeat(33)}`, null],
+    ['orderid=E%31', null],
+    ['orderid=E-1', null],
+    ['orderid=', null],
+    ['xorderid=E1', null],
+    ['pay_orderid=E1', null],
+    ['', null],
+  ])('%j claims %j', (body, claimed) => {
+    expect(claimedOrderId(body)).toBe(claimed);
+  });
+});
+
+describe('decideNotification: a genuine payment report', () => {
+  const body = notificationBody({ orderid: ORDER_ID, amount: '12.3000' });
+
+  it('an unpaid order: the paid transition, the log row, OK once the write says paid', () => {
+    const decision = decide(body, order());
+    expect(decision).toEqual({
+      verdict: 'paid',
+      record: { orderId: ORDER_ID, rawBody: body, verdict: 'paid', receivedAt },
+      recordRequired: false,
+      anomaly: null,
+      transition: {
+        orderId: ORDER_ID,
+        transactionId: '20240301120005123456',
+        amountFen: 1230,
+        paidAt: receivedAt,
+        via: 'notify',
+        event: {
+          id: 'evt-1',
+          payload: {
+            orderId: ORDER_ID,
+            amountFen: 1230,
+            bankCode: '903',
+            productName: 'VIP',
+            attach: null,
+            transactionId: '20240301120005123456',
+            paidAt: receivedAt.toISOString(),
+            via: 'notify',
+          },
+        },
+      },
+      paidOrder: null,
+      answer: OK,
+      report: {
+        level: 'info',
+        message: 'notification applied',
+        fields: { orderId: ORDER_ID, verdict: 'paid' },
+      },
+    });
+
+    const settled = settleNotification(decision, { outcome: 'paid', order: paidOrder() });
+    expect(settled).toEqual({ ...decision, transition: null, paidOrder: paidOrder() });
+  });
+
+  it('the write lost a race: a duplicate, OK only once its log row is durable', () => {
+    const decision = decide(body, order());
+    expect(settleNotification(decision, { outcome: 'already_paid', order: paidOrder() })).toEqual({
+      verdict: 'duplicate',
+      record: { orderId: ORDER_ID, rawBody: body, verdict: 'duplicate', receivedAt },
+      recordRequired: true,
+      anomaly: null,
+      transition: null,
+      paidOrder: null,
+      answer: OK,
+      report: {
+        level: 'info',
+        message: 'notification applied',
+        fields: { orderId: ORDER_ID, verdict: 'duplicate' },
+      },
+    });
+    // Won by another transaction id: still OK, and recorded.
+    const other = settleNotification(decision, {
+      outcome: 'already_paid',
+      order: paidOrder({ transactionId: 'T0' }),
+    });
+    expect(other).toMatchObject({
+      verdict: 'duplicate',
+      answer: OK,
+      anomaly: { kind: 'transaction_mismatch' },
+    });
+  });
+
+  it('the write found another amount, or no order: refused', () => {
+    const decision = decide(body, order());
+    expect(
+      settleNotification(decision, { outcome: 'amount_mismatch', order: order({ amountFen: 1 }) }),
+    ).toMatchObject({
+      verdict: 'amount_mismatch',
+      record: { verdict: 'amount_mismatch' },
+      anomaly: { kind: 'amount_mismatch', detail: 'notify reported 1230 fen, order is 1 fen' },
+      answer: fail('amount_mismatch'),
+      report: { level: 'warn', message: 'notification refused' },
+    });
+    expect(settleNotification(decision, { outcome: 'not_found' })).toMatchObject({
+      verdict: 'unknown_order',
+      anomaly: null,
+      paidOrder: null,
+      answer: fail('unknown_order'),
+    });
+  });
+
+  it('settling needs a transition', () => {
+    expect(() => settleNotification(decide(body, paidOrder()), { outcome: 'not_found' })).toThrow(TypeError);
+  });
+
+  it('an order already paid: a duplicate without a write, OK once its log row is durable', () => {
+    expect(decide(body, paidOrder())).toEqual({
+      verdict: 'duplicate',
+      record: { orderId: ORDER_ID, rawBody: body, verdict: 'duplicate', receivedAt },
+      recordRequired: true,
+      anomaly: null,
+      transition: null,
+      paidOrder: null,
+      answer: OK,
+      report: {
+        level: 'info',
+        message: 'notification applied',
+        fields: { orderId: ORDER_ID, verdict: 'duplicate' },
+      },
+    });
+    const otherTransaction = decide(
+      notificationBody({ orderid: ORDER_ID, transaction_id: 'T2' }),
+      paidOrder(),
+    );
+    expect(otherTransaction).toMatchObject({
+      verdict: 'duplicate',
+      answer: OK,
+      anomaly: {
+        orderId: ORDER_ID,
+        kind: 'transaction_mismatch',
+        detail: 'notify reported transaction T2, order was paid by 20240301120005123456',
+        at: receivedAt,
+      },
+    });
+  });
+
+  it('another amount: an anomaly, never a payment, paid order or not', () => {
+    for (const stored of [order(), paidOrder()]) {
+      const decision = decide(notificationBody({ orderid: ORDER_ID, amount: '12.2900' }), stored);
+      expect(decision).toMatchObject({
+        verdict: 'amount_mismatch',
+        record: { orderId: ORDER_ID, verdict: 'amount_mismatch' },
+        recordRequired: false,
+        anomaly: {
+          orderId: ORDER_ID,
+          kind: 'amount_mismatch',
+          detail: 'notify reported 1229 fen, order is 1230 fen',
+          at: receivedAt,
+        },
+        transition: null,
+        answer: fail('amount_mismatch'),
+        report: { level: 'warn', fields: { orderId: ORDER_ID, verdict: 'amount_mismatch' } },
+      });
+    }
+  });
+
+  it('not one of our orders: unknown_order, filed under the id it names', () => {
+    const unknown = notificationBody({ orderid: 'E0000000000000000404' });
+    expect(decide(unknown, null)).toEqual({
+      verdict: 'unknown_order',
+      record: { orderId: 'E0000000000000000404', rawBody: unknown, verdict: 'unknown_order', receivedAt },
+      recordRequired: false,
+      anomaly: null,
+      transition: null,
+      paidOrder: null,
+      answer: fail('unknown_order'),
+      report: {
+        level: 'warn',
+        message: 'notification refused',
+        fields: { orderId: 'E0000000000000000404', verdict: 'unknown_order' },
+      },
+    });
+  });
+});
+
+describe('decideNotification: signed with our key, but refused', () => {
+  it.each([
+    ['member_mismatch', { memberid: '10003' }, 'notification for member 10003'],
+    ['not_success', { returncode: '01' }, 'notification returncode 01'],
+  ] as const)('%s: an anomaly on our order, the whole body in its log', (verdict, fields, detail) => {
+    const body = notificationBody({ orderid: ORDER_ID, ...fields });
+    expect(decide(body, order())).toEqual({
+      verdict,
+      record: { orderId: ORDER_ID, rawBody: body, verdict, receivedAt },
+      recordRequired: false,
+      anomaly: { orderId: ORDER_ID, kind: verdict, detail, at: receivedAt },
+      transition: null,
+      paidOrder: null,
+      answer: fail(verdict),
+      report: { level: 'warn', message: 'notification refused', fields: { orderId: ORDER_ID, verdict } },
+    });
+    // Not one of our orders: logged, but no anomaly to file it under.
+    expect(decide(body, null)).toMatchObject({ verdict, anomaly: null, record: { orderId: ORDER_ID } });
+  });
+
+  it('naming no order id of ours: nothing to read, logged without an order', () => {
+    const body = notificationBody({ orderid: 'E-1', memberid: '10003' });
+    const received = receiveNotification(body, credentials);
+    expect(received).toMatchObject({ kind: 'refused', claimedOrderId: null, orderToRead: null });
+    expect(decide(body, order())).toMatchObject({
+      verdict: 'member_mismatch',
+      record: { orderId: null, rawBody: body },
+      anomaly: null,
+      answer: fail('member_mismatch'),
+    });
+  });
+});
+
+describe('decideNotification: unverified', () => {
+  it('bad_signature and malformed: a claim, filed apart, never read or written to an order', () => {
+    const forged = notificationBody({ orderid: ORDER_ID }, 'forger-key-0000');
+    for (const [body, verdict, code, field] of [
+      [forged, 'bad_signature', 'BAD_SIGNATURE', 'sign'],
+      ['memberid=1&orderid=E1', 'malformed', 'MISSING_FIELD', 'amount'],
+    ] as const) {
+      expect(decide(body, order())).toEqual({
+        verdict,
+        record: {
+          orderId: null,
+          claimedOrderId: claimedOrderId(body),
+          rawBody: body,
+          bodyTruncated: false,
+          verdict,
+          receivedAt,
+        },
+        recordRequired: false,
+        anomaly: null,
+        transition: null,
+        paidOrder: null,
+        answer: fail(verdict),
+        report: {
+          level: 'warn',
+          message: 'notification refused',
+          fields: { orderId: claimedOrderId(body), verdict, code, field },
+        },
+      });
+    }
+  });
+
+  it('keeps at most 512 bytes of an unverified body, cut on a character boundary', () => {
+    const forged = notificationBody({ orderid: ORDER_ID }, 'forger-key-0000');
+    const padded = `${forged}&pad=${'é'.repeat(8192)}`;
+    const { record } = decide(padded, null);
+    expect(record.bodyTruncated).toBe(true);
+    expect(Buffer.byteLength(record.rawBody)).toBeLessThanOrEqual(512);
+    expect(Buffer.byteLength(record.rawBody)).toBeGreaterThanOrEqual(511);
+    expect(padded.startsWith(record.rawBody)).toBe(true);
+    expect(record.claimedOrderId).toBe(ORDER_ID);
+    // A verified body is kept whole, however long (its size is bounded by the body limit).
+    const long = notificationBody({ orderid: ORDER_ID, attach: 'x'.repeat(2000) });
+    expect(decide(long, order()).record).toEqual({
+      orderId: ORDER_ID,
+      rawBody: long,
+      verdict: 'paid',
+      receivedAt,
+    });
+  });
+});
+
+describe('the answer', () => {
+  it('is OK for paid and duplicate only, FAIL with the verdict for every other outcome', () => {
+    const body = (fields: Record<string, string>, key?: string) =>
+      notificationBody({ orderid: ORDER_ID, ...fields }, key);
+    const decisions: [NotificationDecision, string][] = [
+      [settleNotification(decide(body({}), order()), { outcome: 'paid', order: paidOrder() }), 'paid'],
+      [decide(body({}), paidOrder()), 'duplicate'],
+      [decide(body({ amount: '1.0000' }), order()), 'amount_mismatch'],
+      [decide(body({}), null), 'unknown_order'],
+      [decide(body({ memberid: '10003' }), order()), 'member_mismatch'],
+      [decide(body({ returncode: '01' }), order()), 'not_success'],
+      [decide(body({}, 'forger-key-0000'), order()), 'bad_signature'],
+      [decide('garbage%zz', order()), 'malformed'],
+    ];
+    for (const [decision, verdict] of decisions) {
+      expect(decision.verdict).toBe(verdict);
+      expect(decision.answer).toEqual(verdict === 'paid' || verdict === 'duplicate' ? OK : fail(verdict));
+      // FAIL can never be read as "ok" by the gateway.
+      if (decision.answer.body === 'FAIL') expect(decision.answer.body.toLowerCase()).not.toContain('ok');
+    }
+    expect(new Set(decisions.map(([, verdict]) => verdict)).size).toBe(8);
+  });
+});
+
+describe('truncateUtf8', () => {
+  it.each([
+    ['abc', 3, 'abc', false],
+    ['abcd', 3, 'abc', true],
+    // é is 2 bytes, 中 3, 😀 4: a cut inside one steps back to where it starts.
+    ['aé', 2, 'a', true],
+    ['aé', 3, 'aé', false],
+    ['a中', 3, 'a', true],
+    ['a中b', 4, 'a中', true],
+    ['😀😀', 7, '😀', true],
+    ['😀', 3, '', true],
+  ])('%j to %i bytes', (text, limit, kept, truncated) => {
+    expect(truncateUtf8(text, limit)).toEqual({ text: kept, truncated });
+  });
+});
