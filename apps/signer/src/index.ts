@@ -23,7 +23,6 @@ export { openStore } from './store/open-store.ts';
 export { openSqliteStore, SqliteStore } from './store/sqlite-store.ts';
 export * from './store/order-store.ts';
 export { createLogger, type Logger } from './log.ts';
-// Issue 5: PostgreSQL store, reconciliation, webhook delivery and verification.
 export {
   createPostgresStore,
   PostgresOrderStore,
@@ -48,10 +47,5 @@ export {
   type ReconcileOutcome,
 } from './reconcile/reconciler.ts';
 export { parseReconcileSchedule, parseRetryDelays, parseDuration } from './reconcile/schedule.ts';
-export {
-  createWidgetRoutes,
-  widgetSnippet,
-  WIDGET_BUILD_COMMAND,
-  type WidgetSnippet,
-  type WidgetRoutesOptions,
-} from './widget/index.ts';
+export { createWidgetRoutes, type WidgetRoutesOptions } from './routes/widget.ts';
+export { widgetSnippet, WIDGET_BUILD_COMMAND, type WidgetSnippet } from './widget/widget-asset.ts';

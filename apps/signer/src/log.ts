@@ -205,6 +205,11 @@ export interface LogVariables {
   log: Logger;
 }
 
+/** The Hono environment of the signer's app and of each route app mounted on it. */
+export interface SignerEnv {
+  Variables: LogVariables;
+}
+
 /**
  * Middleware: takes a sane `X-Request-Id` or makes one, exposes a child logger as `c.get('log')`, echoes the id,
  * and logs one line per request. Only the path is logged, never the query string (it may carry a signature).

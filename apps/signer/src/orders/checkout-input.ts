@@ -9,6 +9,12 @@ import { formatYuan, parseYuan, ValidationError } from '@jupay/core';
 import type { SignerConfig } from '../config/load-config.ts';
 import { HttpError } from '../errors.ts';
 
+/** The settings checkout validates against. */
+export type CheckoutInputConfig = Pick<
+  SignerConfig,
+  'methods' | 'products' | 'amount' | 'defaultProductName'
+>;
+
 /** A validated checkout request. */
 export interface CheckoutInput {
   bankCode: string;
@@ -38,7 +44,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * @example
  * parseCheckoutInput({ bankCode: '903', amount: '12.30' }, config); // { bankCode: '903', amountFen: 1230, ... }
  */
-export function parseCheckoutInput(fields: Record<string, string>, config: SignerConfig): CheckoutInput {
+export function parseCheckoutInput(
+  fields: Record<string, string>,
+  config: CheckoutInputConfig,
+): CheckoutInput {
   for (const name of Object.keys(fields)) {
     if (!ALLOWED_FIELDS.has(name))
       throw new HttpError('INVALID_REQUEST', `unknown field ${name.slice(0, 40)}`);

@@ -1,5 +1,5 @@
 /**
- * @module widget/widget-routes
+ * @module routes/widget
  * `GET /pay-button.js`: the self-contained `<pay-button>` bundle. A versioned URL (`?v=<current version>`) is
  * cached for a year as immutable, since those bytes never change under that URL; the bare or outdated URL is
  * revalidated on every use (`no-cache` + strong ETag → 304), so a rebuilt bundle reaches pages that do not pin a
@@ -7,7 +7,7 @@
  * needs. A missing bundle is a 503 naming the build command, never a crash.
  */
 import { Hono } from 'hono';
-import { DEFAULT_WIDGET_FILE, WIDGET_BUILD_COMMAND, widgetLoader } from './widget-asset.ts';
+import { DEFAULT_WIDGET_FILE, WIDGET_BUILD_COMMAND, widgetLoader } from '../widget/widget-asset.ts';
 
 /** Options of {@link createWidgetRoutes}. */
 export interface WidgetRoutesOptions {

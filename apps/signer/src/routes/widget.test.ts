@@ -1,5 +1,5 @@
 /**
- * @module widget/widget-routes.test
+ * @module routes/widget.test
  * The bundle route over `app.request()`: headers, versioned caching, 304s, CORS, the not-built 503, rebuilds.
  */
 import { createHash } from 'node:crypto';
@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { widgetAssetOf } from './widget-asset.ts';
-import { createWidgetRoutes } from './widget-routes.ts';
+import { widgetAssetOf } from '../widget/widget-asset.ts';
+import { createWidgetRoutes } from './widget.ts';
 
 const BUNDLE = 'export class PayButton extends HTMLElement {}\n// 支付\n';
 

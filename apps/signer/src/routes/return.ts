@@ -1,0 +1,56 @@
+/**
+ * @module routes/return
+ * `GET|POST /api/return`: the browser coming back from the gateway. Only a verified order id of ours is passed on,
+ * and the target is always the configured return page, so this can never redirect anywhere else. Payment is
+ * decided by the notification or a query only: the return changes nothing.
+ */
+import { JupayError, parseNotification, type Credentials } from '@jupay/core';
+import { Hono } from 'hono';
+import { HttpError } from '../errors.ts';
+import { rawQuery } from '../http/raw-query.ts';
+import { readBodyText } from '../http/read-body.ts';
+import { setResponseHeader } from '../http/response-header.ts';
+import type { SignerEnv } from '../log.ts';
+import type { OrderStore } from '../store/order-store.ts';
+
+/** What {@link returnRoute} needs. */
+export interface ReturnRouteDeps {
+  credentials: Credentials;
+  /** `JUPAY_RETURN_URL`: the merchant page; `?orderId=<id>` is added for a verified order of ours. */
+  returnUrl: string;
+  bodyLimitBytes: number;
+  store: Pick<OrderStore, 'getOrder'>;
+}
+
+/**
+ * The return route, to mount at `/api/return`.
+ * @example
+ * app.route('/api/return', returnRoute({ credentials, returnUrl, bodyLimitBytes, store }));
+ * // GET /api/return?<signed fields> → 303 Location: https://shop.example/thanks?orderId=E2024...
+ */
+export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
+  const { store } = deps;
+  return new Hono<SignerEnv>().on(['GET', 'POST'], '/', async (c) => {
+    let orderId: string | null = null;
+    try {
+      let raw = '';
+      if (c.req.method === 'GET') raw = rawQuery(c.req.url);
+      else if (
+        (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
+      ) {
+        raw = await readBodyText(c, deps.bodyLimitBytes);
+      }
+      if (raw !== '') {
+        const n = parseNotification(raw, deps.credentials);
+        if (await store.getOrder(n.orderId)) orderId = n.orderId;
+      }
+    } catch (error) {
+      if (!(error instanceof JupayError) && !(error instanceof HttpError)) throw error;
+      c.get('log').warn({ code: error.code }, 'unverifiable return');
+    }
+    const target = new URL(deps.returnUrl);
+    if (orderId !== null) target.searchParams.set('orderId', orderId);
+    setResponseHeader(c, 'Cache-Control', 'no-store');
+    return c.redirect(target.href, 303);
+  });
+}
