@@ -7,7 +7,7 @@ import {
   SHOP_ORIGIN,
   TEST_KEY,
   type TestSigner,
-} from './test-support/signer-harness.ts';
+} from '../test/helpers/signer-harness.ts';
 
 let t: TestSigner;
 afterEach(async () => {
@@ -442,7 +442,7 @@ describe('GET|POST /api/return', () => {
   it('redirects to the configured page, with only a verified order id of ours', async () => {
     t = await createTestSigner({ JUPAY_RETURN_URL: 'https://shop.example/thanks?lang=zh' });
     const { orderId } = await checkout(t);
-    const { notificationFields } = await import('./test-support/signer-harness.ts');
+    const { notificationFields } = await import('../test/helpers/signer-harness.ts');
     const good = new URLSearchParams(notificationFields({ orderid: orderId, amount: '12.3000' }));
 
     const post = await t.request('/api/return', {

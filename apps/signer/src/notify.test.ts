@@ -8,7 +8,7 @@ import {
   notificationBody,
   TEST_KEY,
   type TestSigner,
-} from './test-support/signer-harness.ts';
+} from '../test/helpers/signer-harness.ts';
 
 let t: TestSigner;
 afterEach(async () => {

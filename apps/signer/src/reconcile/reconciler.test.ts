@@ -14,9 +14,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import { createPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
-import { dropSchema, freshSchemaName, TEST_PG_URL } from '../test-support/postgres.ts';
-import { DEMO, placeOrder } from '../test-support/sim-orders.ts';
-import { waitFor } from '../test-support/webhook-receiver.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
+import { DEMO, placeOrder } from '../../test/helpers/sim-orders.ts';
+import { waitFor } from '../../test/helpers/webhook-receiver.ts';
 import { createReconciler, type ReconcilerOptions } from './reconciler.ts';
 
 // Nothing listens on port 9 (discard): notifications that are not dropped go nowhere.

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { dropSchema, freshSchemaName, TEST_PG_URL } from '../test-support/postgres.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
 import { createPostgresStore } from './postgres-store.ts';
 import { describeOrderStoreContract } from './store-suite.ts';
 

@@ -1,7 +1,7 @@
 /** @module store/retention.test — the retention service prunes at start and then periodically, by the clock. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestSigner, type TestSigner } from '../test-support/signer-harness.ts';
-import { waitFor } from '../test-support/webhook-receiver.ts';
+import { createTestSigner, type TestSigner } from '../../test/helpers/signer-harness.ts';
+import { waitFor } from '../../test/helpers/webhook-receiver.ts';
 import { createRetention } from './retention.ts';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPayment } from '../orders/apply-payment.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
-import { startWebhookReceiver, waitFor } from '../test-support/webhook-receiver.ts';
+import { startWebhookReceiver, waitFor } from '../../test/helpers/webhook-receiver.ts';
 import { createWebhookSender } from './sender.ts';
 
 const SECRET = 'whsec_test_0123456789abcdef';

@@ -10,20 +10,20 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSigner } from './app.ts';
-import { loadConfig } from './config/load-config.ts';
-import { createPostgresStore } from './store/postgres-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
-import { dropSchema, freshSchemaName, TEST_PG_URL } from './test-support/postgres.ts';
+import { createSigner } from '../src/app.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { createPostgresStore } from '../src/store/postgres-store.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
 import {
   baseEnv,
   checkout,
   createTestSigner,
   notificationBody,
   type TestSigner,
-} from './test-support/signer-harness.ts';
-import { captureText } from './test-support/leak-log.ts';
-import { startTcpLink } from './test-support/tcp-link.ts';
+} from './helpers/signer-harness.ts';
+import { captureText } from './helpers/leak-log.ts';
+import { startTcpLink } from './helpers/tcp-link.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

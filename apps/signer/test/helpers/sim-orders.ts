@@ -1,10 +1,10 @@
 /**
- * @module test-support/sim-orders
+ * @module helpers/sim-orders
  * Places orders the way checkout does, without the HTTP route: a signed payment request POSTed to the simulator's
  * real `Pay_Index.html` (so the gateway knows the order) and the same order written to a store.
  */
 import { createPaymentRequest, encodeForm, newOrderId } from '@jupay/core';
-import type { OrderStore } from '../store/order-store.ts';
+import type { OrderStore } from '../../src/store/order-store.ts';
 
 /** The public demo merchant the simulator knows by default (PROTOCOL.md test vectors). */
 export const DEMO = { memberId: '10002', key: 't4ig5acnpx4fet4zapshjacjd9o4bhbi' } as const;

@@ -1,5 +1,5 @@
 /**
- * @module test-support/signer-harness
+ * @module helpers/signer-harness
  * Test fixtures for the signer: a valid environment, a signer on a temp-dir SQLite file whose every response and
  * log line is captured for the key-leak scan, a real HTTP listener, and correctly signed notifications.
  */
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { encodeForm, NOTIFICATION_SIGNED_FIELDS, sign, type Fields } from '@jupay/core';
-import { createSigner, type Signer, type SignerDeps } from '../app.ts';
-import { loadConfig, type SignerConfig } from '../config/load-config.ts';
-import type { OrderStore } from '../store/order-store.ts';
-import { openSqliteStore } from '../store/sqlite-store.ts';
+import { createSigner, type Signer, type SignerDeps } from '../../src/app.ts';
+import { loadConfig, type SignerConfig } from '../../src/config/load-config.ts';
+import type { OrderStore } from '../../src/store/order-store.ts';
+import { openSqliteStore } from '../../src/store/sqlite-store.ts';
 import { captureText, guardSecret } from './leak-log.ts';
 
 /** The public demo key of the gateway (PROTOCOL.md): also the simulator's default merchant. */

@@ -1,5 +1,5 @@
 /**
- * @module test-support/leak-log
+ * @module helpers/leak-log
  * The captured output of one test file (response bodies, response headers, log lines) and the secrets that must
  * never appear in it. The scan lives here; `leak-guard.ts` runs it after each file.
  */

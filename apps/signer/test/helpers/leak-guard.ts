@@ -1,5 +1,5 @@
 /**
- * @module test-support/leak-guard
+ * @module helpers/leak-guard
  * vitest setup file of every signer test file. It registers the merchant key and every webhook secret the tests
  * use, captures what the file's code receives or prints (every `fetch` response, in-process or from spawned
  * signers; every write to stdout/stderr), on top of what the harness, `spawnSigner` and the webhook receiver
@@ -14,7 +14,7 @@ import { captureResponse, captureText, findSecret, guardSecret, settleCaptures }
  * the test files is listed here, so a new test secret cannot go unguarded.
  */
 export const TEST_SECRETS: readonly string[] = [
-  // The merchant key: test-support/signer-harness.ts TEST_KEY, sim-orders.ts DEMO.key (the gateway's demo key).
+  // The merchant key: helpers/signer-harness.ts TEST_KEY, helpers/sim-orders.ts DEMO.key (the gateway's demo key).
   't4ig5acnpx4fet4zapshjacjd9o4bhbi',
   // Webhook secrets: cluster.test, fulfilment.test, webhook/sender.test (two), webhook/signature.test,
   // config/load-config.test.

@@ -1,5 +1,5 @@
 /**
- * @module test-support/signer-process
+ * @module helpers/signer-process
  * Real signer processes for the multi-instance and crash tests: `node --import tsx src/server.ts` children (one
  * process each, so the PID we signal is the server itself) started with an
  * environment, found ready by their "signer listening" log line, and stopped or killed by their own PID only.

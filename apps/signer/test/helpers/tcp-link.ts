@@ -1,5 +1,5 @@
 /**
- * @module test-support/tcp-link
+ * @module helpers/tcp-link
  * A TCP forwarder on 127.0.0.1 in front of a real server (PostgreSQL in the tests) that a test can cut and restore,
  * standing in for a network partition or a server restart: cut() drops every open connection and refuses new ones.
  */

@@ -1,18 +1,18 @@
 /**
  * @module key-leak.test
  * The key must never appear in a response or a log line. Every test file of the signer captures its responses and
- * log lines through the harness, and `test-support/leak-guard.ts` (a vitest setup file) scans them after the file;
+ * log lines through the harness, and `test/helpers/leak-guard.ts` (a vitest setup file) scans them after the file;
  * this file proves the scan catches a leak, then drives every route and error path and scans that output too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeForm } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
-import { TEST_SECRETS } from './test-support/leak-guard.ts';
-import { capturedCount, findSecret, findSecretIn, leakLog, settleCaptures } from './test-support/leak-log.ts';
-import { startWebhookReceiver } from './test-support/webhook-receiver.ts';
-import { signWebhook } from './webhook/signature.ts';
+import { TEST_SECRETS } from './helpers/leak-guard.ts';
+import { capturedCount, findSecret, findSecretIn, leakLog, settleCaptures } from './helpers/leak-log.ts';
+import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
+import { signWebhook } from '../src/webhook/signature.ts';
 import {
   checkout,
   createTestSigner,
@@ -20,7 +20,7 @@ import {
   notificationBody,
   SHOP_ORIGIN,
   TEST_KEY,
-} from './test-support/signer-harness.ts';
+} from './helpers/signer-harness.ts';
 
 describe('the leak scan', () => {
   it('finds a key however it is written, and passes clean text', () => {
@@ -41,15 +41,22 @@ describe('the leak scan', () => {
 
 describe('the guard setup', () => {
   it('registers every key and webhook secret literal found in the signer test files', () => {
-    const src = dirname(fileURLToPath(import.meta.url));
-    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.test.ts'));
+    const signerDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+    // Every test file, in src/ beside the code and in test/, and every helper they share.
+    const files = ['src', 'test'].flatMap((top) =>
+      (readdirSync(join(signerDir, top), { recursive: true }) as string[])
+        .map((f) => join(top, f))
+        .filter(
+          (f) => f.endsWith('.test.ts') || (f.startsWith(join('test', 'helpers')) && f.endsWith('.ts')),
+        ),
+    );
+    expect(files).toContain(join('test', 'helpers', 'signer-harness.ts'));
     const found = new Map<string, string>();
     // `SECRET = '...'`, `JUPAY_WEBHOOK_SECRET: '...'`, `secret: '...'`, `JUPAY_KEY: '...'`, `TEST_KEY = '...'`.
     const literal = /\b(?:\w*SECRET|secret|JUPAY_KEY|\w*_KEY|key)\s*[:=]\s*'((?:[^'\\]|\\.){16,})'/g;
-    for (const file of [...files, 'test-support/signer-harness.ts', 'test-support/sim-orders.ts']) {
-      const text = readFileSync(join(src, file), 'utf8');
-      for (const match of text.matchAll(literal))
-        found.set(match[1]!.replace(/\\(.)/g, '$1'), relative(src, join(src, file)));
+    for (const file of files) {
+      const text = readFileSync(join(signerDir, file), 'utf8');
+      for (const match of text.matchAll(literal)) found.set(match[1]!.replace(/\\(.)/g, '$1'), file);
     }
     expect(found.size).toBeGreaterThanOrEqual(7);
     for (const [secret, file] of found) expect(TEST_SECRETS, `a secret of ${file}`).toContain(secret);

@@ -1,5 +1,5 @@
 /**
- * @module test-support/postgres
+ * @module helpers/postgres
  * Test helpers for the PostgreSQL server on this machine: every test file works in its own throw-away schema
  * (`t_<random>`), so files running in parallel never see each other's rows, and the schema is dropped afterwards.
  */

@@ -1,12 +1,12 @@
 /**
- * @module test-support/webhook-receiver
+ * @module helpers/webhook-receiver
  * A real merchant webhook endpoint for tests: a node:http server on 127.0.0.1, port 0, that verifies every request
  * with `verifyWebhook` (answering 400 when it fails) and records what it got. A test script can make it answer
  * 500, hang past the sender's timeout, or go quiet, per request.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook, type WebhookEvent } from '../webhook/signature.ts';
+import { verifyWebhook, type WebhookEvent } from '../../src/webhook/signature.ts';
 import { captureText } from './leak-log.ts';
 
 /** One request as received, with what verification concluded. */

@@ -4,7 +4,7 @@
  * `Headers`: every header the routes promise must still arrive, for successes, errors, CORS and notifications.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestSigner, listen, type TestSigner } from '../test-support/signer-harness.ts';
+import { createTestSigner, listen, type TestSigner } from './helpers/signer-harness.ts';
 
 let t: TestSigner | undefined;
 let http: { url: string; close(): Promise<void> } | undefined;

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from './config/load-config.ts';
-import { startServer, StartupError } from './server.ts';
-import { SQLITE_MIGRATIONS } from './store/sqlite-migrations.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
-import { captureText } from './test-support/leak-log.ts';
-import { baseEnv, TEST_KEY } from './test-support/signer-harness.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { startServer, StartupError } from '../src/server.ts';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite-migrations.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { captureText } from './helpers/leak-log.ts';
+import { baseEnv, TEST_KEY } from './helpers/signer-harness.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -162,7 +162,7 @@ describe('server errors after start', () => {
 });
 
 describe('the command line', () => {
-  const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
+  const serverFile = fileURLToPath(new URL('../src/server.ts', import.meta.url));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
   function run(env: Record<string, string | undefined>, onStdout?: (text: string, kill: () => void) => void) {

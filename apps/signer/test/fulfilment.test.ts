@@ -10,15 +10,15 @@ import type { AddressInfo } from 'node:net';
 import { encodeForm } from '@jupay/core';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderRecord } from './store/order-store.ts';
+import type { OrderRecord } from '../src/store/order-store.ts';
 import {
   checkout,
   createTestSigner,
   listen,
   notificationBody,
   type TestSigner,
-} from './test-support/signer-harness.ts';
-import { startWebhookReceiver, waitFor } from './test-support/webhook-receiver.ts';
+} from './helpers/signer-harness.ts';
+import { startWebhookReceiver, waitFor } from './helpers/webhook-receiver.ts';
 
 const SECRET = 'whsec_fulfilment_0123456789';
 let sim: GatewaySim;
