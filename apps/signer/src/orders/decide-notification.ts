@@ -107,7 +107,7 @@ export interface NotificationDecision {
   recordRequired: boolean;
   /** An anomaly to record before answering. */
   anomaly: AnomalyEntry | null;
-  /** The conditional write to attempt (an unpaid order, the amount matches); its answer goes to {@link settleNotification}. */
+  /** The conditional write to attempt (unpaid, the amount matches); its answer goes to {@link settleNotification}. */
   transition: MarkPaidInput | null;
   /** The order this notification made paid (after settling): for `onPaid` and an immediate webhook send. */
   paidOrder: OrderRecord | null;

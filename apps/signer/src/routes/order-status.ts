@@ -28,7 +28,7 @@ const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
 /**
  * The order status route, to mount at `/api/orders`.
  * @example
- * app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck: (id) => background.requestCheck(id) }));
+ * app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck: background.requestCheck }));
  * // GET /api/orders/E2024... → { orderId, status: 'NOTPAY' | 'PAID', amountFen, bankCode, createdAt, paidAt }
  */
 export function orderStatusRoute(deps: OrderStatusRouteDeps): Hono<SignerEnv> {

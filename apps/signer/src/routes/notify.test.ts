@@ -1,4 +1,4 @@
-/** @module notify.test — `/api/notify`: exactly-once payment, every refusal, with the stored state checked. */
+/** @module routes/notify.test — `/api/notify`: exactly-once payment, every refusal, with the stored state checked. */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +8,7 @@ import {
   notificationBody,
   TEST_KEY,
   type TestSigner,
-} from '../test/helpers/signer-harness.ts';
+} from '../../test/helpers/signer-harness.ts';
 
 let t: TestSigner;
 afterEach(async () => {
