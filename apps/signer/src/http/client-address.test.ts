@@ -1,6 +1,40 @@
-/** @module http/client-address.test — the rate-limit key of a client address (IPv6 per /64). */
+/** @module http/client-address.test — who is calling (socket or trusted proxy header), and its rate-limit key. */
 import { describe, expect, it } from 'vitest';
-import { addressKey } from './client-address.ts';
+import { tinyApp } from '../../test/helpers/tiny-app.ts';
+import { addressKey, clientAddress } from './client-address.ts';
+
+describe('clientAddress', () => {
+  function whoIs(trustedHeader: string | null) {
+    const { app } = tinyApp();
+    app.get('/who', (c) => c.text(clientAddress(c, trustedHeader)));
+    return async (headers: Record<string, string>, socketAddress?: string) => {
+      const env =
+        socketAddress === undefined ? undefined : { incoming: { socket: { remoteAddress: socketAddress } } };
+      return (await app.request('/who', { headers }, env)).text();
+    };
+  }
+
+  it('is the socket address without a trusted header, whatever the client writes in headers', async () => {
+    const who = whoIs(null);
+    expect(await who({ 'x-forwarded-for': '203.0.113.9' }, '10.0.0.1')).toBe('10.0.0.1');
+    expect(await who({}, '::1')).toBe('::1');
+    // No socket (another runtime): one shared key rather than a crash.
+    expect(await who({})).toBe('unknown');
+  });
+
+  it('behind a proxy, is the right-most entry of its header: the one the proxy appended', async () => {
+    const who = whoIs('x-forwarded-for');
+    expect(await who({ 'x-forwarded-for': '1.1.1.1, 9.9.9.9,  203.0.113.1 ' }, '10.0.0.1')).toBe(
+      '203.0.113.1',
+    );
+    expect(await who({ 'x-forwarded-for': '203.0.113.2' }, '10.0.0.1')).toBe('203.0.113.2');
+    // The header missing or its last entry empty: the socket address.
+    expect(await who({}, '10.0.0.1')).toBe('10.0.0.1');
+    expect(await who({ 'x-forwarded-for': '203.0.113.1, ' }, '10.0.0.1')).toBe('10.0.0.1');
+    // A runaway value is cut, so it cannot grow the rate limiter's keys.
+    expect(await who({ 'x-forwarded-for': 'x'.repeat(500) }, '10.0.0.1')).toBe('x'.repeat(64));
+  });
+});
 
 describe('addressKey', () => {
   it.each([

@@ -4,7 +4,10 @@
  * timed), its cap, and the client keys (IPv6 per /64).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/helpers/http.ts';
+import { tinyApp } from '../../test/helpers/tiny-app.ts';
 import { HttpError } from '../errors.ts';
+import { clientAddress } from './client-address.ts';
 import { createRateLimiter, enforceRateLimit, SWEEP_PER_HIT } from './rate-limit.ts';
 
 type IteratorMethod = 'entries' | 'keys' | 'values' | typeof Symbol.iterator;
@@ -160,5 +163,46 @@ describe('enforceRateLimit', () => {
     );
     expect(most).toBeLessThanOrEqual(SWEEP_PER_HIT + 1);
     expect(limiter.size).toBe(500);
+  });
+});
+
+describe('enforceRateLimit on a route', () => {
+  function limitedApp(limit: number) {
+    let now = 1_000_000;
+    const limiter = createRateLimiter({ limit, windowMs: 60_000, clock: () => now });
+    const { app } = tinyApp();
+    app.post('/buy', (c) => {
+      enforceRateLimit(limiter, clientAddress(c, null));
+      return c.text('bought', 201);
+    });
+    const from = (ip: string) =>
+      app.request('/buy', { method: 'POST' }, { incoming: { socket: { remoteAddress: ip } } });
+    return { from, later: (ms: number) => (now += ms) };
+  }
+
+  it('answers 429 RATE_LIMITED with Retry-After past the limit, per client, until the window ends', async () => {
+    const { from, later } = limitedApp(2);
+    expect((await from('203.0.113.1')).status).toBe(201);
+    later(15_000);
+    expect((await from('203.0.113.1')).status).toBe(201);
+    const limited = await from('203.0.113.1');
+    expect(limited.headers.get('retry-after')).toBe('45');
+    expect(await errorOf(limited)).toEqual({
+      status: 429,
+      code: 'RATE_LIMITED',
+      message: 'too many requests from this address: retry later',
+    });
+    expect((await from('203.0.113.2')).status).toBe(201);
+    // The same /64 is the same client.
+    expect((await from('2001:db8::1')).status).toBe(201);
+    expect((await from('2001:db8::2')).status).toBe(201);
+    expect((await from('2001:db8::3')).status).toBe(429);
+    later(45_000);
+    expect((await from('203.0.113.1')).status).toBe(201);
+  });
+
+  it('limit 0 never limits', async () => {
+    const { from } = limitedApp(0);
+    for (let i = 0; i < 50; i += 1) expect((await from('203.0.113.1')).status).toBe(201);
   });
 });
