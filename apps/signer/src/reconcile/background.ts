@@ -5,12 +5,17 @@
  * code to three calls: the services to start, `orderPaid` after a notification, `requestCheck` on a status read.
  */
 import type { SignerConfig } from '../config/load-config.ts';
-import type { OrderRecord, OrderStore } from '../store/order-store.ts';
-import { createWebhookSender, DEFAULT_RETRY_DELAYS_MS, type WebhookSender } from '../webhook/sender.ts';
+import type { OrderRecord } from '../store/order-store.ts';
+import {
+  createWebhookSender,
+  DEFAULT_RETRY_DELAYS_MS,
+  type SenderStore,
+  type WebhookSender,
+} from '../webhook/sender.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
-import { createReconciler, type Reconciler } from './reconciler.ts';
+import { createReconciler, type Reconciler, type ReconcilerStore } from './reconciler.ts';
 
-/** The settings this module reads; the optional ones have defaults so older configs keep working. */
+/** The settings this module reads; the optional ones have defaults, so a hand-built config may leave them out. */
 export type BackgroundConfig = Pick<
   SignerConfig,
   'memberId' | 'key' | 'queryUrl' | 'reconcileSchedule' | 'webhookUrl' | 'webhookSecret'
@@ -53,7 +58,7 @@ export interface Background {
  */
 export function createBackground(options: {
   config: BackgroundConfig;
-  store: OrderStore;
+  store: ReconcilerStore & SenderStore;
   logger?: WorkerLogger;
   clock?: () => Date;
   onPaid?: (order: OrderRecord) => void | Promise<void>;

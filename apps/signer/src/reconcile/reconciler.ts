@@ -16,7 +16,7 @@ import {
 } from '@jupay/core';
 import { createRateLimiter } from '../http/rate-limit.ts';
 import type { OrderRecord, OrderStore } from '../store/order-store.ts';
-import { applyPayment } from '../orders/apply-payment.ts';
+import { applyPayment, type PaymentStore } from '../orders/apply-payment.ts';
 import { createPollingLoop, silentLogger, type PollingLoop, type WorkerLogger } from './polling-loop.ts';
 import { nextQueryAt } from './schedule.ts';
 
@@ -29,9 +29,12 @@ export type ReconcileOutcome =
   | 'failed' // unreachable, timeout, garbage, an error JSON, a bad signature: retried on schedule
   | 'not_found'; // no such order in the store
 
+/** The store calls the reconciliation loop makes: its claims, order reads and the payment (see applyPayment). */
+export type ReconcilerStore = PaymentStore & Pick<OrderStore, 'claimDueOrders' | 'scheduleNextQuery'>;
+
 /** Options of {@link createReconciler}. */
 export interface ReconcilerOptions {
-  store: OrderStore;
+  store: ReconcilerStore;
   credentials: Credentials;
   /** The gateway's `Pay_Trade_query.html` URL. */
   queryUrl: string;

@@ -1,7 +1,12 @@
-/** @module store/retention.test — the retention service prunes at start and then periodically, by the clock. */
+/**
+ * @module store/retention.test
+ * The retention service prunes at start and then periodically, by the clock: on the signer's real store, and on a
+ * fake `prune` where only the service's own decisions (cutoffs, logging, retries, stopping) are at stake.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestSigner, type TestSigner } from '../../test/helpers/signer-harness.ts';
 import { waitFor } from '../../test/helpers/webhook-receiver.ts';
+import { StoreUnavailableError, type PruneCutoffs, type PruneResult } from './order-store.ts';
 import { createRetention } from './retention.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -106,5 +111,55 @@ describe('retention', () => {
     expect(() => createRetention({ store, clock: () => NOW, unverifiedNotificationDays: 0 })).toThrow(
       /unverifiedNotificationDays/,
     );
+  });
+});
+
+describe('retention on a fake prune', () => {
+  it('asks for cutoffs by its clock; a failed prune is logged and the next interval tries again', async () => {
+    const calls: PruneCutoffs[] = [];
+    const answers: (PruneResult | Error)[] = [
+      new StoreUnavailableError('database away'),
+      { notifications: 0, idempotencyKeys: 0 },
+      { notifications: 2, idempotencyKeys: 1 },
+    ];
+    const store = {
+      prune: async (cutoffs: PruneCutoffs) => {
+        calls.push(cutoffs);
+        const answer = answers.shift() ?? { notifications: 0, idempotencyKeys: 0 };
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    };
+    const lines: [string, string, object][] = [];
+    const logger = {
+      info: (object: object, message?: string) => void lines.push(['info', message ?? '', object]),
+      error: (object: object, message?: string) => void lines.push(['error', message ?? '', object]),
+    };
+    const retention = createRetention({
+      store,
+      clock: () => NOW,
+      logger,
+      unverifiedNotificationDays: 7,
+      intervalMs: 5,
+    });
+    try {
+      // The first prune fails: start() still resolves, so the signer starts.
+      await retention.start();
+      expect(calls[0]).toEqual({
+        unverifiedNotificationsBefore: ago(7 * DAY),
+        idempotencyKeysBefore: ago(DAY),
+      });
+      expect(lines).toEqual([['error', 'prune failed', { err: expect.any(StoreUnavailableError) }]]);
+      await waitFor(async () => calls.length >= 3, 'two more prunes', 2_000);
+    } finally {
+      retention.stop();
+    }
+    // Only a prune that removed something is worth a line.
+    expect(lines.slice(1)).toEqual([
+      ['info', 'pruned expired rows', { notifications: 2, idempotencyKeys: 1 }],
+    ]);
+    const made = calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(calls.length).toBe(made);
   });
 });

@@ -46,7 +46,11 @@ export interface Retention {
  * retention.stop();
  */
 export function createRetention(
-  options: RetentionOptions & { store: OrderStore; clock: () => Date; logger?: RetentionLogger },
+  options: RetentionOptions & {
+    store: Pick<OrderStore, 'prune'>;
+    clock: () => Date;
+    logger?: RetentionLogger;
+  },
 ): Retention {
   const days = options.unverifiedNotificationDays ?? DEFAULT_RETENTION.unverifiedNotificationDays;
   if (!Number.isFinite(days) || days <= 0) {

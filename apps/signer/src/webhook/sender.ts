@@ -21,9 +21,12 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
   5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000,
 ];
 
+/** The store calls the sender makes: the outbox and nothing else. */
+export type SenderStore = Pick<OrderStore, 'claimDueEvents' | 'markEventDelivered' | 'markEventFailed'>;
+
 /** Options of {@link createWebhookSender}. */
 export interface WebhookSenderOptions {
-  store: OrderStore;
+  store: SenderStore;
   /** `JUPAY_WEBHOOK_URL`. */
   url: string;
   /** `JUPAY_WEBHOOK_SECRET`: the HMAC key. Never logged. */
