@@ -16,7 +16,4 @@ export interface CommandResult {
  * @example
  * const hello: Command = (argv) => ({ output: argv.join(' '), exitCode: 0 });
  */
-export type Command = (
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-) => CommandResult | Promise<CommandResult>;
+export type Command = (argv: string[], env: NodeJS.ProcessEnv) => CommandResult | Promise<CommandResult>;
