@@ -58,9 +58,9 @@ export async function benchStore(
   store: string,
   label: string,
   /**
-   * Issue 5: a baseline already measured in this run. Each store now measures the bare route next to its own
-   * figures (the machine is too noisy for one figure to serve a whole run); when given, this store's baseline
-   * lines are labelled as its round.
+   * A baseline already measured in this run. Each store measures the bare route next to its own figures (the
+   * machine is too noisy for one figure to serve a whole run); when given, this store's baseline lines are
+   * labelled with the store's name.
    */
   sharedBaseline?: Measured,
 ): Promise<{ ok: boolean; baseline: Measured }> {
@@ -189,7 +189,7 @@ export async function benchStore(
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const sqlite = await benchStore('sqlite', 'sqlite');
-  // Issue 5: the same figures on PostgreSQL, against the same baseline, in a throw-away schema of the local server
+  // The same figures on PostgreSQL, against the same baseline, in a throw-away schema of the local server
   // (or JUPAY_BENCH_PG_URL).
   const postgres = await benchPostgres(sqlite.baseline);
   if (!sqlite.ok || !postgres) console.error('[bench] signer: a target was missed (see the BENCH lines)');

@@ -72,21 +72,21 @@ export interface SignerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * `JUPAY_RECONCILE_SCHEDULE`: when pending orders are queried at the gateway, as delays measured from the order's
-   * creation, ascending (`1m,3m,10m,30m,1h,...,24h` by default; `off`: never). The reconciliation loop (issue 5)
+   * creation, ascending (`1m,3m,10m,30m,1h,...,24h` by default; `off`: never). The reconciliation loop (reconcile/)
    * implements the behaviour.
    */
   reconcileSchedule: number[];
-  /** `JUPAY_WEBHOOK_URL`: where paid events are POSTed (issue 5); null: no webhook. */
+  /** `JUPAY_WEBHOOK_URL`: where paid events are POSTed (webhook/sender.ts); null: no webhook. */
   webhookUrl: string | null;
   /** `JUPAY_WEBHOOK_SECRET`: the HMAC key of the webhook; required with a webhook URL. Never logged. */
   webhookSecret: string | null;
-  /** `JUPAY_QUERY_TIMEOUT_MS`: the timeout of one gateway order query (issue 5). Default 10000. */
+  /** `JUPAY_QUERY_TIMEOUT_MS`: the timeout of one gateway order query. Default 10000. */
   queryTimeoutMs: number;
   /** `JUPAY_UNVERIFIED_RETENTION_DAYS`: days unverified notifications (forgeries, garbage) are kept. Default 30. */
   unverifiedRetentionDays: number;
-  /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating (issue 5). */
+  /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating. */
   webhookRetryMs: number[];
-  /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work (issue 5). Default 1000. */
+  /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work. Default 1000. */
   workerPollMs: number;
 }
 
@@ -211,7 +211,7 @@ export function loadConfig(
     : fail('JUPAY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
   const reconcileSchedule = parseSchedule(get('JUPAY_RECONCILE_SCHEDULE'), fail);
-  // Issue 5 (reconciliation and webhook delivery): the parsers live in reconcile/schedule.ts.
+  // The schedule and retry parsers live in reconcile/schedule.ts, shared with the reconciliation loop.
   const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
   const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
   const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
@@ -462,7 +462,7 @@ function normalizeStore(raw: string, cwd: string, fail: Fail): string | undefine
 }
 
 function parseSchedule(raw: string | undefined, fail: Fail): number[] {
-  // Issue 5: one parser for the whole signer (reconcile/schedule.ts) adds `ms`/`d` units and `1h*24` repeats.
+  // One parser for the whole signer (reconcile/schedule.ts): units `ms` to `d`, and `1h*24` repeats.
   try {
     return parseReconcileSchedule(raw ?? DEFAULT_RECONCILE_SCHEDULE);
   } catch (error) {

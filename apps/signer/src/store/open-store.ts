@@ -1,7 +1,7 @@
 /**
  * @module store/open-store
  * Chooses the store implementation from `JUPAY_STORE`: a file path or `sqlite:<path>` opens SQLite, a
- * `postgres://` (or `postgresql://`) URL opens PostgreSQL (`./postgres-store.ts`, issue 5).
+ * `postgres://` (or `postgresql://`) URL opens PostgreSQL (`./postgres-store.ts`).
  */
 import type { OrderStore } from './order-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
