@@ -17,7 +17,7 @@ import type { OrderStore } from '../src/store/order-store.ts';
 import { createPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL, urlWithSchema } from './helpers/postgres.ts';
-import { notificationBody } from './helpers/signer-harness.ts';
+import { notificationBody } from './helpers/notifications.ts';
 import { DEMO } from './helpers/sim-orders.ts';
 import { spawnSigner, startProxy } from './helpers/signer-process.ts';
 import { startWebhookReceiver, waitFor } from './helpers/webhook-receiver.ts';

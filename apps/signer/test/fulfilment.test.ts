@@ -11,13 +11,8 @@ import { encodeForm } from '@jupay/core';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../src/store/order-store.ts';
-import {
-  checkout,
-  createTestSigner,
-  listen,
-  notificationBody,
-  type TestSigner,
-} from './helpers/signer-harness.ts';
+import { checkout, createTestSigner, listen, type TestSigner } from './helpers/signer-harness.ts';
+import { notificationBody } from './helpers/notifications.ts';
 import { startWebhookReceiver, waitFor } from './helpers/webhook-receiver.ts';
 
 const SECRET = 'whsec_fulfilment_0123456789';

@@ -6,7 +6,8 @@
 import { encodeForm, PAYMENT_SIGNED_FIELDS, sign, type Fields } from '@jupay/core';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSigner, listen, TEST_KEY, type TestSigner } from './helpers/signer-harness.ts';
+import { createTestSigner, listen, type TestSigner } from './helpers/signer-harness.ts';
+import { TEST_KEY } from './helpers/notifications.ts';
 
 let sim: GatewaySim;
 let gateway: RunningGatewaySim;

@@ -12,7 +12,8 @@ import { startServer, StartupError } from '../src/server.ts';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite-migrations.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { captureText } from './helpers/leak-log.ts';
-import { baseEnv, TEST_KEY } from './helpers/signer-harness.ts';
+import { baseEnv } from './helpers/signer-harness.ts';
+import { TEST_KEY } from './helpers/notifications.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {

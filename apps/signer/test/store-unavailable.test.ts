@@ -15,13 +15,8 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { createPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
-import {
-  baseEnv,
-  checkout,
-  createTestSigner,
-  notificationBody,
-  type TestSigner,
-} from './helpers/signer-harness.ts';
+import { baseEnv, checkout, createTestSigner, type TestSigner } from './helpers/signer-harness.ts';
+import { notificationBody } from './helpers/notifications.ts';
 import { captureText } from './helpers/leak-log.ts';
 import { startTcpLink } from './helpers/tcp-link.ts';
 

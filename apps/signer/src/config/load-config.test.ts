@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { baseEnv, TEST_KEY } from '../../test/helpers/signer-harness.ts';
+import { baseEnv } from '../../test/helpers/signer-harness.ts';
+import { TEST_KEY } from '../../test/helpers/notifications.ts';
 import { loadConfig } from './load-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jupay-config-'));

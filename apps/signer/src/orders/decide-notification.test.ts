@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../store/order-store.ts';
-import { notificationBody, TEST_KEY, TEST_MEMBER } from '../../test/helpers/signer-harness.ts';
+import { notificationBody, TEST_KEY, TEST_MEMBER } from '../../test/helpers/notifications.ts';
 import {
   claimedOrderId,
   decideNotification,

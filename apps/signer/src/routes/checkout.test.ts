@@ -5,12 +5,8 @@
 import { PAYMENT_SIGNED_FIELDS, verify } from '@jupay/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorOf, json } from '../../test/helpers/http.ts';
-import {
-  createTestSigner,
-  SHOP_ORIGIN,
-  TEST_KEY,
-  type TestSigner,
-} from '../../test/helpers/signer-harness.ts';
+import { createTestSigner, SHOP_ORIGIN, type TestSigner } from '../../test/helpers/signer-harness.ts';
+import { TEST_KEY } from '../../test/helpers/notifications.ts';
 
 let t: TestSigner;
 afterEach(async () => {

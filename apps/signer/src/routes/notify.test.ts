@@ -1,14 +1,8 @@
 /** @module routes/notify.test — `/api/notify`: exactly-once payment, every refusal, with the stored state checked. */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  checkout,
-  createTestSigner,
-  listen,
-  notificationBody,
-  TEST_KEY,
-  type TestSigner,
-} from '../../test/helpers/signer-harness.ts';
+import { checkout, createTestSigner, listen, type TestSigner } from '../../test/helpers/signer-harness.ts';
+import { notificationBody, TEST_KEY } from '../../test/helpers/notifications.ts';
 
 let t: TestSigner;
 afterEach(async () => {

@@ -1,11 +1,7 @@
 /** @module routes/return.test — `GET|POST /api/return`: the redirect to the configured page, over `app.request()`. */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  checkout,
-  createTestSigner,
-  notificationFields,
-  type TestSigner,
-} from '../../test/helpers/signer-harness.ts';
+import { checkout, createTestSigner, type TestSigner } from '../../test/helpers/signer-harness.ts';
+import { notificationFields } from '../../test/helpers/notifications.ts';
 
 let t: TestSigner;
 afterEach(async () => {

@@ -14,7 +14,7 @@ import { captureResponse, captureText, findSecret, guardSecret, settleCaptures }
  * the test files is listed here, so a new test secret cannot go unguarded.
  */
 export const TEST_SECRETS: readonly string[] = [
-  // The merchant key: helpers/signer-harness.ts TEST_KEY, helpers/sim-orders.ts DEMO.key (the gateway's demo key).
+  // The merchant key: helpers/notifications.ts TEST_KEY, helpers/sim-orders.ts DEMO.key (the gateway's demo key).
   't4ig5acnpx4fet4zapshjacjd9o4bhbi',
   // Webhook secrets: cluster.test, fulfilment.test, webhook/sender.test (two), webhook/signature.test,
   // config/load-config.test.

@@ -1,26 +1,22 @@
 /**
  * @module helpers/signer-harness
  * Test fixtures for the signer: a valid environment, a signer on a temp-dir SQLite file whose every response and
- * log line is captured for the key-leak scan, a real HTTP listener, and correctly signed notifications.
+ * log line is captured for the key-leak scan, a real HTTP listener, and checkout through the app.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { encodeForm, NOTIFICATION_SIGNED_FIELDS, sign, type Fields } from '@jupay/core';
+import type { Fields } from '@jupay/core';
 import { createSigner, type Signer, type SignerDeps } from '../../src/app.ts';
 import { loadConfig, type SignerConfig } from '../../src/config/load-config.ts';
 import type { OrderStore } from '../../src/store/order-store.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
-import { captureText, guardSecret } from './leak-log.ts';
+import { captureText } from './leak-log.ts';
+import { TEST_KEY, TEST_MEMBER } from './notifications.ts';
 
-/** The public demo key of the gateway (PROTOCOL.md): also the simulator's default merchant. */
-export const TEST_KEY = 't4ig5acnpx4fet4zapshjacjd9o4bhbi';
-export const TEST_MEMBER = '10002';
 export const SHOP_ORIGIN = 'https://shop.example';
-
-guardSecret(TEST_KEY);
 
 /**
  * A complete, valid environment; `overrides` replace or (with `undefined`) remove settings.
@@ -136,41 +132,6 @@ export async function listen(
     });
   });
 }
-
-/**
- * The fields of a notification as the gateway sends it, signed with `key` (default: the test key).
- * @example
- * notificationFields({ orderid: id, amount: '12.3000' });
- */
-export function notificationFields(overrides: Partial<Fields> = {}, key = TEST_KEY): Fields {
-  const fields: Fields = {
-    memberid: TEST_MEMBER,
-    orderid: 'E0000000000000000000',
-    transaction_id: '20240301120005123456',
-    amount: '12.3000',
-    datetime: '20240301120005',
-    returncode: '00',
-    ...overrides,
-  };
-  const { attach, ...signed } = fields;
-  const out: Fields = { ...signed, sign: sign(signed, key, { signedFields: NOTIFICATION_SIGNED_FIELDS }) };
-  out.attach = attach ?? '';
-  return out;
-}
-
-/**
- * A notification body string as the gateway builds it (by hand, values not URL-encoded).
- * @example
- * await t.request('/api/notify', { method: 'POST', body: notificationBody({ orderid: id }) });
- */
-export function notificationBody(overrides: Partial<Fields> = {}, key = TEST_KEY): string {
-  return Object.entries(notificationFields(overrides, key))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-}
-
-/** A form body, encoded. */
-export const form = encodeForm;
 
 /**
  * Creates an order through checkout and returns its id and signed fields.
