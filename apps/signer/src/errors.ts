@@ -1,7 +1,8 @@
 /**
  * @module errors
- * The signer's own typed errors. Handlers throw them; `app.onError` (app.ts) is the one place that turns them,
- * and core's typed errors, into `{ "error": { "code", "message" } }` with a 4xx status.
+ * The signer's own typed errors. Handlers throw them; `app.onError` (app.ts) is the one place that answers them,
+ * and core's and the store's typed errors, as `{ "error": { "code", "message" } }` with their status, through the
+ * one mapping in `http/to-http-error.ts`.
  */
 
 /** Stable error codes of the signer HTTP API (docs/CONTRACTS.md), with their HTTP status. */

@@ -28,7 +28,7 @@ export type BackgroundConfig = Pick<
   workerPollMs?: number;
 };
 
-/** A background job with a lifecycle (the shape of app.ts `SignerService`). */
+/** A background job with a lifecycle (the shape of `SignerService` in lifecycle.ts). */
 export interface BackgroundService {
   name: string;
   start(): void | Promise<void>;

@@ -29,7 +29,7 @@ interface RetentionLogger {
   error(object: object, message?: string): void;
 }
 
-/** The service (the shape of app.ts `SignerService`) plus a prune on demand. */
+/** The service (the shape of `SignerService` in lifecycle.ts) plus a prune on demand. */
 export interface Retention {
   name: 'retention';
   start(): Promise<void>;
