@@ -16,7 +16,7 @@ import { ensurePhp, PHP } from './support/ensure-php.ts';
 import { installPacked, type PackedInstall } from './support/packed.ts';
 import { readmeExample } from './support/readme-examples.ts';
 import { nodeSignature, post } from './support/send.ts';
-import { startSignerStack, type SignerStack } from './support/signer-stack.ts';
+import { MERCHANT_KEY, startSignerStack, type SignerStack } from './support/signer-stack.ts';
 
 const SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const LISTENING = /listening on (http:\S+)/;
@@ -114,6 +114,10 @@ for (const receiver of RECEIVERS) {
       const log = JSON.parse(delivered.line) as { eventId: string; status: number; attempt: number };
       expect(log).toMatchObject({ status: 204, attempt: 1 });
       expect(line).toContain(`(event ${log.eventId})`);
+      // Neither the signer nor the receiver ever prints the webhook secret or the merchant key.
+      const output = [...stack.signer.lines, ...child.lines].join('\n');
+      expect(output).not.toContain(SECRET);
+      expect(output).not.toContain(MERCHANT_KEY);
     });
 
     it('refuses tampered, stale, unsigned and wrongly signed requests, and accepts a genuine one', async () => {

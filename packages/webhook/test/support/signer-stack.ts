@@ -21,7 +21,8 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SHOP_ORIGIN = 'https://shop.example';
 
 /** The simulator's default merchant: the public demo key of the gateway (docs/protocol.md#test-vectors). */
-const MERCHANT = { JUPAY_MEMBER_ID: '10002', JUPAY_KEY: 't4ig5acnpx4fet4zapshjacjd9o4bhbi' };
+export const MERCHANT_KEY = 't4ig5acnpx4fet4zapshjacjd9o4bhbi';
+const MERCHANT = { JUPAY_MEMBER_ID: '10002', JUPAY_KEY: MERCHANT_KEY };
 
 /** A running signer that delivers to one webhook URL. */
 export interface SignerStack {
@@ -69,7 +70,8 @@ export async function startSignerStack(options: {
 }): Promise<SignerStack> {
   const cwd = mkdtempSync(join(tmpdir(), 'jupay-webhook-signer-'));
   const front = await forwarder();
-  const signer = startChild(process.execPath, ['--import', TSX, SIGNER_SERVER], {
+  // `source`: workspace packages load from their sources, as in development, whether or not they were built.
+  const signer = startChild(process.execPath, ['--conditions=source', '--import', TSX, SIGNER_SERVER], {
     // An empty folder: no stray .env is read.
     cwd,
     env: {
