@@ -5,7 +5,12 @@
  */
 import { WebhookVerificationError } from './errors.ts';
 
-/** The type of the event sent once an order is paid, whether the gateway's notification or a query found out. */
+/**
+ * The type of the event sent once an order is paid, whether the gateway's notification or a query found out.
+ *
+ * @example
+ * if (event.type === ORDER_PAID) await ship(event.data.orderId);
+ */
 export const ORDER_PAID = 'order.paid';
 
 /** Every event type this version knows. A newer signer may send more: answer 2xx to types you do not handle. */
@@ -49,7 +54,17 @@ export interface OrderPaidEvent {
   data: OrderPaidData;
 }
 
-/** The body of a webhook request: the union of the event types this version knows. */
+/**
+ * The body of a webhook request: the union of the event types this version knows.
+ *
+ * @example
+ * function handle(event: WebhookEvent) {
+ *   switch (event.type) {
+ *     case 'order.paid':
+ *       return ship(event.data.orderId);
+ *   }
+ * }
+ */
 export type WebhookEvent = OrderPaidEvent;
 
 function malformed(message: string): never {
