@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { vectors } from './vectors.ts';
 import { installPacked, type PackedInstall } from './support/packed.ts';
 
@@ -20,7 +20,7 @@ let install: PackedInstall;
 let installed: string;
 
 beforeAll(() => {
-  install = installPacked();
+  install = installPacked(inject('webhookTarball'));
   installed = join(install.dir, 'node_modules/@jupay/webhook');
 });
 

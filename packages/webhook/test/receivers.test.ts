@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { vectors } from './vectors.ts';
 import { startChild, type Child } from './support/child.ts';
 import { ensurePhp, PHP } from './support/ensure-php.ts';
@@ -71,7 +71,7 @@ let sim: GatewaySim;
 let gateway: RunningGatewaySim;
 
 beforeAll(async () => {
-  install = installPacked(['hono', '@hono/node-server']);
+  install = installPacked(inject('webhookTarball'), ['hono', '@hono/node-server']);
   dir = install.dir;
   writeFileSync(join(dir, 'receiver.mjs'), readmeExample('node'));
   writeFileSync(join(dir, 'hono-receiver.mjs'), readmeExample('hono'));

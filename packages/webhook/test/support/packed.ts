@@ -55,27 +55,38 @@ export interface PackedInstall {
   tarball: string;
   /** The folder it is installed in (`node_modules/@jupay/webhook`), with a `"type": "module"` package.json. */
   dir: string;
-  /** Deletes the tarballs and the install. */
+  /** Deletes the install and the dependency tarballs made for it. */
   remove(): void;
 }
 
 /**
- * Packs @jupay/webhook and installs it, with `@noble/hashes` and `extra` packages, into a new empty folder.
+ * Packs @jupay/webhook with `pnpm pack`, which builds it first, into `destination`; returns the tarball's path.
+ * Run once per test run (global-setup.ts): two packs at the same time would rebuild `dist` under each other.
  *
  * @example
- * const { dir } = installPacked(['hono', '@hono/node-server']);
+ * const tarball = packWebhook(mkdtempSync(join(tmpdir(), 'pack-')));
  */
-export function installPacked(extra: readonly string[] = []): PackedInstall {
+export function packWebhook(destination: string): string {
+  const output = execFileSync('pnpm', ['pack', '--pack-destination', destination], {
+    cwd: PACKAGE_DIR,
+    encoding: 'utf8',
+  });
+  return packedPath(output);
+}
+
+/**
+ * Installs the packed @jupay/webhook (`tarball`), with `@noble/hashes` and `extra` packages, into a new empty
+ * folder.
+ *
+ * @example
+ * const { dir } = installPacked(inject('webhookTarball'), ['hono', '@hono/node-server']);
+ */
+export function installPacked(tarball: string, extra: readonly string[] = []): PackedInstall {
   const root = mkdtempSync(join(tmpdir(), 'jupay-webhook-packed-'));
   const tarballs = join(root, 'tarballs');
   const dir = join(root, 'app');
   mkdirSync(tarballs);
   mkdirSync(dir);
-  const packed = execFileSync('pnpm', ['pack', '--pack-destination', tarballs], {
-    cwd: PACKAGE_DIR,
-    encoding: 'utf8',
-  });
-  const tarball = packedPath(packed);
   // npm packs a copy: packing the folder inside pnpm's store directly makes npm 11 crash ("Exit handler never
   // called"), and a copy holds exactly the files the registry tarball had.
   const copies = join(root, 'copies');
