@@ -92,8 +92,18 @@ export async function startSignerStack(options: {
       JUPAY_WEBHOOK_SECRET: options.secret,
     },
   });
-  const { line } = await signer.waitForLine(/"msg":"signer listening"/, 30_000);
-  front.setTarget((JSON.parse(line) as { url: string }).url);
+  async function close(): Promise<void> {
+    await signer.stop();
+    await front.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+  try {
+    const { line } = await signer.waitForLine(/"msg":"signer listening"/, 30_000);
+    front.setTarget((JSON.parse(line) as { url: string }).url);
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   async function payOrder(): Promise<string> {
     const checkout = await fetch(`${front.url}/api/checkout`, {
@@ -127,13 +137,5 @@ export async function startSignerStack(options: {
     return order.orderId;
   }
 
-  return {
-    signer,
-    payOrder,
-    async close() {
-      await signer.stop();
-      await front.close();
-      rmSync(cwd, { recursive: true, force: true });
-    },
-  };
+  return { signer, payOrder, close };
 }
