@@ -11,7 +11,7 @@ const [v1, v2, v3] = vectors.vectors;
 
 describe('public vectors (PROTOCOL.md)', () => {
   for (const vector of vectors.vectors) {
-    const options = { signedFields: vector.signedFields };
+    const options = { signedFields: vector.signedFields, dialect: vector.dialect };
     it(`${vector.id}: signs to ${vector.sign} through the library`, () => {
       expect(sign(vector.fields, key, options)).toBe(vector.sign);
       expect(verify(vector.fields, key, vector.sign, options)).toBe(true);

@@ -7,6 +7,8 @@ import raw from './vectors.json' with { type: 'json' };
 export interface Vector {
   id: string;
   description: string;
+  /** The signature dialect; standard when absent. */
+  dialect?: 'standard' | 'legacy';
   signedFields: string[];
   fields: Record<string, string>;
   sign: string;
@@ -16,5 +18,9 @@ export interface Vector {
   signWithAmountReformatted?: string;
 }
 
-export const vectors = raw as unknown as { source: string; key: string; vectors: [Vector, Vector, Vector] };
+export const vectors = raw as unknown as {
+  source: string;
+  key: string;
+  vectors: [Vector, Vector, Vector, Vector];
+};
 export default vectors;

@@ -60,7 +60,14 @@ async function listen(handler: (body: string, method: string) => string): Promis
 describe('jupay CLI', () => {
   for (const vector of vectors.vectors) {
     it(`sign reproduces ${vector.id}`, async () => {
-      const run = await jupay(['sign', '--fields', vector.signedFields.join(','), ...pairs(vector.fields)]);
+      const dialect = vector.dialect === 'legacy' ? ['--dialect', 'legacy'] : [];
+      const run = await jupay([
+        'sign',
+        ...dialect,
+        '--fields',
+        vector.signedFields.join(','),
+        ...pairs(vector.fields),
+      ]);
       expect(run).toMatchObject({ code: 0, stdout: `${vector.sign}\n` });
     });
   }
