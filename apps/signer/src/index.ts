@@ -31,14 +31,23 @@ export {
 export {
   verifyWebhook,
   signWebhook,
+  parseWebhookEvent,
   WebhookVerificationError,
+  WebhookArgumentError,
   SIGNATURE_HEADER,
   EVENT_ID_HEADER,
+  DELIVERY_ATTEMPT_HEADER,
   DEFAULT_TOLERANCE_SECONDS,
+  ORDER_PAID,
   type WebhookEvent,
+  type WebhookEventType,
+  type OrderPaidEvent,
+  type OrderPaidData,
   type WebhookErrorCode,
+  type WebhookArgumentCode,
   type VerifyWebhookOptions,
-} from './webhook/signature.ts';
+  type SignWebhookOptions,
+} from '@jupay/webhook';
 export { createWebhookSender, type WebhookSender, type WebhookSenderOptions } from './webhook/sender.ts';
 export {
   createReconciler,

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_SECRETS } from './helpers/leak-guard.ts';
 import { capturedCount, findSecret, findSecretIn, leakLog, settleCaptures } from './helpers/leak-log.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
-import { signWebhook } from '../src/webhook/signature.ts';
+import { signWebhook } from '@jupay/webhook';
 import { checkout, createTestSigner, listen, SHOP_ORIGIN } from './helpers/signer-harness.ts';
 import { notificationBody, TEST_KEY } from './helpers/notifications.ts';
 
@@ -61,7 +61,20 @@ describe('the guard setup', () => {
     const secret = 'whsec_fulfilment_0123456789';
     const receiver = await startWebhookReceiver(secret);
     try {
-      const body = '{"id":"evt_1","type":"order.paid"}';
+      const body = JSON.stringify({
+        id: 'evt_1',
+        type: 'order.paid',
+        createdAt: '2024-03-01T04:00:00.000Z',
+        data: {
+          orderId: 'E20240301120000654321',
+          amountFen: 1,
+          amount: '0.01',
+          bankCode: '902',
+          transactionId: 'T1',
+          paidAt: '2024-03-01T04:00:00.000Z',
+          paidVia: 'notify',
+        },
+      });
       const response = await fetch(receiver.url, {
         method: 'POST',
         headers: { 'jupay-signature': signWebhook(body, secret) },

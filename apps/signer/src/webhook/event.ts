@@ -6,7 +6,7 @@
  */
 import { formatYuan } from '@jupay/core';
 import type { OutboxEvent } from '../store/order-store.ts';
-import type { WebhookEvent } from './signature.ts';
+import type { WebhookEvent } from '@jupay/webhook';
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);

@@ -14,7 +14,7 @@ import {
 } from '../reconcile/polling-loop.ts';
 import { retryDelay } from '../reconcile/schedule.ts';
 import { webhookBody } from './event.ts';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './signature.ts';
+import { DELIVERY_ATTEMPT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from '@jupay/webhook';
 
 /** The default delays after the 1st, 2nd, ... failed attempt; the last repeats until a 2xx. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
@@ -105,7 +105,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
           'user-agent': 'jupay-signer',
           [SIGNATURE_HEADER]: signWebhook(body, secret, { timestamp: Math.floor(now().getTime() / 1000) }),
           [EVENT_ID_HEADER]: event.id,
-          'Jupay-Delivery-Attempt': String(attempt),
+          [DELIVERY_ATTEMPT_HEADER]: String(attempt),
         },
         signal: AbortSignal.timeout(timeoutMs),
         // A redirect is not an acknowledgement: the merchant must answer 2xx at the configured URL.

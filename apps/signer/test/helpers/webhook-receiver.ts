@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook, type WebhookEvent } from '../../src/webhook/signature.ts';
+import { verifyWebhook, type WebhookEvent } from '@jupay/webhook';
 import { captureText } from './leak-log.ts';
 
 /** One request as received, with what verification concluded. */
