@@ -86,6 +86,8 @@ describe('POST /api/checkout', () => {
         pay_md5sign: expect.stringMatching(/^[0-9A-F]{32}$/),
         pay_productname: 'VIP 会员',
         pay_attach: 'uid%3D7%26x',
+        // The cancel link: JUPAY_CANCEL_URL's default, the home page of the return page's site.
+        pay_producturl: 'https://shop.example/',
       },
       statusUrl: 'https://pay.shop.example/api/orders/E2024030112000000001',
     });
@@ -426,6 +428,7 @@ describe('GET /api/orders/:orderId', () => {
       bankCode: '903',
       createdAt: '2024-03-01T04:00:00.000Z',
       paidAt: null,
+      checkedAt: null,
     });
     expect(await errorOf(await t.request('/api/orders/E0000000000000000404'))).toMatchObject({
       status: 404,

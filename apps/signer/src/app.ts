@@ -49,6 +49,7 @@ import {
 import { createRetention, type RetentionOptions } from './store/retention.ts';
 import { createBackground } from './reconcile/background.ts';
 import { createWidgetRoutes } from './widget/widget-routes.ts';
+import { callbackUrlFor, cancelUrlFor, returnLocation } from './widget/round-trip.ts';
 
 /** A background job with a lifecycle, started after the store is ready and stopped before it closes. */
 export interface SignerService {
@@ -201,7 +202,8 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
         bankCode: input.bankCode,
         allowedBankCodes: config.methods.map((m) => m.code),
         notifyUrl: config.notifyUrl,
-        callbackUrl: config.callbackUrl,
+        callbackUrl: callbackUrlFor(config.callbackUrl, input.lang),
+        productUrl: cancelUrlFor(config.cancelUrl, input.lang),
         productName: input.productName,
         ...(input.attach !== null ? { attach: input.attach } : {}),
         applyDate: createdAt,
@@ -350,7 +352,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
 
   // The browser coming back from the gateway. Only a verified order id of ours is passed on; the target is always
   // the configured return page, so this can never redirect anywhere else.
-  app.on(['GET', 'POST'], '/api/return', async (c) => {
+  app.on(['GET', 'POST'], ['/api/return', '/api/return/:lang'], async (c) => {
     let orderId: string | null = null;
     try {
       let raw = '';
@@ -368,10 +370,8 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       if (!(error instanceof JupayError) && !(error instanceof HttpError)) throw error;
       c.get('log').warn({ code: error.code }, 'unverifiable return');
     }
-    const target = new URL(config.returnUrl);
-    if (orderId !== null) target.searchParams.set('orderId', orderId);
     setResponseHeader(c, 'Cache-Control', 'no-store');
-    return c.redirect(target.href, 303);
+    return c.redirect(returnLocation(config.returnUrl, orderId, c.req.param('lang')), 303);
   });
 
   app.get('/api/orders/:orderId', async (c) => {
@@ -389,6 +389,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       bankCode: order.bankCode,
       createdAt: order.createdAt.toISOString(),
       paidAt: order.paidAt?.toISOString() ?? null,
+      checkedAt: background.checkedAt(order.orderId)?.toISOString() ?? null,
     });
   });
 

@@ -9,6 +9,7 @@ import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import { createWebhookSender, DEFAULT_RETRY_DELAYS_MS, type WebhookSender } from '../webhook/sender.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
 import { createReconciler, type Reconciler } from './reconciler.ts';
+import { createUnpaidAnswers } from './unpaid-answers.ts';
 
 /** The settings this module reads; the optional ones have defaults so older configs keep working. */
 export type BackgroundConfig = Pick<
@@ -40,6 +41,11 @@ export interface Background {
   orderPaid(order: OrderRecord): Promise<void>;
   /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
   requestCheck(orderId: string): void;
+  /**
+   * When a query started by {@link Background.requestCheck} last heard `NOTPAY` for this order, in this instance
+   * (reconcile/unpaid-answers.ts); null when none did.
+   */
+  checkedAt(orderId: string): Date | null;
 }
 
 /**
@@ -87,6 +93,7 @@ export function createBackground(options: {
     }
   }
 
+  const unpaid = createUnpaidAnswers();
   // Always built: with the schedule off (`JUPAY_RECONCILE_SCHEDULE=off`) the loop never runs, but a status read of
   // a pending order may still ask the gateway once.
   const reconciler = createReconciler({
@@ -99,6 +106,7 @@ export function createBackground(options: {
     now,
     logger,
     onPaid: orderPaid,
+    onNotPaid: (orderId, at) => unpaid.record(orderId, at),
   });
 
   const services: BackgroundService[] = [];
@@ -114,5 +122,6 @@ export function createBackground(options: {
     requestCheck(orderId) {
       reconciler.requestCheck(orderId);
     },
+    checkedAt: (orderId) => unpaid.lastAt(orderId),
   };
 }
