@@ -62,3 +62,15 @@ export function icon(code: string): TemplateResult {
     ${shapes[kind]}
   </svg>`;
 }
+
+/**
+ * The check mark of a paid receipt: a filled circle in the text colour with the mark cut out in the background
+ * colour (styles), decorative (the words next to it say "paid").
+ *
+ * @example
+ * html`<p>${checkMark} Payment received</p>`;
+ */
+export const checkMark = html`<svg class="check" viewBox="0 0 24 24" aria-hidden="true">
+  <circle cx="12" cy="12" r="11" fill="currentColor" />
+  <path d="M7 12.5l3.3 3.3L17 9" fill="none" stroke-width="2.2" stroke-linecap="round" />
+</svg>`;
