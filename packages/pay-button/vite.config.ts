@@ -43,18 +43,26 @@ function minifyLitTemplates(): Plugin {
     name: 'minify-lit-templates',
     apply: 'build',
     transform(code, id) {
-      if (!/\/src\/[\w.-]+\.ts$/.test(id) || !/\b(html|svg|css)`/.test(code)) return null;
+      if (!/\/src\/[\w.-]+\.ts$/.test(id) || !/\b(html|svg|css)`|unsafeCSS\(/.test(code)) return null;
       const edits: [number, number, string][] = [];
       const walk = (node: unknown): void => {
         if (Array.isArray(node)) return node.forEach(walk);
         if (!node || typeof node !== 'object') return;
         const n = node as Node;
         const tag = n.type === 'TaggedTemplateExpression' && (n.tag as Node & { name?: string }).name;
-        if (tag === 'html' || tag === 'svg' || tag === 'css') {
-          for (const q of (n.quasi as { quasis: (Node & { value: { raw: string } })[] }).quasis) {
+        // unsafeCSS(`...`): a stylesheet written without the css tag (pay-button.styles.ts says why).
+        const sheet =
+          n.type === 'CallExpression' &&
+          (n.callee as Node & { name?: string }).name === 'unsafeCSS' &&
+          (n.arguments as Node[])[0]?.type === 'TemplateLiteral'
+            ? ((n.arguments as Node[])[0] as Node)
+            : null;
+        if (tag === 'html' || tag === 'svg' || tag === 'css' || sheet) {
+          const quasi = (sheet ?? n.quasi) as { quasis: (Node & { value: { raw: string } })[] };
+          for (const q of quasi.quasis) {
             const raw = code.slice(q.start, q.end);
             if (raw !== q.value.raw) throw new Error(`minify-lit-templates: unexpected quasi span in ${id}`);
-            edits.push([q.start, q.end, tag === 'css' ? minifyCss(raw) : minifyMarkup(raw)]);
+            edits.push([q.start, q.end, tag === 'css' || sheet ? minifyCss(raw) : minifyMarkup(raw)]);
           }
         }
         for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v);

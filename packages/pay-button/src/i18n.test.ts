@@ -72,10 +72,13 @@ describe('errorMessage', () => {
   it('has a sentence for what a visitor can act on, and names the code otherwise', () => {
     const en = strings('en');
     const zh = strings('zh-CN');
-    expect(errorMessage(en, 'TIMEOUT')).to.equal('The payment service did not answer in time.');
+    expect(errorMessage(en, 'TIMEOUT')).to.equal('The payment service timed out.');
     expect(errorMessage(zh, 'NETWORK_ERROR')).to.equal('无法连接支付服务。');
-    expect(errorMessage(en, 'AMOUNT_OUT_OF_RANGE')).to.equal('This amount is not accepted.');
-    expect(errorMessage(zh, 'AMOUNT_OUT_OF_RANGE')).to.equal('该金额不被接受。');
+    // The element checked the amount against its bounds: a refusal means the page's bounds are not the signer's.
+    expect(errorMessage(en, 'AMOUNT_OUT_OF_RANGE')).to.equal(
+      'This payment button is not set up correctly (AMOUNT_OUT_OF_RANGE).',
+    );
+    expect(errorMessage(zh, 'INVALID_AMOUNT')).to.equal('支付按钮配置有误 (INVALID_AMOUNT)。');
     expect(errorMessage(en, 'GATEWAY_NOT_ALLOWED')).to.equal(
       'This payment button is not set up correctly (GATEWAY_NOT_ALLOWED).',
     );

@@ -88,7 +88,7 @@ describe('<pay-button> on the return page', () => {
     expect(el.getAttribute('state')).to.equal('paid');
     // One message, with its check mark; no "waiting" next to it.
     expect(messages(el)).to.deep.equal([en.paid]);
-    expect(el.shadowRoot!.querySelector('[part=status] svg.check')).to.not.equal(null);
+    expect(getComputedStyle($(el, '[part=status]'), '::before').content).to.match(/^"✓"/);
     // The receipt: amount, method (its name, from the signer's config), order id, paid time in this locale.
     const rows = receipt(el);
     const paidAt = new Date('2024-03-01T04:01:00.000Z').toLocaleString('en', {
@@ -96,7 +96,7 @@ describe('<pay-button> on the return page', () => {
       timeStyle: 'short',
     });
     expect(rows).to.deep.equal([
-      ['Amount', 'CN¥12.34'],
+      ['Amount (CNY)', 'CN¥12.34'],
       ['Payment method', 'Alipay QR'],
       ['Order', 'E1'],
       ['Paid', paidAt],
@@ -116,7 +116,7 @@ describe('<pay-button> on the return page', () => {
     await waitUntil(() => receipt(el)[1]?.[1] === '微信扫码支付', 'no method name');
     expect(messages(el)).to.deep.equal([zh.paid]);
     expect(receipt(el)).to.deep.equal([
-      ['金额', '¥6.00'],
+      ['金额（元）', '¥6.00'],
       ['支付方式', '微信扫码支付'],
       ['订单号', 'E1'],
       [
@@ -223,7 +223,7 @@ describe('<pay-button> on the return page', () => {
         html`<pay-button signer=${SIGNER} order-id-param="orderId" lang="en" shop-url="/"></pay-button>`,
       );
       await el.updateComplete;
-      expect(messages(el)).to.deep.equal([en.noOrder]);
+      expect(messages(el)).to.deep.equal([en.errors.ORDER_NOT_FOUND]);
       expect($(el, '[part=pay-again]').getAttribute('href')).to.equal('/');
       for (const sel of ['form', '[part=button]', '[part~=method]', '[part=skeleton]'])
         expect(el.shadowRoot!.querySelector(sel), sel).to.equal(null);

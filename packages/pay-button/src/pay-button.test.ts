@@ -69,7 +69,7 @@ describe('<pay-button>', () => {
         'WeChat Pay QR',
         'Alipay QR',
       ]);
-      expect($$(el, '[part~=method] svg.icon').map((s) => s.getAttribute('class'))).to.deep.equal([
+      expect($$(el, '[part~=method] .icon').map((s) => s.getAttribute('class'))).to.deep.equal([
         'icon wechat',
         'icon alipay',
       ]);
@@ -208,7 +208,7 @@ describe('<pay-button>', () => {
       const el = await mount(html`<pay-button bank-codes="902" amount="9.90" lang="en"></pay-button>`);
       // Without a signer there are no names: the code stands in.
       expect(text(el, '[part~=method]')).to.equal('902');
-      expect($(el, '[part~=method] svg').getAttribute('class')).to.equal('icon wechat');
+      expect($(el, '[part~=method] .icon').getAttribute('class')).to.equal('icon wechat');
       expect(text(el, '[part=summary]')).to.equal('CN¥9.90');
       expect(el.shadowRoot!.querySelector('#amount')).to.equal(null);
       expect(text(el, '[part=button]')).to.equal('Pay CN¥9.90');
@@ -530,8 +530,14 @@ describe('<pay-button>', () => {
     const general = (code: string) => `Payment could not start (${code}).`;
     const codes: [string, number, boolean, string][] = [
       ['INVALID_REQUEST', 400, false, general('INVALID_REQUEST')],
-      ['INVALID_AMOUNT', 400, false, 'This amount is not accepted.'],
-      ['AMOUNT_OUT_OF_RANGE', 400, false, 'This amount is not accepted.'],
+      // The element checked the amount first: a refusal means the page's bounds are not the signer's.
+      ['INVALID_AMOUNT', 400, false, 'This payment button is not set up correctly (INVALID_AMOUNT).'],
+      [
+        'AMOUNT_OUT_OF_RANGE',
+        400,
+        false,
+        'This payment button is not set up correctly (AMOUNT_OUT_OF_RANGE).',
+      ],
       // A method or product the signer does not offer: the page's set-up.
       [
         'BANK_CODE_NOT_OFFERED',
@@ -546,7 +552,7 @@ describe('<pay-button>', () => {
       ['PAYLOAD_TOO_LARGE', 413, false, general('PAYLOAD_TOO_LARGE')],
       ['UNSUPPORTED_MEDIA_TYPE', 415, false, general('UNSUPPORTED_MEDIA_TYPE')],
       ['IDEMPOTENCY_KEY_REUSED', 422, true, general('IDEMPOTENCY_KEY_REUSED')],
-      ['RATE_LIMITED', 429, true, 'Too many attempts; wait a moment and retry.'],
+      ['RATE_LIMITED', 429, true, 'Too many attempts; retry shortly.'],
       ['INTERNAL', 500, true, general('INTERNAL')],
       ['SOMETHING_NEW', 503, true, general('SOMETHING_NEW')],
     ];

@@ -8,7 +8,7 @@ import { fenToYuan, formatAmount, parseAmount } from './amount.js';
 import { emit, type PayErrorDetail } from './events.js';
 import { buildPaymentForm, originOf } from './form.js';
 import { errorMessage, pickLang, strings, type Lang, type Strings } from './i18n.js';
-import { checkMark, icon } from './icons.js';
+import { icon } from './icons.js';
 import { styles } from './pay-button.styles.js';
 import {
   SignerClient,
@@ -51,7 +51,7 @@ const param = (name: string) => new URLSearchParams(location.search).get(name);
  * @csspart method - One method's label (radio, icon and name).
  * @csspart method-checked - Also on the checked method's label.
  * @csspart radio - A method's radio button.
- * @csspart icon - A method's icon.
+ * @csspart icon - A method's mark, a chip in its family's colour.
  * @csspart presets - The group of preset amount buttons.
  * @csspart preset - One preset amount button.
  * @csspart preset-selected - Also on the preset button of the amount in the field.
@@ -80,8 +80,6 @@ const param = (name: string) => new URLSearchParams(location.search).get(name);
  * @cssprop [--pay-button-radius=8px] - Corner radius.
  * @cssprop [--pay-button-font=inherit] - Font family.
  * @cssprop [--pay-button-spacing=0.75rem] - Gap between controls.
- * @cssprop [--pay-button-padding=0] - Space between the element's edge and its content.
- * @cssprop [--pay-button-min-height=0] - Height reserved from the start (see the `:not(:defined)` snippet).
  */
 export class PayButton extends LitElement {
   static override styles = styles;
@@ -315,11 +313,6 @@ export class PayButton extends LitElement {
     return list.find((code) => code === this.method) ?? list[0] ?? '';
   }
 
-  #onSubmit(e: Event) {
-    e.preventDefault();
-    this.#pay();
-  }
-
   async #pay() {
     if (this.busy || this.configPending) return;
     const lang = this.#language();
@@ -445,7 +438,15 @@ export class PayButton extends LitElement {
       this.label ||
       // The amount only when it is one the pay button would accept.
       (typed !== undefined && typed >= min && typed <= max ? `${s.pay} ${formatAmount(typed, lang)}` : s.pay);
-    return html`<form part="form" lang=${lang} novalidate @submit=${this.#onSubmit}>
+    return html`<form
+      part="form"
+      lang=${lang}
+      novalidate
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        this.#pay();
+      }}
+    >
       <fieldset part="methods" class=${methods.length > 4 ? 'grid' : ''}>
         <legend part="legend">${s.method}</legend>
         ${methods.map(
@@ -499,7 +500,8 @@ export class PayButton extends LitElement {
       </button>`;
     return html`${
         presets.length
-          ? html`<div part="presets" role="group" aria-label=${s.presets}>${presets.map(preset)}</div>`
+          ? // Named like the field they fill in.
+            html`<div part="presets" role="group" aria-label=${s.amount}>${presets.map(preset)}</div>`
           : nothing
       }
       <label part="amount-label" for="amount">${s.amount}</label>
@@ -528,9 +530,9 @@ export class PayButton extends LitElement {
     return html`<div part="status" role="status" lang=${lang} class=${paid ? 'paid' : ''}>
         ${
           !id
-            ? s.noOrder
+            ? s.errors.ORDER_NOT_FOUND
             : paid
-              ? html`${checkMark}${s.paid}`
+              ? s.paid
               : this.unpaid
                 ? s.unpaid
                 : html`<span class="spinner" aria-hidden="true"></span>${s.pending}`
@@ -540,17 +542,14 @@ export class PayButton extends LitElement {
         paid
           ? html`<dl part="receipt" lang=${lang}>
               ${[
-                [s.total, formatAmount(o.amountFen, lang)],
+                [s.amount, formatAmount(o.amountFen, lang)],
                 [s.method, this.#nameOf(o.bankCode)],
                 [s.order, o.orderId],
-                ...(o.paidAt
-                  ? [
-                      [
-                        s.paidAt,
-                        new Date(o.paidAt).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }),
-                      ],
-                    ]
-                  : []),
+                // A paid order always has its time: the signer sets it with the paid status.
+                [
+                  s.paidAt,
+                  new Date(o.paidAt!).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }),
+                ],
               ].map(
                 ([k, v]) =>
                   html`<div>

@@ -150,12 +150,12 @@ export class SignerClient {
     } catch {
       throw new SignerError(signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR');
     }
-    if (!data || typeof data !== 'object') throw new SignerError('BAD_RESPONSE', 'not JSON', res.status);
+    if (!data || typeof data !== 'object') throw new SignerError('BAD_RESPONSE', undefined, res.status);
     if (!res.ok) {
       const { code, message } = data.error ?? {};
       throw new SignerError(
         typeof code === 'string' ? code : 'BAD_RESPONSE',
-        typeof message === 'string' ? message : `HTTP ${res.status}`,
+        typeof message === 'string' ? message : undefined,
         res.status,
       );
     }
