@@ -114,6 +114,10 @@ function shortenLitErrors(): Plugin {
 
 export default defineConfig({
   plugins: [minifyLitTemplates(), shortenLitErrors()],
+  // Lit's production build whatever NODE_ENV says: vite picks the "development" export condition when NODE_ENV is
+  // set to anything but production, as vitest sets it for a build started from a test (apps/demo builds the
+  // widget on demand), and Lit's development build is larger and warns in the console.
+  resolve: { conditions: ['module', 'browser', 'production'] },
   build: {
     target: 'es2022',
     // tsc has already written the npm build into dist/lib: add to dist, do not wipe it.

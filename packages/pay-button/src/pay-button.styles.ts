@@ -178,6 +178,7 @@ export const styles = unsafeCSS(/* css */ `
     gap: 0.5rem;
     min-height: 2.75rem;
     padding: 0.5rem 1.25rem;
+    box-sizing: border-box;
     border: 0;
     background: var(--_accent);
     color: var(--_on-accent);
@@ -224,6 +225,7 @@ export const styles = unsafeCSS(/* css */ `
     gap: var(--_gap);
   }
   dt {
+    flex: none;
     color: var(--_muted);
   }
   dd {
