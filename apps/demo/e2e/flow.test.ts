@@ -6,6 +6,7 @@
  * One browser for all scenarios; each saves a screenshot of its final state to apps/demo/artifacts/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,10 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-sync',
 ];
-const PAID_TEXT = '支付成功。';
-const PENDING_TEXT = '正在确认支付结果…';
+const PAID_TEXT = '支付成功';
+const UNPAID_TEXT = '订单未支付。';
+// axe-core, injected into pages (their CSP is bypassed for it, in the contexts that ask).
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let demo: RunningDemo;
 let browser: Browser;
@@ -40,8 +43,20 @@ interface WatchedPage {
   pageErrors: string[];
 }
 
-async function openPage(): Promise<WatchedPage> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1000, height: 760 } });
+/** How a visitor's browser differs: the OS colour scheme, the screen, and (for axe) a CSP bypass. */
+interface Visitor {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  bypassCSP?: boolean;
+}
+
+async function openPage(visitor: Visitor = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    viewport: visitor.viewport ?? { width: 1000, height: 760 },
+    colorScheme: visitor.colorScheme ?? 'light',
+    bypassCSP: visitor.bypassCSP ?? false,
+  });
   contexts.push(context);
   // Runs before any page script, in every document (shop, gateway, return); it is not subject to the page's CSP.
   await context.addInitScript(() => {
@@ -76,9 +91,38 @@ async function screenshot(page: Page, name: string): Promise<void> {
 const payButton = (page: Page) => page.locator('pay-button [part="button"]');
 const statusLine = (page: Page) => page.locator('pay-button [part="status"]');
 
+/** The receipt on the return page, as [label, value] rows. */
+const receipt = (page: Page) =>
+  page
+    .locator('pay-button [part="receipt"] div')
+    .evaluateAll((rows) =>
+      rows.map((row) => [row.querySelector('dt')!.textContent, row.querySelector('dd')!.textContent]),
+    );
+
+/** Whether the element's controls fit in the height the page reserved for it before the script (so nothing moved). */
+const reservedAndUsed = (page: Page) =>
+  page.locator('pay-button').evaluate((el) => {
+    const reserved = parseFloat(getComputedStyle(el).minHeight);
+    const children = [...el.shadowRoot!.children].map((c) => c.getBoundingClientRect());
+    const used = children.at(-1)!.bottom - children[0]!.top;
+    return used <= reserved && reserved - used < 24 ? { fits: true } : { reserved, used };
+  });
+
+/** axe-core's violations on the whole page, shadow roots included (the context must bypass the page's CSP). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(c: Document): Promise<{ violations: unknown[] }> } }).axe;
+    const { violations } = await axe.run(document);
+    return (violations as { id: string; nodes: { target: unknown; failureSummary: string }[] }[]).flatMap(
+      (v) => v.nodes.map((n) => `${v.id} ${JSON.stringify(n.target)}: ${n.failureSummary}`),
+    );
+  });
+}
+
 /** Shop → pick a method, type an amount, pay → the gateway's cashier. Returns the order id the cashier shows. */
-async function checkout(page: Page, method: string, amount: string): Promise<string> {
-  await page.goto(demo.urls.shop);
+async function checkout(page: Page, method: string, amount: string, shop = demo.urls.shop): Promise<string> {
+  await page.goto(shop);
   await page.getByRole('radio', { name: method }).check();
   await page.locator('pay-button #amount').fill(amount);
   await expect.poll(() => payButton(page).textContent()).toContain(amount);
@@ -87,10 +131,13 @@ async function checkout(page: Page, method: string, amount: string): Promise<str
   return (await page.locator('#order-id').textContent())!.trim();
 }
 
-/** At the cashier: pay, let the page return carry the browser back to the shop's return page. */
-async function payAtCashier(page: Page, orderId: string): Promise<void> {
+/**
+ * At the cashier: pay, let the page return carry the browser back to the shop's return page, with the order id and
+ * the language the shopper paid in.
+ */
+async function payAtCashier(page: Page, orderId: string, lang = 'zh-CN'): Promise<void> {
   await page.getByRole('button', { name: /确认支付/ }).click();
-  await page.waitForURL(`${demo.urls.returnPage}?orderId=${orderId}`);
+  await page.waitForURL(`${demo.urls.returnPage}?orderId=${orderId}&lang=${lang}`);
 }
 
 /** What the element announced so far on the current page. */
@@ -132,6 +179,8 @@ describe('the demo in a real browser', () => {
     const { page, pageErrors } = await openPage();
     await page.goto(demo.urls.shop);
     await expect.poll(() => page.getByRole('radio').count()).toBe(4);
+    // The shop reserves the element's height before the script arrives (shop.css): the controls fit in it.
+    expect(await reservedAndUsed(page)).toEqual({ fits: true });
     await screenshot(page, '0-shop');
 
     const orderId = await checkout(page, '支付宝扫码支付', '12.34');
@@ -159,29 +208,50 @@ describe('the demo in a real browser', () => {
       // The shop's attach went through the element, the signer, the gateway and back.
       attach: DEMO_MEMBER,
     });
+    // The receipt: one message, then amount, method, order id and the paid time in the shopper's locale.
+    expect(await statusLine(page).textContent()).toBe(PAID_TEXT);
+    const rows = await receipt(page);
+    expect(rows.slice(0, 3)).toEqual([
+      ['金额（元）', '¥12.34'],
+      ['支付方式', '支付宝扫码支付'],
+      ['订单号', orderId],
+    ]);
+    expect(rows[3]![0]).toBe('支付时间');
+    expect(rows[3]![1]).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+    expect(await reservedAndUsed(page)).toEqual({ fits: true });
     expect(pageErrors).toEqual([]);
-    await screenshot(page, '1-paid');
+    await screenshot(page, '1-paid-receipt');
   });
 
-  it('2. cancel at the cashier: the order stays unpaid and the return page shows pending', async () => {
+  it('2. cancel at the cashier: back to the shop, in Chinese; the return page then says "not paid"', async () => {
     const { page } = await openPage();
     const orderId = await checkout(page, '微信扫码支付', '30');
     await page.getByRole('button', { name: /取消支付/ }).click();
-    await expect(page.locator('h1').textContent()).resolves.toContain('支付已取消');
+    // The gateway's cancel link is the signer's pay_producturl: the shop, in the language the shopper paid in.
+    await page.waitForURL(`${demo.urls.shop}?lang=zh-CN`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('账户充值');
+    await expect.poll(() => page.locator('pay-button').getAttribute('state')).toBe('idle');
     expect(demo.sim.order(orderId)!.cancelledAt).toBeInstanceOf(Date);
+    await screenshot(page, '2-cancelled-back-at-shop');
 
+    // Coming to the return page anyway: its first status read makes the signer ask the gateway, which says NOTPAY.
     await page.goto(`${demo.urls.returnPage}?orderId=${orderId}`);
-    await expect.poll(() => statusLine(page).textContent()).toContain(PENDING_TEXT);
-    // Reconciliation asks the gateway (5 s after checkout) and learns the order is still unpaid.
+    await expect.poll(() => statusLine(page).textContent(), { timeout: 15_000 }).toBe(UNPAID_TEXT);
+    await expect(page.locator('pay-button').getAttribute('state')).resolves.toBe('unpaid');
+    await expect(page.locator('pay-button [part="pay-again"]').getAttribute('href')).resolves.toBe('/');
+    // Reconciliation asks the gateway too (5 s after checkout) and learns the order is still unpaid.
     await expect
       .poll(async () => (await demo.store.getOrder(orderId))!.queryAttempts, { timeout: 20_000 })
       .toBeGreaterThan(0);
     expect((await demo.store.getOrder(orderId))!.status).toBe('NOTPAY');
-    await expect(page.locator('pay-button').getAttribute('state')).resolves.toBe('pending');
-    await expect(statusLine(page).textContent()).resolves.toContain(PENDING_TEXT);
     expect(demo.webhooks.events(orderId)).toHaveLength(0);
     expect(await payStatuses(page)).toEqual(['NOTPAY']);
-    await screenshot(page, '2-cancelled-pending');
+    await screenshot(page, '2-not-paid');
+
+    // "Pay again" leads back to the shop, where a new attempt starts.
+    await page.locator('pay-button [part="pay-again"]').click();
+    await page.waitForURL(demo.urls.shop);
+    await expect.poll(() => page.getByRole('radio').count()).toBe(4);
   });
 
   it('3. notification dropped: the return page shows pending, then paid once reconciliation queries the gateway', async () => {
@@ -349,9 +419,96 @@ describe('the demo in a real browser', () => {
     await expect.poll(() => page.getByRole('radio', { name: 'Alipay QR code' }).count()).toBe(1);
     await page.locator('pay-button #amount').fill('12.34');
     await expect.poll(() => payButton(page).textContent()).toMatch(/Pay\s+CN¥12\.34/);
+    expect(await reservedAndUsed(page)).toEqual({ fits: true });
     await screenshot(page, 'en-shop');
     await page.getByRole('link', { name: '中文' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('账户充值');
+  });
+
+  it('an English round trip stays English: the receipt on the way back, the shop after a cancel', async () => {
+    const { page, pageErrors } = await openPage();
+    const english = `${demo.urls.shop}?lang=en`;
+    const orderId = await checkout(page, 'Alipay QR code', '12.34', english);
+    await payAtCashier(page, orderId, 'en');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Payment result');
+    await expect.poll(() => statusLine(page).textContent(), { timeout: 15_000 }).toBe('Payment received');
+    const rows = await receipt(page);
+    expect(rows.slice(0, 3)).toEqual([
+      ['Amount (CNY)', 'CN¥12.34'],
+      ['Payment method', 'Alipay QR code'],
+      ['Order', orderId],
+    ]);
+    expect(rows[3]).toEqual([
+      'Paid',
+      expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M$/),
+    ]);
+    await screenshot(page, 'en-receipt');
+
+    // Cancelled instead: the gateway's cancel link brings the shopper back to the English shop.
+    const cancelled = await checkout(page, 'WeChat Pay QR code', '6', english);
+    await page.getByRole('button', { name: /取消支付/ }).click();
+    await page.waitForURL(english);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Top up your account');
+    expect((await demo.store.getOrder(cancelled))!.status).toBe('NOTPAY');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a visitor whose OS is dark reads everything on the light shop (axe, colour contrast included)', async () => {
+    const { page } = await openPage({ colorScheme: 'dark', bypassCSP: true });
+    await page.goto(demo.urls.shop);
+    await expect.poll(() => page.getByRole('radio').count()).toBe(4);
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+    // The element keeps the light theme the shop chose: dark text on white, as the page around it.
+    const colours = await page
+      .locator('pay-button')
+      .evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
+    expect(colours).toEqual(['rgb(255, 255, 255)', 'rgb(31, 31, 31)']);
+    await page.locator('pay-button #amount').fill('0.001');
+    await payButton(page).click();
+    await expect.poll(() => page.locator('pay-button [part="field-error"]').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'dark-os-light-shop');
+    // The control: the light-on-white text a dark OS used to bring is reported, so the empty list above means it.
+    await page.locator('pay-button').evaluate((el) => el.setAttribute('style', '--pay-button-text: #e3e3e3'));
+    expect((await axeViolations(page)).join('\n')).toMatch(/^color-contrast /m);
+    await page.locator('pay-button').evaluate((el) => el.removeAttribute('style'));
+
+    // The receipt too.
+    const orderId = await checkout(page, '支付宝扫码支付', '1');
+    await payAtCashier(page, orderId);
+    await expect.poll(() => statusLine(page).textContent(), { timeout: 15_000 }).toBe(PAID_TEXT);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('the dark shop (?theme=dark) uses <pay-button theme="dark">, and it reads well there', async () => {
+    const { page } = await openPage({ bypassCSP: true });
+    await page.goto(`${demo.urls.shop}?theme=dark`);
+    await expect.poll(() => page.getByRole('radio').count()).toBe(4);
+    await expect(page.locator('pay-button').getAttribute('theme')).resolves.toBe('dark');
+    await page.getByRole('radio', { name: '支付宝扫码支付' }).check();
+    await page.locator('pay-button [part~="preset"]').nth(1).click();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'dark-shop');
+  });
+
+  it('on a 375×740 phone: the shop fits the screen, and so does the receipt', async () => {
+    const { page } = await openPage({ viewport: { width: 375, height: 740 } });
+    await page.goto(demo.urls.shop);
+    await expect.poll(() => page.getByRole('radio').count()).toBe(4);
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await width()).toBeLessThanOrEqual(375);
+    expect(await reservedAndUsed(page)).toEqual({ fits: true });
+    const element = (await page.locator('pay-button').boundingBox())!;
+    const pay = (await payButton(page).boundingBox())!;
+    // Scrolled to the element's top, Pay is on the screen.
+    expect(pay.y + pay.height - element.y).toBeLessThanOrEqual(740);
+    await screenshot(page, 'phone-shop');
+    const orderId = await checkout(page, '支付宝扫码支付', '68');
+    await payAtCashier(page, orderId);
+    await expect.poll(() => statusLine(page).textContent(), { timeout: 15_000 }).toBe(PAID_TEXT);
+    expect(await width()).toBeLessThanOrEqual(375);
+    await screenshot(page, 'phone-receipt');
   });
 
   it('a shop page on an origin the signer does not allow names the problem instead of a network error', async () => {

@@ -134,6 +134,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       JUPAY_AMOUNT_PRESETS: '6,30,68,128',
       JUPAY_PRODUCT_NAME: '星河币充值',
       JUPAY_RETURN_URL: `${shopUrl}/return`,
+      // The gateway's cancel (back) link: the shop itself; the signer adds ?lang= in the shopper's language.
+      JUPAY_CANCEL_URL: `${shopUrl}/`,
       JUPAY_STORE: join(dataDir, 'signer.db'),
       PORT: String(ports.signer),
       HOST: host,

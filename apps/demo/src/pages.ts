@@ -43,10 +43,7 @@ const T = {
     perks: ['即时到账，无需等待', '7×24 小时客服', '支付由 jupay 安全签名，密钥从不离开商户服务器'],
     switchTo: 'English',
     returnTitle: '支付结果',
-    returnIntro: '我们正在向支付网关确认这笔订单，结果会自动更新。',
-    order: '订单号',
     back: '返回商店',
-    noOrder: '没有订单号：请从商店页面发起支付。',
     demoNote: '演示站点：使用本地模拟网关，不会产生真实扣款。',
     events: 'Webhook 记录',
     notBuilt: '支付组件尚未构建：请运行 pnpm --filter @jupay/pay-button build，然后刷新本页。',
@@ -69,10 +66,7 @@ const T = {
     ],
     switchTo: '中文',
     returnTitle: 'Payment result',
-    returnIntro: 'We are confirming this order with the payment gateway; the result updates by itself.',
-    order: 'Order',
     back: 'Back to the shop',
-    noOrder: 'No order id: start a payment from the shop page.',
     demoNote: 'Demo site: a local simulated gateway, no real money moves.',
     events: 'Webhook log',
     notBuilt: 'The payment widget is not built yet: run pnpm --filter @jupay/pay-button build, then reload.',
@@ -91,6 +85,8 @@ function langLink(path: string, lang: Lang, params: Record<string, string> = {})
 
 function layout(options: {
   lang: Lang;
+  /** The dark variant of the shop (`?theme=dark`). */
+  dark?: boolean;
   title: string;
   path: string;
   params?: Record<string, string>;
@@ -103,7 +99,7 @@ function layout(options: {
     ? `\n<script type="module" src="${escapeHtml(options.snippet.src)}" integrity="${escapeHtml(options.snippet.integrity)}" crossorigin="anonymous"></script>`
     : '';
   return `<!doctype html>
-<html lang="${options.lang}">
+<html lang="${options.lang}"${options.dark ? ' class="dark"' : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -135,6 +131,8 @@ export interface PageContext {
   signerUrl: string;
   /** null when the bundle is not built: the page says how to build it. */
   snippet: WidgetSnippet | null;
+  /** The shop in dark colours with `<pay-button theme="dark">` (`?theme=dark`): how a dark page uses the element. */
+  dark?: boolean;
 }
 
 function notBuilt(ctx: PageContext): string {
@@ -142,7 +140,8 @@ function notBuilt(ctx: PageContext): string {
 }
 
 /**
- * The shop: one top-up card with the `<pay-button>`.
+ * The shop: one top-up card with the `<pay-button>`, in the light theme that fits the page (or the dark one on the
+ * dark variant).
  *
  * @example
  * shopPage({ lang: 'zh-CN', signerUrl: 'http://127.0.0.1:4200', snippet });
@@ -151,6 +150,7 @@ export function shopPage(ctx: PageContext): string {
   const t = T[ctx.lang];
   return layout({
     lang: ctx.lang,
+    dark: ctx.dark ?? false,
     title: t.title,
     path: '/',
     snippet: ctx.snippet,
@@ -162,20 +162,23 @@ export function shopPage(ctx: PageContext): string {
     <p class="intro">${escapeHtml(t.intro)}</p>
     <ul class="perks">${t.perks.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>
     ${notBuilt(ctx)}
-    <pay-button signer="${escapeHtml(ctx.signerUrl)}" product-name="${escapeHtml(t.productName)}" attach="${DEMO_MEMBER}"></pay-button>
+    <pay-button theme="${ctx.dark ? 'dark' : 'light'}" signer="${escapeHtml(ctx.signerUrl)}" product-name="${escapeHtml(t.productName)}" attach="${DEMO_MEMBER}"></pay-button>
   </div>
 </article>`,
   });
 }
 
 /**
- * The return page: the element shows the status of the order named by `?orderId=`.
+ * The return page: the element reads `?orderId=` (and the shopper's `?lang=`) itself and shows one message: the
+ * receipt, "not paid" with the way back to the shop, or that there is no such order. The page adds nothing that
+ * could contradict it.
  *
  * @example
  * returnPage({ lang: 'en', signerUrl, snippet }, 'E2024...');
  */
 export function returnPage(ctx: PageContext, orderId: string | null): string {
   const t = T[ctx.lang];
+  // Kept for the language switch only when it is an order id at all; the element reads the URL itself.
   const valid = orderId !== null && /^[A-Za-z0-9]{1,32}$/.test(orderId);
   return layout({
     lang: ctx.lang,
@@ -185,14 +188,8 @@ export function returnPage(ctx: PageContext, orderId: string | null): string {
     snippet: ctx.snippet,
     body: `<h1>${escapeHtml(t.returnTitle)}</h1>
 <article class="card result">
-  ${
-    valid
-      ? `<p>${escapeHtml(t.returnIntro)}</p>
-  <p class="order-line">${escapeHtml(t.order)} <code>${escapeHtml(orderId)}</code></p>
   ${notBuilt(ctx)}
-  <pay-button signer="${escapeHtml(ctx.signerUrl)}" order-id-param="orderId"></pay-button>`
-      : `<p class="notice">${escapeHtml(t.noOrder)}</p>`
-  }
+  <pay-button theme="light" signer="${escapeHtml(ctx.signerUrl)}" order-id-param="orderId" shop-url="${langLink('/', ctx.lang)}"></pay-button>
   <p><a class="button-link" href="${langLink('/', ctx.lang)}">${escapeHtml(t.back)}</a></p>
 </article>`,
   });

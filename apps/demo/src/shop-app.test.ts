@@ -75,7 +75,8 @@ describe('pages', () => {
       `<script type="module" src="${snippet.src}" integrity="sha384-abc" crossorigin="anonymous"></script>`,
     );
     expect(html.match(/<pay-button /g)).toHaveLength(1);
-    expect(html).toContain(`<pay-button signer="${SIGNER}"`);
+    // The light theme, chosen for the light shop page (whatever the visitor's OS prefers).
+    expect(html).toContain(`<pay-button theme="light" signer="${SIGNER}"`);
     expect(html).not.toMatch(/<style|\sstyle=|<script(?![^>]*\bsrc=)/);
     expect(html).toContain('href="/?lang=en"');
   });
@@ -85,6 +86,10 @@ describe('pages', () => {
     const en = await (await app.request('/return?orderId=Abc123&lang=en')).text();
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('order-id-param="orderId"');
+    // Back to the English shop, from the element's "pay again" and from the page's own link.
+    expect(en).toContain('shop-url="/?lang=en"');
+    // One message on the page about the order: the element's (no intro that could contradict it).
+    expect(en).not.toMatch(/confirming|waiting/i);
     expect(en).toContain('href="/return?orderId=Abc123"'); // the switch back to Chinese
     const zh = await (await app.request('/return?orderId=Abc123')).text();
     expect(zh).toContain('href="/return?orderId=Abc123&amp;lang=en"');
@@ -93,7 +98,9 @@ describe('pages', () => {
   it('does not reflect an order id that is not one, and says how to build a missing widget', async () => {
     const html = await (await shop(false).app.request('/return?orderId=%3Cscript%3E')).text();
     expect(html).not.toContain('<script>');
-    expect(html).not.toContain('<pay-button');
+    // The element reads the id from the URL itself (and answers "order not found"); the page never echoes it.
+    expect(html).toContain('order-id-param="orderId"');
+    expect(html).not.toContain('%3Cscript%3E');
     const page = await (await shop(false).app.request('/')).text();
     expect(page).toContain('pnpm --filter @jupay/pay-button build');
     expect(page).not.toContain('<script');

@@ -79,7 +79,9 @@ export function createShopApp(options: ShopOptions): Hono {
 
   app.get('/', (c) => {
     c.header('Cache-Control', 'no-cache');
-    return c.html(shopPage(context(langOf(c.req.query('lang')))));
+    return c.html(
+      shopPage({ ...context(langOf(c.req.query('lang'))), dark: c.req.query('theme') === 'dark' }),
+    );
   });
 
   app.get('/return', (c) => {

@@ -91,7 +91,7 @@ describe('pnpm start (src/start.ts)', () => {
 
     const page = await fetch(`${shop()}/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`<pay-button signer="${signer()}"`);
+    expect(await page.text()).toContain(`<pay-button theme="light" signer="${signer()}"`);
     const bundle = await fetch(`${signer()}/pay-button.js`);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);

@@ -45,12 +45,13 @@ describe('formatAmount', () => {
   it('formats per language', () => {
     expect(formatAmount(123450, 'zh-CN')).to.equal('¥1,234.50');
     expect(formatAmount(123450, 'en')).to.equal('CN¥1,234.50');
+    expect(formatAmount(123450, 'zh-TW')).to.equal('CN¥1,234.50');
   });
 
   it("writes exactly what this browser's Intl.NumberFormat writes for CNY", () => {
     const values = [1, 5, 10, 99, 100, 101, 1234, 99999, 100000, 123450, 1000000, 100000000, 123456789012];
     for (let i = 0; i < 200; i++) values.push(1 + Math.floor(Math.random() * 1e12));
-    for (const lang of ['zh-CN', 'en'] as const) {
+    for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
       const intl = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY' });
       for (const fen of values)
         expect(formatAmount(fen, lang), `${fen} ${lang}`).to.equal(intl.format(fen / 100));

@@ -48,13 +48,15 @@ export function fenToYuan(fen: number): string {
  *
  * @example
  * formatAmount(123450, 'zh-CN'); // '¥1,234.50'
- * formatAmount(123450, 'en'); // 'CN¥1,234.50'
+ * formatAmount(123450, 'en'); // 'CN¥1,234.50' (zh-TW writes it so too)
  */
 export function formatAmount(fen: number, lang: Lang): string {
   const yuan = fenToYuan(fen);
   const point = yuan.length - 3;
   // Groups of three digits from the right, as both languages write them.
   return (
-    (lang === 'en' ? 'CN¥' : '¥') + yuan.slice(0, point).replace(/\B(?=(\d{3})+$)/g, ',') + yuan.slice(point)
+    (lang === 'zh-CN' ? '¥' : 'CN¥') +
+    yuan.slice(0, point).replace(/\B(?=(\d{3})+$)/g, ',') +
+    yuan.slice(point)
   );
 }

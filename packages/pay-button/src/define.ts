@@ -8,7 +8,8 @@ import { PayButton } from './pay-button.js';
  * Defines `<pay-button>` unless a `pay-button` element is already defined (by this or another copy).
  *
  * @example
- * import '@jupay/pay-button/define';
+ * import { definePayButton } from '@jupay/pay-button';
+ * definePayButton(); // already done by the import; harmless again
  */
 export function definePayButton(): void {
   if (!customElements.get('pay-button')) customElements.define('pay-button', PayButton);

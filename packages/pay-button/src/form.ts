@@ -37,7 +37,7 @@ export function buildPaymentForm(checkout: Checkout, gateway: string): HTMLFormE
     !fields ||
     typeof fields !== 'object'
   ) {
-    throw new SignerError('BAD_RESPONSE', 'checkout answer is not a POST form');
+    throw new SignerError('BAD_RESPONSE');
   }
   const origin = originOf(action);
   if (!origin || origin !== originOf(gateway)) {
@@ -50,7 +50,7 @@ export function buildPaymentForm(checkout: Checkout, gateway: string): HTMLFormE
   form.setAttribute('accept-charset', 'UTF-8');
   form.hidden = true;
   for (const [name, value] of Object.entries(fields)) {
-    if (typeof value !== 'string') throw new SignerError('BAD_RESPONSE', `field ${name} is not a string`);
+    if (typeof value !== 'string') throw new SignerError('BAD_RESPONSE');
     const input = document.createElement('input');
     input.type = 'hidden';
     input.name = name;

@@ -22,11 +22,24 @@ describe('pickLang', () => {
   it('falls back to the page language', async () => {
     const el = await fixture<HTMLDivElement>(html`<div></div>`);
     const before = document.documentElement.getAttribute('lang');
-    document.documentElement.setAttribute('lang', 'zh-TW');
     try {
-      expect(pickLang(el)).to.equal('zh-CN');
-      document.documentElement.setAttribute('lang', 'en');
-      expect(pickLang(el)).to.equal('en');
+      for (const [page, lang] of [
+        ['zh-CN', 'zh-CN'],
+        ['zh', 'zh-CN'],
+        ['zh-Hans-SG', 'zh-CN'],
+        ['zh-SG', 'zh-CN'],
+        ['zh-TW', 'zh-TW'],
+        ['zh-tw', 'zh-TW'],
+        ['zh-HK', 'zh-TW'],
+        ['zh-MO', 'zh-TW'],
+        ['zh-Hant', 'zh-TW'],
+        ['zh-Hant-CN', 'zh-TW'],
+        ['en', 'en'],
+        ['fr-CA', 'en'],
+      ]) {
+        document.documentElement.setAttribute('lang', page!);
+        expect(pickLang(el), page).to.equal(lang);
+      }
     } finally {
       if (before === null) document.documentElement.removeAttribute('lang');
       else document.documentElement.setAttribute('lang', before);
@@ -35,13 +48,23 @@ describe('pickLang', () => {
 });
 
 describe('strings', () => {
-  it('has the same keys and error codes in both languages', () => {
-    const zh = strings('zh-CN');
+  it('has the same keys and error codes in all three languages, none empty', () => {
     const en = strings('en');
-    expect(Object.keys(zh).sort()).to.deep.equal(Object.keys(en).sort());
-    expect(Object.keys(zh.errors).sort()).to.deep.equal(Object.keys(en.errors).sort());
-    expect(zh.pay).to.equal('支付');
-    expect(en.pay).to.equal('Pay');
+    for (const lang of ['zh-CN', 'zh-TW'] as const) {
+      const zh = strings(lang);
+      expect(Object.keys(zh).sort(), lang).to.deep.equal(Object.keys(en).sort());
+      expect(Object.keys(zh.errors).sort(), lang).to.deep.equal(Object.keys(en.errors).sort());
+      for (const [key, value] of Object.entries({ ...zh, ...zh.errors }))
+        if (key !== 'errors') expect(value, `${lang} ${key}`).to.be.a('string').and.not.equal('');
+    }
+    expect([strings('en').pay, strings('zh-CN').pay, strings('zh-TW').pay]).to.deep.equal([
+      'Pay',
+      '支付',
+      '付款',
+    ]);
+    // Traditional characters where Simplified differ.
+    expect(strings('zh-TW').errors.NETWORK_ERROR).to.equal('無法連線至付款服務。');
+    expect(strings('zh-TW').amount).to.equal('金額（人民幣）');
   });
 });
 
@@ -49,15 +72,24 @@ describe('errorMessage', () => {
   it('has a sentence for what a visitor can act on, and names the code otherwise', () => {
     const en = strings('en');
     const zh = strings('zh-CN');
-    expect(errorMessage(en, 'TIMEOUT')).to.equal('The payment service did not answer in time.');
+    expect(errorMessage(en, 'TIMEOUT')).to.equal('The payment service timed out.');
     expect(errorMessage(zh, 'NETWORK_ERROR')).to.equal('无法连接支付服务。');
-    expect(errorMessage(en, 'AMOUNT_OUT_OF_RANGE')).to.equal('This amount is not accepted.');
-    expect(errorMessage(zh, 'AMOUNT_OUT_OF_RANGE')).to.equal('该金额不被接受。');
+    // The element checked the amount against its bounds: a refusal means the page's bounds are not the signer's.
+    expect(errorMessage(en, 'AMOUNT_OUT_OF_RANGE')).to.equal(
+      'This payment button is not set up correctly (AMOUNT_OUT_OF_RANGE).',
+    );
+    expect(errorMessage(zh, 'INVALID_AMOUNT')).to.equal('支付按钮配置有误 (INVALID_AMOUNT)。');
     expect(errorMessage(en, 'GATEWAY_NOT_ALLOWED')).to.equal(
       'This payment button is not set up correctly (GATEWAY_NOT_ALLOWED).',
     );
     expect(errorMessage(zh, 'NO_SIGNER')).to.equal('支付按钮配置有误 (NO_SIGNER)。');
     expect(errorMessage(en, 'INTERNAL')).to.equal('Payment could not start (INTERNAL).');
     expect(errorMessage(zh, 'WHATEVER')).to.equal('无法发起支付 (WHATEVER)。');
+    const tw = strings('zh-TW');
+    expect(errorMessage(tw, 'TIMEOUT')).to.equal('付款服務回應逾時。');
+    expect(errorMessage(tw, 'UNKNOWN_PRODUCT')).to.equal('付款按鈕設定有誤 (UNKNOWN_PRODUCT)。');
+    expect(errorMessage(en, 'BANK_CODE_NOT_OFFERED')).to.equal(
+      'This payment button is not set up correctly (BANK_CODE_NOT_OFFERED).',
+    );
   });
 });

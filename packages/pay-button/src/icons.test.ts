@@ -19,13 +19,13 @@ describe('icons', () => {
     ]);
   });
 
-  it('renders a decorative inline SVG with no external reference', async () => {
+  it('renders a decorative mark, hidden from assistive technology, with no external reference', async () => {
     const el = await fixture<HTMLElement>(html`<span>${icon('903')}</span>`);
-    const svg = el.querySelector('svg')!;
-    expect(svg.namespaceURI).to.equal('http://www.w3.org/2000/svg');
-    expect(svg.getAttribute('aria-hidden')).to.equal('true');
-    expect(svg.getAttribute('class')).to.equal('icon alipay');
-    expect(svg.querySelector('rect')!.namespaceURI).to.equal('http://www.w3.org/2000/svg');
+    const mark = el.querySelector('i')!;
+    expect(mark.getAttribute('aria-hidden')).to.equal('true');
+    expect(mark.getAttribute('class')).to.equal('icon alipay');
+    expect(mark.getAttribute('part')).to.equal('icon');
+    expect(mark.textContent).to.equal('');
     expect(el.innerHTML).to.not.match(/href|url\(|style=/);
   });
 });

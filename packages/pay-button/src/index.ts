@@ -1,9 +1,9 @@
 /**
- * @module @jupay/pay-button: the `<pay-button>` class and its types. Import `@jupay/pay-button/define` to register
- * the tag.
+ * @module @jupay/pay-button/class: the `<pay-button>` class, its types and helpers, without registering any tag:
+ * for a page that registers the element under a name of its own. (`@jupay/pay-button` registers `<pay-button>`.)
  *
  * @example
- * import { PayButton } from '@jupay/pay-button';
+ * import { PayButton } from '@jupay/pay-button/class';
  * customElements.define('my-pay-button', class extends PayButton {});
  */
 export { PayButton } from './pay-button.js';

@@ -7,7 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { styles } from './pay-button.styles.js';
 import { PayButton } from './pay-button.js';
 import './define.js';
-import { FakeSigner, SIGNER } from '../test/fake-signer.js';
+import { FakeSigner, SIGNER, config, order } from '../test/fake-signer.js';
 
 interface Named {
   name: string;
@@ -63,7 +63,7 @@ describe('custom-elements.json', () => {
   it('lists every CSS custom property the styles read, with its light default', () => {
     const read = [...new Set(styles.cssText.match(/--pay-button-[\w-]+/g))].sort();
     expect(element.cssProperties.map((p) => p.name).sort()).to.deep.equal(read);
-    expect(read).to.have.length(10);
+    expect(read).to.have.length(11);
     for (const p of element.cssProperties)
       expect(styles.cssText, p.name).to.include(`${p.name}, ${p.default})`);
   });
@@ -73,16 +73,36 @@ describe('custom-elements.json', () => {
     try {
       const rendered = new Set<string>();
       const collect = (el: Element) =>
-        el.shadowRoot!.querySelectorAll('[part]').forEach((n) => rendered.add(n.getAttribute('part')!));
+        el.shadowRoot!.querySelectorAll('[part]').forEach((n) =>
+          n
+            .getAttribute('part')!
+            .split(' ')
+            .forEach((p) => rendered.add(p)),
+        );
       const done = (el: Element) => waitUntil(() => el.getAttribute('state') !== 'loading');
-      // The payment controls, a field error, then an error with its retry.
-      const el = await fixture<PayButton>(html`<pay-button signer=${SIGNER} lang="en"></pay-button>`);
+      // The skeleton, while the config is held back.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      fake.replies.config.push(async () => {
+        await held;
+        return new Response(JSON.stringify(config()), { status: 200 });
+      });
+      const el = await fixture<PayButton>(
+        html`<pay-button signer=${SIGNER} lang="en" amounts="10,50" amount="10"></pay-button>`,
+      );
+      collect(el);
+      release();
       await done(el);
+      // The payment controls with a checked method and a selected preset, a field error, then an error and retry.
+      collect(el);
+      const input = el.shadowRoot!.querySelector<HTMLInputElement>('#amount')!;
+      input.value = '';
+      input.dispatchEvent(new InputEvent('input'));
       const pay = () => el.shadowRoot!.querySelector<HTMLElement>('[part=button]')!.click();
       pay();
       await waitUntil(() => el.shadowRoot!.querySelector('[part=field-error]'));
       collect(el);
-      el.shadowRoot!.querySelector<HTMLElement>('[part=preset]')!.click();
+      el.shadowRoot!.querySelector<HTMLElement>('[part~=preset]')!.click();
       fake.replies.checkout.push('network');
       pay();
       await waitUntil(() => el.shadowRoot!.querySelector('[part=retry]'));
@@ -91,19 +111,24 @@ describe('custom-elements.json', () => {
       const fixed = await fixture<PayButton>(html`<pay-button signer=${SIGNER} amount="1"></pay-button>`);
       await done(fixed);
       collect(fixed);
-      // The return page once polling gave up: status and refresh.
-      const ret = Object.assign(document.createElement('pay-button'), {
-        signer: SIGNER,
-        orderId: 'E1',
-        pollInterval: 5,
-        pollTimeout: 10,
-      });
-      (await fixture(html`<div></div>`)).append(ret);
-      await waitUntil(() => ret.getAttribute('state') === 'stale');
-      await ret.updateComplete;
-      collect(ret);
+      // The return page: a receipt, then "not paid" with its two ways on.
+      const returnPage = async (pollTimeout: number) => {
+        const ret = Object.assign(document.createElement('pay-button'), {
+          signer: SIGNER,
+          orderId: 'E1',
+          pollInterval: 5,
+          pollTimeout,
+        });
+        (await fixture(html`<div></div>`)).append(ret);
+        await waitUntil(() => ['paid', 'unpaid'].includes(ret.getAttribute('state')!));
+        await ret.updateComplete;
+        collect(ret);
+      };
+      fake.replies.order.push({ status: 200, body: order('PAID') });
+      await returnPage(10_000);
+      await returnPage(10);
       expect(element.cssParts.map((p) => p.name).sort()).to.deep.equal([...rendered].sort());
-      expect(rendered.size).to.equal(14);
+      expect(rendered.size).to.equal(22);
     } finally {
       fake.restore();
     }

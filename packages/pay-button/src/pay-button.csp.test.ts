@@ -45,7 +45,7 @@ describe('<pay-button> on a page with a strict CSP', () => {
     expect(button.textContent!.trim()).to.equal('Pay CN¥12.34');
     // The adopted stylesheet applied: the default accent colour is on the button.
     expect(win.getComputedStyle(button).backgroundColor).to.equal('rgb(11, 87, 208)');
-    expect(el.shadowRoot!.querySelectorAll('[part=method]')).to.have.length(2);
+    expect(el.shadowRoot!.querySelectorAll('[part~=method]')).to.have.length(2);
 
     // Violations are recorded by the page's own script; keep a copy from here, the page is about to leave.
     const seen: string[] = [];

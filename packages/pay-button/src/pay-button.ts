@@ -1,7 +1,7 @@
 /**
  * @module pay-button: the `<pay-button>` element. Reads the signer's `/api/config`, lets the visitor pick a method
  * and an amount, asks the signer for a signed checkout and posts it to the gateway in the same tab; on the return
- * page it polls the order's status.
+ * page it follows the order's status and shows a receipt once it is paid.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { fenToYuan, formatAmount, parseAmount } from './amount.js';
@@ -14,7 +14,7 @@ import {
   SignerClient,
   SignerError,
   type CheckoutBody,
-  type OrderStatus,
+  type Order,
   type SignerConfig,
 } from './signer-client.js';
 
@@ -23,12 +23,13 @@ const splitList = (s: string) =>
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-const fenOf = (s: string) => {
-  const v = parseAmount(s);
+const fenOf = (s?: string) => {
+  const v = parseAmount(s ?? '');
   return typeof v === 'number' ? v : undefined;
 };
-const newKey = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+// 128 random bits as four decimal numbers: printable ASCII, as the signer's Idempotency-Key must be.
+const newKey = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
+const param = (name: string) => new URLSearchParams(location.search).get(name);
 
 /**
  * A drop-in checkout button. With only `signer` set it configures itself from `GET <signer>/api/config`; the
@@ -44,27 +45,38 @@ const newKey = () =>
  * @fires pay-status - On the return page, when the order's status is known or changes: `{ orderId, status }`.
  *
  * @csspart form - The wrapper of the payment controls.
- * @csspart methods - The payment method radio group (a fieldset).
+ * @csspart skeleton - The placeholder (a busy group) shown while the signer's configuration loads.
+ * @csspart methods - The payment method radio group (a fieldset); a two-column grid from five methods on.
+ * @csspart legend - The "Payment method" heading of the group.
  * @csspart method - One method's label (radio, icon and name).
- * @csspart icon - A method's icon.
+ * @csspart method-checked - Also on the checked method's label.
+ * @csspart radio - A method's radio button.
+ * @csspart icon - A method's mark, a chip in its family's colour.
  * @csspart presets - The group of preset amount buttons.
  * @csspart preset - One preset amount button.
+ * @csspart preset-selected - Also on the preset button of the amount in the field.
+ * @csspart amount-label - The label of the amount field.
  * @csspart amount - The amount text field.
  * @csspart field-error - The message explaining an invalid amount.
  * @csspart summary - The fixed amount or product line, when the amount cannot be edited.
  * @csspart button - The pay button.
  * @csspart error - The `role="alert"` error message.
  * @csspart retry - The retry button in the error message.
- * @csspart status - The order status line on the return page.
- * @csspart refresh - The refresh button shown when the status stopped polling.
+ * @csspart status - The one status message on the return page (waiting, paid, not paid, no order).
+ * @csspart receipt - The paid order's details: amount, method, order id, time.
+ * @csspart refresh - The "check again" button shown with "not paid".
+ * @csspart pay-again - The link back to the shop shown with "not paid" and "no order".
  *
- * @cssprop [--pay-button-accent=#0b57d0] - Pay button background and focus ring.
- * @cssprop [--pay-button-accent-text=#fff] - Pay button text.
- * @cssprop [--pay-button-background=transparent] - Background of the element.
+ * @cssprop [--pay-button-accent=#0b57d0] - Pay button, selected preset, checked method, links and focus ring.
+ * @cssprop [--pay-button-accent-text=#fff] - Text on the accent colour.
+ * @cssprop [--pay-button-background=#fff] - Background of the element.
  * @cssprop [--pay-button-text=#1f1f1f] - Text colour.
- * @cssprop [--pay-button-border=#747775] - Borders of fields and methods.
+ * @cssprop [--pay-button-muted=color-mix(in srgb, var(--_text) 80%, var(--_bg))] - Secondary text (the receipt's
+ *   labels); by default 80% of the way from the theme's background to its text.
+ * @cssprop [--pay-button-border=color-mix(in srgb, var(--_text) 60%, var(--_bg))] - Borders of fields, methods and
+ *   presets; by default 60% of the way from the theme's background to its text.
  * @cssprop [--pay-button-error=#b3261e] - Error text.
- * @cssprop [--pay-button-success=#146c2e] - Paid status text.
+ * @cssprop [--pay-button-success=#146c2e] - The paid status.
  * @cssprop [--pay-button-radius=8px] - Corner radius.
  * @cssprop [--pay-button-font=inherit] - Font family.
  * @cssprop [--pay-button-spacing=0.75rem] - Gap between controls.
@@ -85,12 +97,11 @@ export class PayButton extends LitElement {
     attach: {},
     label: {},
     lang: { reflect: true },
+    theme: { reflect: true },
     gateway: {},
     orderId: { attribute: 'order-id' },
     orderIdParam: { attribute: 'order-id-param' },
-    timeout: { attribute: false },
-    pollInterval: { attribute: false },
-    pollTimeout: { attribute: false },
+    shopUrl: { attribute: 'shop-url' },
     config: { state: true },
     configPending: { state: true },
     method: { state: true },
@@ -98,131 +109,126 @@ export class PayButton extends LitElement {
     fieldError: { state: true },
     busy: { state: true },
     error: { state: true },
-    status: { state: true },
-    stale: { state: true },
+    order: { state: true },
+    unpaid: { state: true },
   };
 
   /** Base URL of the signer (`/api/...` is appended). */
-  declare signer: string;
+  declare signer?: string;
   /** Comma-separated bank codes to offer, e.g. `"902,903"`; default: the signer's methods. */
-  declare bankCodes: string;
+  declare bankCodes?: string;
   /** Amount in yuan. Alone, a fixed amount; with `amounts`, the preselected default. */
-  declare amount: string;
+  declare amount?: string;
   /** Comma-separated preset amounts in yuan, e.g. `"10,50,100"`; default: the signer's presets. */
-  declare amounts: string;
+  declare amounts?: string;
   /** Lowest amount in yuan; default: the signer's. */
-  declare min: string;
+  declare min?: string;
   /** Highest amount in yuan; default: the signer's. */
-  declare max: string;
-  /** Product name sent to the signer with a free amount. */
-  declare productName: string;
+  declare max?: string;
+  /** Product name sent to the signer with a free amount; the signer accepts at most 100 characters. */
+  declare productName?: string;
   /** Catalogue product id: the signer sets the price. */
-  declare product: string;
+  declare product?: string;
   /** Merchant data (a cart or customer id, up to 255 characters) the gateway passes back with the payment. */
-  declare attach: string;
-  /** Text of the pay button; default "Pay ¥12.34" / "支付 ¥12.34". */
-  declare label: string;
-  /** `zh-CN` or `en`; default: the nearest `lang` up the tree, then the browser's. */
+  declare attach?: string;
+  /** Text of the pay button; default "Pay ¥12.34" / "支付 ¥12.34" (the amount only while it is valid). */
+  declare label?: string;
+  /**
+   * `zh-CN`, `zh-TW` or `en`; default: the return page URL's `lang` parameter (with `order-id-param`), then the
+   * nearest `lang` up the tree, then the browser's.
+   */
   declare lang: string;
+  /** `light` (the default, whatever the OS says), `dark`, or `auto` (follows `prefers-color-scheme`). */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
   /** Origin the signed form may be posted to; default: the signer's configured gateway. */
-  declare gateway: string;
+  declare gateway?: string;
   /** Return page: show this order's status instead of the payment controls. */
-  declare orderId: string;
+  declare orderId?: string;
   /** Return page: read the order id from this query parameter of the page URL (e.g. `orderId`). */
-  declare orderIdParam: string;
-  /** Milliseconds before a signer call counts as timed out. */
-  declare timeout: number;
+  declare orderIdParam?: string;
+  /** Return page: where "Pay again" leads (your shop page); default `/`. */
+  declare shopUrl?: string;
+  /** Milliseconds before a signer call counts as timed out (read at each call, so not reactive). */
+  timeout = 15000;
   /** First delay between status polls in milliseconds; it doubles up to 30 s. */
-  declare pollInterval: number;
-  /** Milliseconds after which status polling stops and a refresh button is offered. */
-  declare pollTimeout: number;
+  pollInterval = 1000;
+  /** Milliseconds after which an unpaid order is shown as not paid and polling stops. */
+  pollTimeout = 120000;
 
   declare private config: SignerConfig | undefined;
-  declare private configPending: boolean;
-  declare private method: string;
+  declare private configPending?: boolean;
+  declare private method?: string;
   declare private text: string;
-  declare private fieldError: string;
-  declare private busy: boolean;
-  declare private error: PayErrorDetail | undefined;
-  declare private status: OrderStatus | undefined;
-  declare private stale: boolean;
+  declare private fieldError?: string;
+  declare private busy?: boolean;
+  declare private error?: PayErrorDetail;
+  declare private order?: Order;
+  declare private unpaid?: boolean;
 
-  // Defaults are set here and the fields only declared, so no compiler setting (useDefineForClassFields) can turn
-  // them into own properties that would shadow Lit's reactive accessors.
+  // Reactive properties are only declared (no field initialisers: under useDefineForClassFields those would become
+  // own properties shadowing Lit's accessors). The attributes' properties start undefined, read as "not set"; the
+  // one default a template needs is set here.
   constructor() {
     super();
-    this.signer = '';
-    this.bankCodes = '';
-    this.amount = '';
-    this.amounts = '';
-    this.min = '';
-    this.max = '';
-    this.productName = '';
-    this.product = '';
-    this.attach = '';
-    this.label = '';
-    this.gateway = '';
-    this.orderId = '';
-    this.orderIdParam = '';
-    this.timeout = 15000;
-    this.pollInterval = 1000;
-    this.pollTimeout = 120000;
-    this.configPending = false;
-    this.method = '';
     this.text = '';
-    this.fieldError = '';
-    this.busy = false;
-    this.stale = false;
   }
 
-  private retry?: () => void;
-  private attemptBody?: string;
-  private attemptKey = '';
-  private sent?: HTMLFormElement;
-  private pollToken = 0;
+  // #private members: the minifier shortens their names, which it cannot do for ordinary ones.
+  #retry?: () => void;
+  #attemptBody?: string;
+  #attemptKey = '';
+  #sent?: HTMLFormElement;
+  #pollToken = 0;
 
   // A page restored from the back-forward cache keeps the spinner of the press that left it: reset it.
-  private onPageShow = (e: PageTransitionEvent) => {
+  #onPageShow = (e: PageTransitionEvent) => {
     if (!e.persisted) return;
     this.busy = false;
-    this.attemptBody = undefined;
-    this.sent?.remove();
-    if (this.returnId()) this.poll();
+    this.#attemptBody = undefined;
+    this.#sent?.remove();
+    if (this.#returnId()) this.#poll();
   };
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('pageshow', this.onPageShow);
-    if (this.hasUpdated && this.returnId()) this.poll();
+    addEventListener('pageshow', this.#onPageShow);
+    if (this.hasUpdated && this.#returnId()) this.#poll();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    removeEventListener('pageshow', this.onPageShow);
-    this.pollToken++;
+    removeEventListener('pageshow', this.#onPageShow);
+    this.#pollToken++;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('amount')) this.text = this.amount;
+    if (changed.has('amount')) this.text = this.amount ?? '';
+    // For the merchant: the shopper would only see the signer's FIELD_TOO_LONG (pay_productname, at most 100
+    // characters) on every press.
+    if (changed.has('productName') && (this.productName ?? '').length > 100) {
+      console.warn("<pay-button> product-name: over the signer's limit of 100 characters");
+    }
     // Started here, not in updated(), so the loading state they set joins this render instead of forcing another.
     if (changed.has('signer') || changed.has('orderId') || changed.has('orderIdParam')) {
-      if (this.returnId()) this.poll();
-      else if (this.signer) this.startConfig();
+      if (this.#returnId()) {
+        this.#poll();
+        // Only for the receipt's method name: a failure leaves the bank code in its place, quietly.
+        if (!this.config) this.#loadConfig().catch(() => {});
+      } else if (this.signer && !this.#returnPage()) this.#startConfig();
     }
   }
 
   protected override updated(): void {
-    const id = this.returnId();
     // A plain attribute for page CSS and end-to-end tests: pay-button[state='loading'] { ... }.
     this.setAttribute(
       'state',
-      id
-        ? this.error
+      this.#returnPage()
+        ? this.error || !this.#returnId()
           ? 'error'
-          : this.stale
-            ? 'stale'
-            : this.status === 'PAID'
-              ? 'paid'
+          : this.order?.status === 'PAID'
+            ? 'paid'
+            : this.unpaid
+              ? 'unpaid'
               : 'pending'
         : this.busy || this.configPending
           ? 'loading'
@@ -233,26 +239,28 @@ export class PayButton extends LitElement {
   }
 
   // The property, not the attribute: render() runs before Lit reflects a property set from script.
-  private language() {
-    return pickLang(this, this.lang);
+  #language(): Lang {
+    return pickLang(this, this.lang || (this.orderIdParam && param('lang')) || '');
   }
 
-  private returnId(): string {
-    return (
-      this.orderId || (this.orderIdParam && new URLSearchParams(location.search).get(this.orderIdParam)) || ''
-    );
+  #returnPage(): boolean {
+    return !!(this.orderId || this.orderIdParam);
   }
 
-  private client() {
-    return new SignerClient(this.signer, this.timeout);
+  #returnId(): string {
+    return this.orderId || (this.orderIdParam && param(this.orderIdParam)) || '';
   }
 
-  private async loadConfig(): Promise<SignerConfig> {
+  #client() {
+    return new SignerClient(this.signer ?? '', this.timeout);
+  }
+
+  async #loadConfig(): Promise<SignerConfig> {
     this.configPending = true;
     this.error = undefined;
     try {
-      const c = await this.client().config();
-      if (!c || !Array.isArray(c.methods) || !c.amount) throw new SignerError('BAD_RESPONSE', 'bad config');
+      const c = await this.#client().config();
+      if (!c || !Array.isArray(c.methods) || !c.amount) throw new SignerError('BAD_RESPONSE');
       return (this.config = c);
     } finally {
       this.configPending = false;
@@ -260,59 +268,63 @@ export class PayButton extends LitElement {
   }
 
   // Loads the config for display; a failure shows an error whose retry comes back here.
-  private startConfig = (): void => {
-    this.loadConfig().catch((e) => this.fail(e, this.startConfig));
+  #startConfig = (): void => {
+    this.#loadConfig().catch((e) => this.#fail(e, this.#startConfig));
   };
 
-  private fail(e: unknown, retry?: () => void) {
+  #fail(e: unknown, retry?: () => void) {
     const err = e instanceof SignerError ? e : new SignerError('NETWORK_ERROR', String(e));
     // The signer saw this key with another body: the next try must be a new attempt.
-    if (err.code === 'IDEMPOTENCY_KEY_REUSED') this.attemptBody = undefined;
-    const s = strings(this.language());
+    if (err.code === 'IDEMPOTENCY_KEY_REUSED') this.#attemptBody = undefined;
+    const s = strings(this.#language());
     this.error = { code: err.code, message: errorMessage(s, err.code), retryable: err.retryable };
-    this.retry = retry;
+    this.#retry = retry;
     emit(this, 'pay-error', this.error);
   }
 
-  private methods() {
-    const en = this.language() === 'en';
-    const known = this.config?.methods ?? [];
-    const codes = this.bankCodes ? splitList(this.bankCodes) : known.map((m) => m.code);
-    return codes.map((code) => {
-      const m = known.find((k) => k.code === code);
-      // Names come from the signer, which knows every code it offers (and the operator's own).
-      return { code, name: (m && (en ? m.nameEn : m.name)) || code };
-    });
+  /** A method's name from the signer, in the element's language (Chinese for both Chinese ones), else its code. */
+  #nameOf(code: string): string {
+    const m = this.config?.methods.find((k) => k.code === code);
+    return (m && (this.#language() === 'en' ? m.nameEn : m.name)) || code;
   }
 
-  private bounds(): [number, number] {
+  #methods(): string[] {
+    return this.bankCodes ? splitList(this.bankCodes) : (this.config?.methods.map((m) => m.code) ?? []);
+  }
+
+  #bounds(): [number, number] {
     const a = this.config?.amount;
     return [fenOf(this.min) ?? a?.minFen ?? 1, fenOf(this.max) ?? a?.maxFen ?? Number.MAX_SAFE_INTEGER];
   }
 
+  /** The catalogue product named by `product`, once the config is known. */
+  #product() {
+    return this.config?.products?.find((p) => p.id === this.product);
+  }
+
   /** The price when the visitor cannot change it: the catalogue product's or the fixed `amount`. */
-  private fixedFen(): number | undefined {
-    if (this.product) return this.config?.products?.find((p) => p.id === this.product)?.amountFen;
+  #fixedFen(): number | undefined {
+    if (this.product) return this.#product()?.amountFen;
     return this.amount && !this.amounts ? fenOf(this.amount) : undefined;
   }
 
-  private onSubmit(e: Event) {
-    e.preventDefault();
-    this.pay();
+  #currentMethod(): string {
+    const list = this.#methods();
+    return list.find((code) => code === this.method) ?? list[0] ?? '';
   }
 
-  private async pay() {
+  async #pay() {
     if (this.busy || this.configPending) return;
-    const s = strings(this.language());
-    const bankCode = this.currentMethod();
-    const [min, max] = this.bounds();
-    let amountFen = this.fixedFen() ?? null;
+    const lang = this.#language();
+    const s = strings(lang);
+    const bankCode = this.#currentMethod();
+    const [min, max] = this.#bounds();
+    let amountFen = this.#fixedFen() ?? null;
     let body: CheckoutBody;
     if (this.product) {
       body = { bankCode, product: this.product };
     } else {
       const v = amountFen ?? parseAmount(this.text);
-      const lang = this.language();
       this.fieldError =
         typeof v === 'string'
           ? s[v]
@@ -330,76 +342,73 @@ export class PayButton extends LitElement {
       body = { bankCode, amount: fenToYuan(v), ...(this.productName && { productName: this.productName }) };
     }
     if (this.attach) body.attach = this.attach;
-    // No method because the config never loaded: pressing pay loads it again (the visitor then picks and pays).
-    if (!bankCode)
-      return this.signer && !this.config
-        ? this.startConfig()
-        : this.fail(new SignerError('BANK_CODE_NOT_OFFERED', 'no method'));
+    // The signer sends the shopper back (return page, cancel link) in this language.
+    body.lang = lang;
+    if (!bankCode) return this.#fail(new SignerError('BANK_CODE_NOT_OFFERED'));
     if (!emit(this, 'pay-request', { bankCode, amountFen, product: this.product || null }, true)) return;
 
     this.busy = true;
     this.error = undefined;
     // One attempt = one body: retries of it reuse the key, so the signer answers with the same order.
     const sig = JSON.stringify(body);
-    if (sig !== this.attemptBody) {
-      this.attemptBody = sig;
-      this.attemptKey = newKey();
+    if (sig !== this.#attemptBody) {
+      this.#attemptBody = sig;
+      this.#attemptKey = newKey();
     }
     try {
-      if (!this.signer) throw new SignerError('NO_SIGNER', 'no signer');
-      const gateway = this.gateway || (this.config ?? (await this.loadConfig())).gateway;
+      if (!this.signer) throw new SignerError('NO_SIGNER');
+      const gateway = this.gateway || this.config?.gateway || '';
       // Refuse before creating an order when there is no gateway to post to.
-      if (!originOf(gateway)) throw new SignerError('GATEWAY_NOT_ALLOWED', 'no gateway');
-      const checkout = await this.client().checkout(body, this.attemptKey);
+      if (!originOf(gateway)) throw new SignerError('GATEWAY_NOT_ALLOWED');
+      const checkout = await this.#client().checkout(body, this.#attemptKey);
       const form = buildPaymentForm(checkout, gateway);
       // The order now exists and may reach the gateway: a later press is a new attempt.
-      this.attemptBody = undefined;
+      this.#attemptBody = undefined;
       const detail = { orderId: checkout.orderId, form, statusUrl: checkout.statusUrl };
       if (!emit(this, 'pay-submit', detail, true)) {
         this.busy = false;
         return;
       }
       // Light DOM keeps the form connected (submit() needs that) and out of the rendered shadow tree.
-      this.sent = form;
+      this.#sent = form;
       this.append(form);
       // The prototype's submit, because a signed field named "submit" would shadow form.submit.
       HTMLFormElement.prototype.submit.call(form);
     } catch (e) {
       this.busy = false;
-      this.fail(e, () => this.pay());
+      this.#fail(e, () => this.#pay());
     }
   }
 
-  private currentMethod(): string {
-    const list = this.methods();
-    return list.find((m) => m.code === this.method)?.code ?? list[0]?.code ?? '';
-  }
-
-  private async poll() {
-    const token = ++this.pollToken;
-    const id = this.returnId();
+  async #poll() {
+    const token = ++this.#pollToken;
+    const id = this.#returnId();
     const end = Date.now() + this.pollTimeout;
     let delay = this.pollInterval;
-    this.stale = false;
+    // The checkedAt of the first answer: a different one later means the gateway was asked (and said NOTPAY)
+    // while the shopper is here. Compared as given, never with this browser's clock.
+    let first: string | null | undefined;
     this.error = undefined;
-    while (token === this.pollToken) {
+    while (token === this.#pollToken) {
       try {
-        const order = await this.client().order(id);
-        if (token !== this.pollToken) return;
-        if (order.status !== 'PAID' && order.status !== 'NOTPAY')
-          throw new SignerError('BAD_RESPONSE', 'status');
-        if (order.status !== this.status) {
-          this.status = order.status;
+        const order = await this.#client().order(id);
+        if (token !== this.#pollToken) return;
+        if (order.status !== 'PAID' && order.status !== 'NOTPAY') throw new SignerError('BAD_RESPONSE');
+        if (order.status !== this.order?.status)
           emit(this, 'pay-status', { orderId: id, status: order.status });
-        }
+        this.order = order;
         if (order.status === 'PAID') return;
+        const checked = order.checkedAt ?? null;
+        if (first === undefined) first = checked;
+        else if (checked && checked !== first) this.unpaid = true;
       } catch (e) {
-        if (token !== this.pollToken) return;
+        if (token !== this.#pollToken) return;
         // Transient failures keep the poll going; a missing order or a refused request will not improve.
-        if (!(e instanceof SignerError && e.retryable)) return this.fail(e, () => this.poll());
+        if (!(e instanceof SignerError && e.retryable)) return this.#fail(e, () => this.#poll());
       }
       if (Date.now() + delay > end) {
-        this.stale = true;
+        // Still unpaid when the time is up: say so, rather than wait for ever.
+        this.unpaid = true;
         return;
       }
       await new Promise((r) => setTimeout(r, delay));
@@ -408,51 +417,70 @@ export class PayButton extends LitElement {
   }
 
   protected override render() {
-    const lang = this.language();
+    const lang = this.#language();
     const s = strings(lang);
-    if (this.returnId()) return html`${this.renderStatus(s)}${this.renderError(s)}`;
+    if (this.#returnPage()) return this.#renderReturn(s, lang);
+    // Before the signer's methods are known there is nothing true to show: a placeholder, or only the failure.
+    if (this.signer && !this.config)
+      return this.error
+        ? this.#renderError(s)
+        : // Where the methods will be: a busy group under their heading's name, until they are known.
+          html`<div part="skeleton" role="group" aria-label=${s.method} aria-busy="true">
+            <i></i><i></i><i></i>
+          </div>`;
 
-    const method = this.currentMethod();
-    const fixed = this.fixedFen();
+    const method = this.#currentMethod();
+    const methods = this.#methods();
+    const fixed = this.#fixedFen();
     const typed = fixed ?? fenOf(this.text);
-    const loading = this.busy || this.configPending;
-    const label = this.label || (typed === undefined ? s.pay : `${s.pay} ${formatAmount(typed, lang)}`);
-    return html`<form part="form" lang=${lang} novalidate @submit=${this.onSubmit}>
-      <fieldset part="methods">
-        <legend>${s.method}</legend>
-        ${this.methods().map(
-          (m) =>
-            html`<label part="method"
+    const [min, max] = this.#bounds();
+    const label =
+      this.label ||
+      // The amount only when it is one the pay button would accept.
+      (typed !== undefined && typed >= min && typed <= max ? `${s.pay} ${formatAmount(typed, lang)}` : s.pay);
+    return html`<form
+      part="form"
+      lang=${lang}
+      novalidate
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        this.#pay();
+      }}
+    >
+      <fieldset part="methods" class=${methods.length > 4 ? 'grid' : ''}>
+        <legend part="legend">${s.method}</legend>
+        ${methods.map(
+          (code) =>
+            html`<label part=${code === method ? 'method method-checked' : 'method'}
               ><input
+                part="radio"
                 type="radio"
                 name="method"
-                .value=${m.code}
-                .checked=${m.code === method}
-                @change=${() => (this.method = m.code)}
-              />${icon(m.code)}<span>${m.name}</span></label
+                .value=${code}
+                .checked=${code === method}
+                @change=${() => (this.method = code)}
+              />${icon(code)}<span>${this.#nameOf(code)}</span></label
             >`,
         )}
       </fieldset>
-      ${fixed !== undefined || this.product ? this.renderSummary(fixed, lang) : this.renderField(s, typed, lang)}
+      ${fixed !== undefined || this.product ? this.#renderSummary(fixed, lang) : this.#renderField(s, typed, lang)}
       ${this.fieldError ? html`<p id="amount-error" part="field-error">${this.fieldError}</p>` : nothing}
-      <button part="button" type="submit" aria-busy=${loading ? 'true' : 'false'}>
-        ${loading ? html`<span class="spinner" aria-hidden="true"></span>${s.busy}` : label}
+      <button part="button" type="submit" aria-busy=${!!this.busy}>
+        ${this.busy ? html`<span class="spinner" aria-hidden="true"></span>${s.busy}` : label}
       </button>
-      ${this.renderError(s)}
+      ${this.#renderError(s)}
     </form>`;
   }
 
-  private renderSummary(fixed: number | undefined, lang: Lang) {
-    const name = this.product
-      ? this.config?.products?.find((p) => p.id === this.product)?.name
-      : this.productName;
+  #renderSummary(fixed: number | undefined, lang: Lang) {
+    const name = this.product ? this.#product()?.name : this.productName;
     return html`<p part="summary">
       ${name ? html`<span>${name}</span>` : nothing}
       ${fixed === undefined ? nothing : html`<strong>${formatAmount(fixed, lang)}</strong>`}
     </p>`;
   }
 
-  private renderField(s: Strings, typed: number | undefined, lang: Lang) {
+  #renderField(s: Strings, typed: number | undefined, lang: Lang) {
     const presets = this.amounts
       ? splitList(this.amounts)
           .map(fenOf)
@@ -460,7 +488,7 @@ export class PayButton extends LitElement {
       : (this.config?.amount.presetsFen ?? []);
     const preset = (fen: number) =>
       html`<button
-        part="preset"
+        part=${typed === fen ? 'preset preset-selected' : 'preset'}
         type="button"
         aria-pressed=${typed === fen}
         @click=${() => {
@@ -472,17 +500,18 @@ export class PayButton extends LitElement {
       </button>`;
     return html`${
         presets.length
-          ? html`<div part="presets" role="group" aria-label=${s.presets}>${presets.map(preset)}</div>`
+          ? // Named like the field they fill in.
+            html`<div part="presets" role="group" aria-label=${s.amount}>${presets.map(preset)}</div>`
           : nothing
       }
-      <label for="amount">${s.amount}</label>
+      <label part="amount-label" for="amount">${s.amount}</label>
       <input
         id="amount"
         part="amount"
         inputmode="decimal"
         autocomplete="off"
         .value=${this.text}
-        aria-invalid=${this.fieldError ? 'true' : 'false'}
+        aria-invalid=${!!this.fieldError}
         aria-describedby=${this.fieldError ? 'amount-error' : nothing}
         @input=${(e: InputEvent) => {
           this.text = (e.target as HTMLInputElement).value;
@@ -491,26 +520,63 @@ export class PayButton extends LitElement {
       />`;
   }
 
-  private renderStatus(s: Strings) {
-    const paid = this.status === 'PAID';
-    return html`<div part="status" class=${paid ? 'paid' : ''} role="status" lang=${this.language()}>
-      ${paid ? s.paid : this.stale ? s.stale : s.pending}
+  /** The return page: exactly one message (or one error), with the receipt when paid. */
+  #renderReturn(s: Strings, lang: Lang) {
+    if (this.error) return this.#renderError(s);
+    const id = this.#returnId();
+    const o = this.order;
+    const paid = o?.status === 'PAID';
+    const again = html`<a part="pay-again" href=${this.shopUrl || '/'}>${s.again}</a>`;
+    return html`<div part="status" role="status" lang=${lang} class=${paid ? 'paid' : ''}>
+        ${
+          !id
+            ? s.errors.ORDER_NOT_FOUND
+            : paid
+              ? s.paid
+              : this.unpaid
+                ? s.unpaid
+                : html`<span class="spinner" aria-hidden="true"></span>${s.pending}`
+        }
+      </div>
       ${
-        this.stale && !paid
-          ? html`<button part="refresh" type="button" @click=${() => this.poll()}>${s.refresh}</button>`
-          : nothing
-      }
-    </div>`;
+        paid
+          ? html`<dl part="receipt" lang=${lang}>
+              ${[
+                [s.amount, formatAmount(o.amountFen, lang)],
+                [s.method, this.#nameOf(o.bankCode)],
+                [s.order, o.orderId],
+                // A paid order always has its time: the signer sets it with the paid status.
+                [
+                  s.paidAt,
+                  new Date(o.paidAt!).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }),
+                ],
+              ].map(
+                ([k, v]) =>
+                  html`<div>
+                    <dt>${k}</dt>
+                    <dd>${v}</dd>
+                  </div>`,
+              )}
+            </dl>`
+          : !id
+            ? html`<p class="actions">${again}</p>`
+            : this.unpaid
+              ? html`<p class="actions">
+                  ${again}
+                  <button part="refresh" type="button" @click=${() => this.#poll()}>${s.refresh}</button>
+                </p>`
+              : nothing
+      }`;
   }
 
-  private renderError(s: Strings) {
+  #renderError(s: Strings) {
     const err = this.error;
     if (!err) return nothing;
     return html`<div part="error" role="alert">
       <span>${err.message}</span>
       ${
         err.retryable
-          ? html`<button part="retry" type="button" @click=${() => this.retry?.()}>${s.retry}</button>`
+          ? html`<button part="retry" type="button" @click=${() => this.#retry?.()}>${s.retry}</button>`
           : nothing
       }
     </div>`;

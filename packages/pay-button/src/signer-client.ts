@@ -35,9 +35,13 @@ export interface SignerConfig {
  * @example
  * const body: CheckoutBody = { bankCode: '903', amount: '12.34', productName: 'Tea' };
  */
-export type CheckoutBody =
-  | { bankCode: string; amount: string; productName?: string; attach?: string }
-  | { bankCode: string; product: string; attach?: string };
+export type CheckoutBody = (
+  { bankCode: string; amount: string; productName?: string } | { bankCode: string; product: string }
+) & {
+  attach?: string;
+  /** The shopper's language: the signer sends them back to the return page (and the shop) in it. */
+  lang?: string;
+};
 
 /**
  * `201` from `POST /api/checkout`: the signed form to post to the gateway.
@@ -74,13 +78,17 @@ export interface Order {
   bankCode: string;
   createdAt: string;
   paidAt: string | null;
+  /** When a gateway query started by a status read last found the order unpaid (ISO 8601), or null. */
+  checkedAt?: string | null;
 }
 
 // Worth retrying unchanged: the request may succeed next time. The rest need a change by someone first.
 const RETRYABLE = /^(NETWORK_ERROR|TIMEOUT|BAD_RESPONSE|RATE_LIMITED|INTERNAL|IDEMPOTENCY_KEY_REUSED)$/;
 
 /**
- * A failed signer call: a signer error code (CONTRACTS.md), or `NETWORK_ERROR`, `TIMEOUT`, `BAD_RESPONSE`.
+ * A failed signer call: a signer error code (CONTRACTS.md), or `NETWORK_ERROR`, `TIMEOUT`, `BAD_RESPONSE`. The
+ * message is the signer's own when it sent one, else the code: every word costs bundle bytes, and the code names
+ * the problem.
  *
  * @example
  * try { await client.checkout(body, key); } catch (e) { if (e instanceof SignerError) console.log(e.code); }
@@ -88,7 +96,7 @@ const RETRYABLE = /^(NETWORK_ERROR|TIMEOUT|BAD_RESPONSE|RATE_LIMITED|INTERNAL|ID
 export class SignerError extends Error {
   readonly code: string;
   readonly retryable: boolean;
-  constructor(code: string, message: string, status = 0) {
+  constructor(code: string, message = code, status = 0) {
     super(message);
     this.name = 'SignerError';
     this.code = code;
@@ -129,30 +137,25 @@ export class SignerClient {
   }
 
   private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), this.timeout);
+    const signal = AbortSignal.timeout(this.timeout);
     let res: Response;
     let data: { error?: { code?: unknown; message?: unknown } } | undefined;
     try {
       res = await fetch(`${this.base.replace(/\/+$/, '')}/api/${path}`, {
         ...init,
-        signal: ctl.signal,
+        signal,
         credentials: 'omit',
       });
       data = await res.json().catch(() => undefined);
     } catch {
-      throw ctl.signal.aborted
-        ? new SignerError('TIMEOUT', 'signer timed out')
-        : new SignerError('NETWORK_ERROR', 'signer unreachable');
-    } finally {
-      clearTimeout(timer);
+      throw new SignerError(signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR');
     }
-    if (!data || typeof data !== 'object') throw new SignerError('BAD_RESPONSE', 'not JSON', res.status);
+    if (!data || typeof data !== 'object') throw new SignerError('BAD_RESPONSE', undefined, res.status);
     if (!res.ok) {
       const { code, message } = data.error ?? {};
       throw new SignerError(
         typeof code === 'string' ? code : 'BAD_RESPONSE',
-        typeof message === 'string' ? message : `HTTP ${res.status}`,
+        typeof message === 'string' ? message : undefined,
         res.status,
       );
     }

@@ -1,5 +1,6 @@
 // @module fake-server: a wtr middleware standing in for the signer (/fake-signer/api/*) and the gateway
-// (/fake-gateway/*) over real HTTP, serving /csp/page.html under a strict Content-Security-Policy, the production
+// (/fake-gateway/*) over real HTTP, serving /csp/page.html under a strict Content-Security-Policy, /snippet/page.html
+// with the README's height-reserving snippet and no script yet, the production
 // bundle at /bundle/pay-button.js (built in memory with the package's vite config, so the test does not depend on a
 // previous `pnpm build`) and the custom elements manifest at /manifest/custom-elements.json. The gateway is
 // addressed as 127.0.0.1 while pages load from localhost, so the form crosses origins as in production.
@@ -70,6 +71,15 @@ export async function fakeServer(ctx, next) {
 <script type="module" src="/bundle/pay-button.js"></script>
 <script type="module" src="/bundle/pay-button.js?copy=2"></script></head>
 <body><main><pay-button signer="/fake-signer" amount="12.34" product-name="CSP test"></pay-button></main></body></html>`;
+    return;
+  }
+  // The README's snippet: the height reserved before the script arrives (the test adds the script itself).
+  if (path === '/snippet/page.html') {
+    const reserve = ctx.query.reserve ?? '20rem';
+    ctx.type = 'text/html';
+    ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Snippet page</title>
+<style>pay-button { display: block; min-height: ${reserve}; }</style></head>
+<body><main><pay-button signer="/fake-signer" lang="en"></pay-button><p id="after">After the element.</p></main></body></html>`;
     return;
   }
   if (path === '/bundle/pay-button.js') {

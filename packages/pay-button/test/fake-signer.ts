@@ -49,13 +49,15 @@ export const checkout = (over: Partial<Checkout> = {}): Checkout => ({
   ...over,
 });
 
-export const order = (status: Order['status']): Order => ({
+export const order = (status: Order['status'], over: Partial<Order> = {}): Order => ({
   orderId: 'E1',
   status,
   amountFen: 1234,
   bankCode: '903',
   createdAt: '2024-03-01T04:00:00.000Z',
   paidAt: status === 'PAID' ? '2024-03-01T04:01:00.000Z' : null,
+  checkedAt: null,
+  ...over,
 });
 
 /** A signer error body as CONTRACTS.md shapes it. */

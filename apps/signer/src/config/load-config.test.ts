@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       publicUrl: 'https://pay.shop.example/jupay',
       notifyUrl: 'https://pay.shop.example/jupay/api/notify',
       callbackUrl: 'https://pay.shop.example/jupay/api/return',
+      // The cancel link's default: the home page of the return page's site.
+      cancelUrl: 'https://shop.example/',
       // Default allowlist: the signer's own origin and the merchant's return page origin.
       allowedOrigins: ['https://pay.shop.example', 'https://shop.example'],
       methods: [
@@ -93,11 +95,13 @@ describe('loadConfig', () => {
         JUPAY_WEBHOOK_URL: 'https://shop.example/hooks/paid?token=1',
         JUPAY_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
         JUPAY_UNVERIFIED_RETENTION_DAYS: '7',
+        JUPAY_CANCEL_URL: 'https://shop.example/tea/oolong',
       }),
       { cwd: dir },
     );
     expect(config).toMatchObject({
       unverifiedRetentionDays: 7,
+      cancelUrl: 'https://shop.example/tea/oolong',
       queryUrl: 'https://gw.example/q.php',
       allowedOrigins: ['https://a.example', 'http://localhost:8080'],
       methods: [
@@ -205,6 +209,20 @@ describe('loadConfig', () => {
       /must not contain/,
     ],
     ['return URL relative', { JUPAY_RETURN_URL: '/thanks' }, 'JUPAY_RETURN_URL', /absolute/],
+    ['cancel URL relative', { JUPAY_CANCEL_URL: '/shop' }, 'JUPAY_CANCEL_URL', /absolute/],
+    // The gateway escapes `&` in every value it receives, and the signer adds `?lang=` itself.
+    [
+      'cancel URL with a query',
+      { JUPAY_CANCEL_URL: 'https://shop.example/?a=1' },
+      'JUPAY_CANCEL_URL',
+      /query/,
+    ],
+    [
+      'cancel URL with a quote',
+      { JUPAY_CANCEL_URL: "https://shop.example/a'b" },
+      'JUPAY_CANCEL_URL',
+      /must not contain/,
+    ],
     [
       'origin with a path',
       { JUPAY_ALLOWED_ORIGINS: 'https://shop.example/page' },

@@ -57,6 +57,12 @@ export interface SignerConfig {
   defaultProductName: string;
   /** `JUPAY_RETURN_URL`: the merchant page the browser is sent back to, with `?orderId=`. */
   returnUrl: string;
+  /**
+   * `JUPAY_CANCEL_URL`: the merchant page the gateway's cancel (back) link leads to, sent as `pay_producturl` with
+   * `?lang=` when the shopper's language is known. Default: the home page of the return page's site
+   * (`https://shop.example/` for `https://shop.example/thanks`).
+   */
+  cancelUrl: string;
   /** `JUPAY_STORE`: an SQLite path (or `sqlite:path`) or a `postgres://` URL. */
   store: string;
   /** `PORT`, `HOST`. */
@@ -155,6 +161,15 @@ export function loadConfig(
     allowQuery: true,
   });
 
+  // Unsigned, yet the gateway escapes every value it receives (PROTOCOL.md): a query string's `&` would come back
+  // as `&amp;`. The signer adds the one parameter it needs (`?lang=`) itself.
+  let cancelUrl = httpUrl('JUPAY_CANCEL_URL', get('JUPAY_CANCEL_URL'), fail, { required: false });
+  if (cancelUrl !== undefined && UNSAFE_URL_CHARS.test(cancelUrl)) {
+    cancelUrl = fail('JUPAY_CANCEL_URL', 'must not contain & < > " \' or spaces');
+  } else if (cancelUrl === undefined && returnUrl !== undefined && get('JUPAY_CANCEL_URL') === undefined) {
+    cancelUrl = new URL('/', returnUrl).href;
+  }
+
   const allowedOrigins = parseOrigins(get('JUPAY_ALLOWED_ORIGINS'), [publicUrl, returnUrl], fail);
   const methods = parseBankCodes(get('JUPAY_BANK_CODES'), fail);
 
@@ -252,6 +267,7 @@ export function loadConfig(
     products,
     defaultProductName,
     returnUrl: returnUrl!,
+    cancelUrl: cancelUrl!,
     store: store!,
     port: port!,
     host,

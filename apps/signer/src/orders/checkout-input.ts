@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { formatYuan, parseYuan, ValidationError } from '@jupay/core';
 import type { SignerConfig } from '../config/load-config.ts';
 import { HttpError } from '../errors.ts';
+import { parseShopperLang, type ShopperLang } from '../widget/round-trip.ts';
 
 /** The settings checkout validates against. */
 export type CheckoutInputConfig = Pick<
@@ -23,6 +24,8 @@ export interface CheckoutInput {
   attach: string | null;
   /** The catalogue product id, in catalogue mode. */
   productId: string | null;
+  /** The shopper's language, carried to the return page and the cancel link (widget/round-trip.ts). */
+  lang: ShopperLang | null;
 }
 
 /** Field length limits, in characters. */
@@ -34,7 +37,7 @@ export const CHECKOUT_LIMITS = {
   product: 64,
 } as const;
 
-const ALLOWED_FIELDS = new Set(['bankCode', 'amount', 'productName', 'attach', 'product']);
+const ALLOWED_FIELDS = new Set(['bankCode', 'amount', 'productName', 'attach', 'product', 'lang']);
 // C0/C1 control characters: no reason to be in a product name or attach, and they break logs and HTML.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -67,6 +70,7 @@ export function parseCheckoutInput(
   }
 
   const attach = optionalText(fields, 'attach');
+  const lang = parseShopperLang(fields.lang);
 
   if (config.products !== null) {
     if (fields.amount !== undefined || fields.productName !== undefined) {
@@ -86,6 +90,7 @@ export function parseCheckoutInput(
       productName: product.name,
       attach,
       productId: product.id,
+      lang,
     };
   }
 
@@ -111,7 +116,7 @@ export function parseCheckoutInput(
     );
   }
   const productName = optionalText(fields, 'productName') ?? config.defaultProductName;
-  return { bankCode, amountFen, productName, attach, productId: null };
+  return { bankCode, amountFen, productName, attach, productId: null, lang };
 }
 
 function optionalText(fields: Record<string, string>, name: 'attach' | 'productName'): string | null {
@@ -124,6 +129,8 @@ function optionalText(fields: Record<string, string>, name: 'attach' | 'productN
 
 /**
  * A digest of the validated request, stored with an `Idempotency-Key`: the same key with another body is refused.
+ * `lang` is left out: it changes where the shopper lands, not what is paid, and a retry of one attempt sends the
+ * same one anyway.
  * @example
  * checkoutBodyHash(input); // 'c0ffee...'
  */

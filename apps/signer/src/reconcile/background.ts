@@ -14,6 +14,7 @@ import {
 } from '../webhook/sender.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
 import { createReconciler, type Reconciler, type ReconcilerStore } from './reconciler.ts';
+import { createUnpaidAnswers } from './unpaid-answers.ts';
 
 /** The settings this module reads; the optional ones have defaults, so a hand-built config may leave them out. */
 export type BackgroundConfig = Pick<
@@ -45,6 +46,11 @@ export interface Background {
   orderPaid(order: OrderRecord): Promise<void>;
   /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
   requestCheck(orderId: string): void;
+  /**
+   * When a query started by {@link Background.requestCheck} last heard `NOTPAY` for this order, in this instance
+   * (reconcile/unpaid-answers.ts); null when none did.
+   */
+  checkedAt(orderId: string): Date | null;
 }
 
 /**
@@ -92,6 +98,7 @@ export function createBackground(options: {
     }
   }
 
+  const unpaid = createUnpaidAnswers();
   // Always built: with the schedule off (`JUPAY_RECONCILE_SCHEDULE=off`) the loop never runs, but a status read of
   // a pending order may still ask the gateway once.
   const reconciler = createReconciler({
@@ -104,6 +111,7 @@ export function createBackground(options: {
     now,
     logger,
     onPaid: orderPaid,
+    onNotPaid: (orderId, at) => unpaid.record(orderId, at),
   });
 
   const services: BackgroundService[] = [];
@@ -119,5 +127,6 @@ export function createBackground(options: {
     requestCheck(orderId) {
       reconciler.requestCheck(orderId);
     },
+    checkedAt: (orderId) => unpaid.lastAt(orderId),
   };
 }

@@ -276,6 +276,27 @@ describe('reconciliation loop', () => {
     );
     expect(r.requestCheck(id)).toBe(false);
   });
+
+  it('reports a status-triggered NOTPAY answer through onNotPaid, and nothing for a loop query or a payment', async () => {
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE, nextQueryAt: null });
+    const heard: [string, Date][] = [];
+    let clock = new Date('2024-03-01T04:00:00Z');
+    const r = reconciler({ onNotPaid: (orderId, at) => heard.push([orderId, at]), now: () => clock });
+    // A query of the loop's own (queryOrder) is not a status read: not reported.
+    expect(await r.queryOrder((await store.getOrder(id))!)).toBe('not_paid');
+    expect(heard).toEqual([]);
+    expect(r.requestCheck(id)).toBe(true);
+    await waitFor(async () => heard.length === 1, 'the NOTPAY answer');
+    expect(heard).toEqual([[id, new Date('2024-03-01T04:00:00Z')]]);
+    // Paid at the gateway: the next status-triggered query pays the order and reports nothing.
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(id);
+    clock = new Date('2024-03-01T04:01:00Z');
+    expect(r.requestCheck(id)).toBe(true);
+    await waitFor(async () => (await store.getOrder(id))?.status === 'PAID', 'the order to be paid');
+    await r.stop();
+    expect(heard).toHaveLength(1);
+  });
 });
 
 describe('status-triggered queries', () => {

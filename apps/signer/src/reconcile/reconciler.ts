@@ -57,6 +57,8 @@ export interface ReconcilerOptions {
   onDemandMaxOrders?: number;
   /** Called once, by the instance that performed the transition, when a query marks an order paid. */
   onPaid?: (order: OrderRecord) => void | Promise<void>;
+  /** Called when a status-triggered query (`requestCheck`) hears `NOTPAY`: the order was unpaid at `at`. */
+  onNotPaid?: (orderId: string, at: Date) => void;
   now?: () => Date;
   logger?: WorkerLogger;
 }
@@ -280,7 +282,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         try {
           const order = await store.getOrder(orderId);
           // queryShared again: the loop may have claimed the order while it was being read.
-          if (order && order.status === 'NOTPAY') await queryShared(order);
+          if (order && order.status === 'NOTPAY' && (await queryShared(order)) === 'not_paid') {
+            options.onNotPaid?.(orderId, now());
+          }
         } catch (error) {
           logger.error({ err: error, orderId }, 'on-demand query failed');
         }

@@ -48,6 +48,8 @@ describe('POST /api/checkout', () => {
         pay_md5sign: expect.stringMatching(/^[0-9A-F]{32}$/),
         pay_productname: 'VIP 会员',
         pay_attach: 'uid%3D7%26x',
+        // The cancel link: JUPAY_CANCEL_URL's default, the home page of the return page's site.
+        pay_producturl: 'https://shop.example/',
       },
       statusUrl: 'https://pay.shop.example/api/orders/E2024030112000000001',
     });

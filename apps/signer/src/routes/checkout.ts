@@ -16,6 +16,7 @@ import { setResponseHeader } from '../http/response-header.ts';
 import type { SignerEnv } from '../log.ts';
 import { checkoutBodyHash, parseCheckoutInput, type CheckoutInputConfig } from '../orders/checkout-input.ts';
 import type { OrderStore } from '../store/order-store.ts';
+import { callbackUrlFor, cancelUrlFor } from '../widget/round-trip.ts';
 
 /** The settings checkout reads. */
 export type CheckoutRouteConfig = CheckoutInputConfig &
@@ -26,6 +27,7 @@ export type CheckoutRouteConfig = CheckoutInputConfig &
     | 'paymentUrl'
     | 'notifyUrl'
     | 'callbackUrl'
+    | 'cancelUrl'
     | 'publicUrl'
     | 'reconcileSchedule'
     | 'bodyLimitBytes'
@@ -77,7 +79,9 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
         bankCode: input.bankCode,
         allowedBankCodes,
         notifyUrl: config.notifyUrl,
-        callbackUrl: config.callbackUrl,
+        // The shopper's language rides in the signed callback path and the cancel link (widget/round-trip.ts).
+        callbackUrl: callbackUrlFor(config.callbackUrl, input.lang),
+        productUrl: cancelUrlFor(config.cancelUrl, input.lang),
         productName: input.productName,
         ...(input.attach !== null ? { attach: input.attach } : {}),
         applyDate: createdAt,

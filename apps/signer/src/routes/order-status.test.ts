@@ -28,6 +28,7 @@ describe('GET /api/orders/:orderId', () => {
       bankCode: '903',
       createdAt: '2024-03-01T04:00:00.000Z',
       paidAt: null,
+      checkedAt: null,
     });
     expect(await errorOf(await t.request('/api/orders/E0000000000000000404'))).toMatchObject({
       status: 404,

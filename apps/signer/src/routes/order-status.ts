@@ -21,6 +21,8 @@ export interface OrderStatusRouteDeps {
   clock: () => Date;
   /** Asks the gateway about a pending order in the background, if it was not asked lately; never waits. */
   requestCheck: (orderId: string) => void;
+  /** When a status-triggered gateway query last heard NOTPAY for the order, in this instance; null if never. */
+  checkedAt: (orderId: string) => Date | null;
 }
 
 const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -28,8 +30,8 @@ const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
 /**
  * The order status route, to mount at `/api/orders`.
  * @example
- * app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck: background.requestCheck }));
- * // GET /api/orders/E2024... → { orderId, status: 'NOTPAY' | 'PAID', amountFen, bankCode, createdAt, paidAt }
+ * app.route('/api/orders', orderStatusRoute({ config, store, clock, ...background }));
+ * // GET /api/orders/E2024... → { orderId, status: 'NOTPAY' | 'PAID', amountFen, bankCode, createdAt, paidAt, checkedAt }
  */
 export function orderStatusRoute(deps: OrderStatusRouteDeps): Hono<SignerEnv> {
   const { config, store, clock } = deps;
@@ -53,6 +55,7 @@ export function orderStatusRoute(deps: OrderStatusRouteDeps): Hono<SignerEnv> {
       bankCode: order.bankCode,
       createdAt: order.createdAt.toISOString(),
       paidAt: order.paidAt?.toISOString() ?? null,
+      checkedAt: deps.checkedAt(order.orderId)?.toISOString() ?? null,
     });
   });
 }

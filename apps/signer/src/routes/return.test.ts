@@ -43,4 +43,19 @@ describe('GET|POST /api/return', () => {
     // Payment comes from the notification or a query only: the return changes nothing.
     expect((await t.store.getOrder(orderId))?.status).toBe('NOTPAY');
   });
+
+  it('brings the shopper language of the signed return path back to the page, and nothing else from the path', async () => {
+    t = await createTestSigner({ JUPAY_RETURN_URL: 'https://shop.example/thanks' });
+    const { orderId } = await checkout(t);
+    const good = new URLSearchParams(notificationFields({ orderid: orderId, amount: '12.3000' })).toString();
+    const en = await t.request(`/api/return/en?${good}`);
+    expect(en.status).toBe(303);
+    expect(en.headers.get('location')).toBe(`https://shop.example/thanks?orderId=${orderId}&lang=en`);
+    const tw = await t.request(`/api/return/zh-TW?${good}`);
+    expect(tw.headers.get('location')).toBe(`https://shop.example/thanks?orderId=${orderId}&lang=zh-TW`);
+    // A segment that is not one of the shopper languages is dropped, never echoed into the merchant's page.
+    const odd = await t.request(`/api/return/%22%3E%3Cscript%3E?${good}`);
+    expect(odd.status).toBe(303);
+    expect(odd.headers.get('location')).toBe(`https://shop.example/thanks?orderId=${orderId}`);
+  });
 });

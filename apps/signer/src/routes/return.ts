@@ -1,6 +1,6 @@
 /**
  * @module routes/return
- * `GET|POST /api/return`: the browser coming back from the gateway. Only a verified order id of ours is passed on,
+ * `GET|POST /api/return[/:lang]`: the browser coming back from the gateway. Only a verified order id of ours is passed on,
  * and the target is always the configured return page, so this can never redirect anywhere else. Payment is
  * decided by the notification or a query only: the return changes nothing.
  */
@@ -12,11 +12,15 @@ import { readBodyText } from '../http/read-body.ts';
 import { setResponseHeader } from '../http/response-header.ts';
 import type { SignerEnv } from '../log.ts';
 import type { OrderStore } from '../store/order-store.ts';
+import { returnLocation } from '../widget/round-trip.ts';
 
 /** What {@link returnRoute} needs. */
 export interface ReturnRouteDeps {
   credentials: Credentials;
-  /** `JUPAY_RETURN_URL`: the merchant page; `?orderId=<id>` is added for a verified order of ours. */
+  /**
+   * `JUPAY_RETURN_URL`: the merchant page; `orderId=<id>` is added for a verified order of ours, and `lang=` when
+   * the checkout carried the shopper's language in the callback path (widget/round-trip.ts).
+   */
   returnUrl: string;
   bodyLimitBytes: number;
   store: Pick<OrderStore, 'getOrder'>;
@@ -30,7 +34,7 @@ export interface ReturnRouteDeps {
  */
 export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
   const { store } = deps;
-  return new Hono<SignerEnv>().on(['GET', 'POST'], '/', async (c) => {
+  return new Hono<SignerEnv>().on(['GET', 'POST'], ['/', '/:lang'], async (c) => {
     let orderId: string | null = null;
     try {
       let raw = '';
@@ -48,9 +52,7 @@ export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
       if (!(error instanceof JupayError) && !(error instanceof HttpError)) throw error;
       c.get('log').warn({ code: error.code }, 'unverifiable return');
     }
-    const target = new URL(deps.returnUrl);
-    if (orderId !== null) target.searchParams.set('orderId', orderId);
     setResponseHeader(c, 'Cache-Control', 'no-store');
-    return c.redirect(target.href, 303);
+    return c.redirect(returnLocation(deps.returnUrl, orderId, c.req.param('lang')), 303);
   });
 }

@@ -6,8 +6,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { widgetAssetOf } from '../widget/widget-asset.ts';
+import { listen } from '../../test/helpers/signer-harness.ts';
+import { widgetAssetOf, widgetSnippet } from '../widget/widget-asset.ts';
 import { createWidgetRoutes } from './widget.ts';
 
 const BUNDLE = 'export class PayButton extends HTMLElement {}\n// 支付\n';
@@ -95,5 +97,67 @@ describe('GET /pay-button.js', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await res.text()).toBe('');
+  });
+
+  it('sends brotli or gzip as Accept-Encoding asks, each with its own ETag and 304, Vary on every answer', async () => {
+    writeFileSync(file, BUNDLE.repeat(50));
+    const app = createWidgetRoutes({ file });
+    const asset = widgetAssetOf(Buffer.from(BUNDLE.repeat(50)));
+    const get = (acceptEncoding?: string, ifNoneMatch?: string) =>
+      app.request('/pay-button.js', {
+        headers: {
+          ...(acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding }),
+          ...(ifNoneMatch === undefined ? {} : { 'If-None-Match': ifNoneMatch }),
+        },
+      });
+    const decode = { br: brotliDecompressSync, gzip: gunzipSync, none: (b: Buffer) => b };
+    const tags: string[] = [];
+    for (const [acceptEncoding, coding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip, deflate', 'gzip'],
+      [undefined, 'none'],
+    ] as const) {
+      const res = await get(acceptEncoding);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      expect(res.headers.get('content-encoding')).toBe(coding === 'none' ? null : coding);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      const body = Buffer.from(await res.arrayBuffer());
+      if (coding !== 'none') expect(body.length).toBeLessThan(asset.content.length / 4);
+      expect(decode[coding](body).equals(asset.content)).toBe(true);
+      const etag = res.headers.get('etag')!;
+      tags.push(etag);
+      // Revalidation: the tag of this encoding matches this encoding only.
+      const again = await get(acceptEncoding, etag);
+      expect(again.status).toBe(304);
+      expect(again.headers.get('vary')).toBe('Accept-Encoding');
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(await again.text()).toBe('');
+    }
+    expect(tags).toEqual([
+      `"${asset.etag.slice(1, -1)}-br"`,
+      `"${asset.etag.slice(1, -1)}-gzip"`,
+      asset.etag,
+    ]);
+    expect((await get('gzip', tags[0])).status).toBe(200);
+    expect((await get('br', tags[2])).status).toBe(200);
+  });
+
+  it('over real HTTP: a client that decodes gets the file whose sha384 is the snippet integrity', async () => {
+    writeFileSync(file, BUNDLE.repeat(50));
+    const http = await listen(async (request) => createWidgetRoutes({ file }).fetch(request));
+    try {
+      const snippet = widgetSnippet(http.url, file)!;
+      // fetch (undici) decodes what it gets, as a browser does before it checks the integrity.
+      for (const coding of ['br', 'gzip']) {
+        const res = await fetch(snippet.src, { headers: { 'accept-encoding': coding } });
+        expect(res.headers.get('content-encoding')).toBe(coding);
+        const decoded = Buffer.from(await res.arrayBuffer());
+        expect(`sha384-${createHash('sha384').update(decoded).digest('base64')}`).toBe(snippet.integrity);
+        expect(decoded.toString()).toBe(BUNDLE.repeat(50));
+      }
+    } finally {
+      await http.close();
+    }
   });
 });

@@ -4,9 +4,12 @@
  * cached for a year as immutable, since those bytes never change under that URL; the bare or outdated URL is
  * revalidated on every use (`no-cache` + strong ETag → 304), so a rebuilt bundle reaches pages that do not pin a
  * version. The script is public code, so any origin may load it (`*`), which a `crossorigin` + `integrity` tag
- * needs. A missing bundle is a 503 naming the build command, never a crash.
+ * needs. It is sent brotli- or gzip-compressed when the browser accepts it (widget/compressed-asset.ts), with
+ * `Vary: Accept-Encoding` so caches keep the encodings apart. A missing bundle is a 503 naming the build command,
+ * never a crash.
  */
 import { Hono } from 'hono';
+import { encodedWidget, pickContentCoding } from '../widget/compressed-asset.ts';
 import { DEFAULT_WIDGET_FILE, WIDGET_BUILD_COMMAND, widgetLoader } from '../widget/widget-asset.ts';
 
 /** Options of {@link createWidgetRoutes}. */
@@ -50,17 +53,22 @@ export function createWidgetRoutes(options: WidgetRoutesOptions = {}): Hono {
         503,
       );
     }
+    const coding = pickContentCoding(c.req.header('accept-encoding'));
+    const encoded =
+      coding === null ? { body: asset.content, etag: asset.etag } : encodedWidget(asset, coding);
     const headers: Record<string, string> = {
-      ETag: asset.etag,
+      ETag: encoded.etag,
+      Vary: 'Accept-Encoding',
       'Cache-Control': c.req.query('v') === asset.version ? IMMUTABLE : REVALIDATE,
       'Access-Control-Allow-Origin': '*',
       // Loadable by pages of any origin even where Cross-Origin-Embedder-Policy is on.
       'Cross-Origin-Resource-Policy': 'cross-origin',
     };
-    if (matchesIfNoneMatch(c.req.header('if-none-match'), asset.etag)) return c.body(null, 304, headers);
-    return c.body(new Uint8Array(asset.content), 200, {
+    if (matchesIfNoneMatch(c.req.header('if-none-match'), encoded.etag)) return c.body(null, 304, headers);
+    return c.body(new Uint8Array(encoded.body), 200, {
       ...headers,
       'Content-Type': 'text/javascript; charset=utf-8',
+      ...(coding === null ? {} : { 'Content-Encoding': coding }),
     });
   });
 
