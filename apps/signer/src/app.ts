@@ -32,6 +32,7 @@ import { lazyStore } from './store/lazy-store.ts';
 import { openStore } from './store/open-store.ts';
 import type { OrderRecord, OrderStore } from './store/order-store.ts';
 import { createRetention, type RetentionOptions } from './store/retention.ts';
+import { DEFAULT_WIDGET_FILE, widgetLoader } from './widget/widget-asset.ts';
 
 export type { SignerService } from './lifecycle.ts';
 
@@ -57,6 +58,8 @@ export interface SignerDeps {
   onPaid?: (order: OrderRecord) => void | Promise<void>;
   /** Retention of unverified notifications (default 30 days) and how often it is enforced (store/retention.ts). */
   retention?: RetentionOptions;
+  /** The `<pay-button>` bundle served at `/pay-button.js` and reported by `/healthz`; default the built-in one. */
+  widgetFile?: string;
 }
 
 /** The signer: the app, its collaborators, and the lifecycle. */
@@ -113,9 +116,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   app.route('/api/notify', notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid }));
   app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, returnUrl, store }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck }));
-  app.route('/healthz', healthRoute({ store }));
+  const widgetFile = deps.widgetFile ?? DEFAULT_WIDGET_FILE;
+  app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile) }));
   // Mounted at the root: the widget route names its own path (/pay-button.js), as embedders mount it alone.
-  app.route('/', createWidgetRoutes());
+  app.route('/', createWidgetRoutes({ file: widgetFile }));
 
   app.notFound(() => {
     throw new HttpError('NOT_FOUND', 'no such route');
