@@ -86,16 +86,19 @@ function toEvent(row: EventRow): OutboxEvent {
 function where(filter: OrderFilter): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
-  if (filter.status) (parts.push('status = ?'), params.push(filter.status));
-  if (filter.createdFrom) (parts.push('created_at >= ?'), params.push(filter.createdFrom.getTime()));
-  if (filter.createdBefore) (parts.push('created_at < ?'), params.push(filter.createdBefore.getTime()));
+  const add = (sql: string, ...values: (string | number)[]) => {
+    parts.push(sql);
+    params.push(...values);
+  };
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.createdFrom) add('created_at >= ?', filter.createdFrom.getTime());
+  if (filter.createdBefore) add('created_at < ?', filter.createdBefore.getTime());
   // Order ids are letters and digits only (checked by the caller), so a range is an exact prefix match.
   if (filter.orderIdPrefix) {
-    parts.push('order_id >= ? AND order_id < ?');
-    params.push(filter.orderIdPrefix, `${filter.orderIdPrefix}\u{10FFFF}`);
+    add('order_id >= ? AND order_id < ?', filter.orderIdPrefix, `${filter.orderIdPrefix}\u{10FFFF}`);
   }
-  if (filter.minFen !== undefined) (parts.push('amount_fen >= ?'), params.push(filter.minFen));
-  if (filter.maxFen !== undefined) (parts.push('amount_fen <= ?'), params.push(filter.maxFen));
+  if (filter.minFen !== undefined) add('amount_fen >= ?', filter.minFen);
+  if (filter.maxFen !== undefined) add('amount_fen <= ?', filter.maxFen);
   return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
