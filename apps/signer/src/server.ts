@@ -40,6 +40,8 @@ export interface RunningSigner {
   server: ServerType;
   /** `http://host:port` as bound (port 0 resolves to the real port). */
   url: string;
+  /** `http://127.0.0.1:port` of the operator's listener (`JUPAY_ADMIN_PORT`); null without one. */
+  adminUrl: string | null;
   /** Graceful: refuses new connections, waits for requests in flight (at most `graceMs`), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -90,10 +92,17 @@ export async function startServer(
   server.on('error', (error) => signer.logger.error({ err: error }, 'server error'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${address.port}`;
+  const admin = signer.adminApp ? await listenAdmin(signer, config, server) : null;
   // The start line says where everything came from: the settings file and the store actually opened.
   const configFile = options.configFile === undefined ? {} : { configFile: options.configFile };
   signer.logger.info(
-    { url, store: storeKind(config.store), storeAt: describeStore(config.store), ...configFile },
+    {
+      url,
+      ...(admin ? { adminUrl: admin.url } : {}),
+      store: storeKind(config.store),
+      storeAt: describeStore(config.store),
+      ...configFile,
+    },
     'signer listening',
   );
 
@@ -102,8 +111,11 @@ export async function startServer(
     signer,
     server,
     url,
+    adminUrl: admin?.url ?? null,
     close(graceMs = 10_000) {
       closing ??= (async () => {
+        // The operator's listener first: nothing there must finish for the gateway or a shopper.
+        await admin?.close();
         const http = server as import('node:http').Server;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {
@@ -125,6 +137,49 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/** The operator's listener on 127.0.0.1:`JUPAY_ADMIN_PORT`; a failure stops the start, naming the setting. */
+async function listenAdmin(
+  signer: Signer,
+  config: SignerConfig,
+  main: ServerType,
+): Promise<{ url: string; close(): Promise<void> }> {
+  let server!: ServerType;
+  try {
+    const info = await new Promise<{ port: number }>((resolve, reject) => {
+      server = serve(
+        { fetch: signer.adminApp!.fetch, port: config.adminPort ?? 0, hostname: '127.0.0.1' },
+        (i) => {
+          server.off('error', reject);
+          resolve(i);
+        },
+      );
+      server.once('error', reject);
+    });
+    server.on('error', (error) => signer.logger.error({ err: error }, 'admin server error'));
+    const http = server as import('node:http').Server;
+    return {
+      url: `http://127.0.0.1:${info.port}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          http.closeAllConnections?.();
+          http.close(() => resolve());
+        }),
+    };
+  } catch (error) {
+    (main as import('node:http').Server).closeAllConnections?.();
+    await new Promise<void>((resolve) => main.close(() => resolve()));
+    await signer.stop().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StartupError(
+      'JUPAY_ADMIN_PORT',
+      code === 'EADDRINUSE'
+        ? `${config.adminPort} is already in use on 127.0.0.1`
+        : `cannot listen on 127.0.0.1:${config.adminPort} (${storeFailureReason(error, '')})`,
+      { cause: error },
+    );
+  }
 }
 
 function storeKind(store: string): string {

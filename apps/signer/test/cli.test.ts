@@ -5,7 +5,6 @@
  * signed query of an order that cannot exist, and each way they can be wrong named by its setting.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
@@ -14,6 +13,7 @@ import { captureIo } from '../src/cli/cli-io.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { widgetLoader, DEFAULT_WIDGET_FILE } from '../src/widget/widget-asset.ts';
+import { freePort } from './helpers/free-port.ts';
 import { captureText } from './helpers/leak-log.ts';
 import { DEMO } from './helpers/sim-orders.ts';
 
@@ -52,15 +52,6 @@ function envFile(name: string, overrides: Record<string, string> = {}): string {
       .join(''),
   );
   return path;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
