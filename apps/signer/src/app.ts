@@ -26,6 +26,7 @@ import { createMetrics, routeLabel, type SignerMetrics } from './metrics/metrics
 import { createBackground } from './reconcile/background.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { configRoute } from './routes/config.ts';
+import { adminRoute } from './routes/admin.ts';
 import { healthRoute } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { notifyRoute } from './routes/notify.ts';
@@ -148,15 +149,30 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile) }));
   // Mounted at the root: the widget route names its own path (/pay-button.js), as embedders mount it alone.
   app.route('/', createWidgetRoutes({ file: widgetFile }));
-  if (metrics && config.adminToken)
+  // The operator's routes: on this port behind the admin token, and on the admin port (127.0.0.1) in an app of
+  // their own.
+  const operatorConsole = (where: 'public' | 'port', token: string | null) =>
+    adminRoute({
+      config,
+      token,
+      where,
+      queries: adminQueries,
+      store,
+      askGateway: (order) => background.reconciler.queryOrder(order),
+      resend: background.sender ? (event) => background.sender!.deliver(event) : null,
+      clock,
+    });
+  if (metrics && config.adminToken) {
     app.route('/metrics', metricsRoute({ metrics, token: config.adminToken }));
-
-  // The admin port's own app: the operator's routes only, for 127.0.0.1.
+    app.route('/admin', operatorConsole('public', config.adminToken));
+  }
   let adminApp: Hono<SignerEnv> | null = null;
   if (metrics && config.adminPort != null) {
     adminApp = new Hono<SignerEnv>();
     adminApp.use(requestLogger(logger));
     adminApp.route('/metrics', metricsRoute({ metrics, token: null }));
+    adminApp.route('/admin', operatorConsole('port', config.adminToken ?? null));
+    adminApp.notFound((c) => c.text('not found\n', 404));
   }
 
   app.notFound(() => {
