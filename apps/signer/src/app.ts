@@ -11,19 +11,24 @@
  *   the signer opened it. More may be passed in `deps.services` or pushed onto `signer.services` before `start()`.
  */
 import { newOrderId } from '@jupay/core';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { DestinationStream } from 'pino';
 import type { SignerConfig } from './config/load-config.ts';
 import { HttpError } from './errors.ts';
 import { browserCors } from './http/cors.ts';
 import { setResponseHeader } from './http/response-header.ts';
 import { toHttpError } from './http/to-http-error.ts';
+import { adminQueriesFor } from './admin/admin-queries.ts';
 import { createLifecycle, type SignerService } from './lifecycle.ts';
 import { createLogger, requestLogger, type Logger, type SignerEnv } from './log.ts';
+import { instrumentStore } from './metrics/instrument-store.ts';
+import { createMetrics, routeLabel, type SignerMetrics } from './metrics/metrics.ts';
 import { createBackground } from './reconcile/background.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { configRoute } from './routes/config.ts';
+import { adminRoute } from './routes/admin.ts';
 import { healthRoute } from './routes/health.ts';
+import { metricsRoute } from './routes/metrics.ts';
 import { notifyRoute } from './routes/notify.ts';
 import { orderStatusRoute } from './routes/order-status.ts';
 import { returnRoute } from './routes/return.ts';
@@ -32,6 +37,7 @@ import { lazyStore } from './store/lazy-store.ts';
 import { openStore } from './store/open-store.ts';
 import type { OrderRecord, OrderStore } from './store/order-store.ts';
 import { createRetention, type RetentionOptions } from './store/retention.ts';
+import { DEFAULT_WIDGET_FILE, widgetLoader } from './widget/widget-asset.ts';
 
 export type { SignerService } from './lifecycle.ts';
 
@@ -57,11 +63,17 @@ export interface SignerDeps {
   onPaid?: (order: OrderRecord) => void | Promise<void>;
   /** Retention of unverified notifications (default 30 days) and how often it is enforced (store/retention.ts). */
   retention?: RetentionOptions;
+  /** The `<pay-button>` bundle served at `/pay-button.js` and reported by `/healthz`; default the built-in one. */
+  widgetFile?: string;
 }
 
 /** The signer: the app, its collaborators, and the lifecycle. */
 export interface Signer {
   app: Hono<SignerEnv>;
+  /** The operator's app for `JUPAY_ADMIN_PORT` (console and `/metrics`); null without that setting. */
+  adminApp: Hono<SignerEnv> | null;
+  /** The metrics, kept when an admin token or port is set; null otherwise. */
+  metrics: SignerMetrics | null;
   config: SignerConfig;
   store: OrderStore;
   logger: Logger;
@@ -81,19 +93,35 @@ export interface Signer {
  */
 export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signer {
   const clock = deps.clock ?? (() => new Date());
-  const secrets = [config.key, config.webhookSecret];
+  const secrets = [config.key, config.webhookSecret, config.adminToken ?? null];
   const destination = deps.logDestination ? { destination: deps.logDestination } : {};
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets, ...destination });
   const ownsStore = deps.store === undefined;
-  const store = deps.store ?? lazyStore(() => openStore(config.store));
+  const signerStore = deps.store ?? lazyStore(() => openStore(config.store));
+  // Metrics are kept where they can be read: with an admin token (/metrics on this port) or an admin port.
+  const adminQueries = memo(() => adminQueriesFor(signerStore));
+  const metrics =
+    config.adminToken || config.adminPort != null
+      ? createMetrics({ queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0 })
+      : null;
+  // What the routes and services use: the same store, its failures counted when there are metrics.
+  const store = metrics ? instrumentStore(signerStore, metrics) : signerStore;
   const credentials = { memberId: config.memberId, key: config.key };
-  const onPaid = deps.onPaid ? { onPaid: deps.onPaid } : {};
-  const background = createBackground({ config, store, logger, clock, ...onPaid });
+  const paidHook = metrics
+    ? (order: OrderRecord) => {
+        metrics.orderPaid(order);
+        return deps.onPaid?.(order);
+      }
+    : deps.onPaid;
+  const onPaid = paidHook ? { onPaid: paidHook } : {};
+  const counted = metrics ? { metrics } : {};
+  const background = createBackground({ config, store, logger, clock, ...onPaid, ...counted });
   const retentionDays = { unverifiedNotificationDays: config.unverifiedRetentionDays, ...deps.retention };
   const retention = createRetention({ store, clock, logger, ...retentionDays });
   const services: SignerService[] = [...(deps.services ?? []), ...background.services, retention];
 
   const app = new Hono<SignerEnv>();
+  if (metrics) app.use(measureRequests(metrics));
   app.use(requestLogger(logger));
   app.use((c, next) => {
     // Before next(), never after: a header added to a finished response makes the Node adapter rebuild it as a
@@ -110,12 +138,42 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   app.route('/api/checkout', checkoutRoute({ config, store, clock, newOrderId: makeOrderId }));
   const { bodyLimitBytes, returnUrl } = config;
   const { orderPaid, requestCheck, checkedAt } = background;
-  app.route('/api/notify', notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid }));
+  const onVerdict = metrics ? { onVerdict: metrics.notification } : {};
+  app.route(
+    '/api/notify',
+    notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid, ...onVerdict }),
+  );
   app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, returnUrl, store }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
-  app.route('/healthz', healthRoute({ store }));
+  const widgetFile = deps.widgetFile ?? DEFAULT_WIDGET_FILE;
+  app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile) }));
   // Mounted at the root: the widget route names its own path (/pay-button.js), as embedders mount it alone.
-  app.route('/', createWidgetRoutes());
+  app.route('/', createWidgetRoutes({ file: widgetFile }));
+  // The operator's routes: on this port behind the admin token, and on the admin port (127.0.0.1) in an app of
+  // their own.
+  const operatorConsole = (where: 'public' | 'port', token: string | null) =>
+    adminRoute({
+      config,
+      token,
+      where,
+      queries: adminQueries,
+      store,
+      askGateway: (order) => background.reconciler.queryOrder(order),
+      resend: background.sender ? (event) => background.sender!.deliver(event) : null,
+      clock,
+    });
+  if (metrics && config.adminToken) {
+    app.route('/metrics', metricsRoute({ metrics, token: config.adminToken }));
+    app.route('/admin', operatorConsole('public', config.adminToken));
+  }
+  let adminApp: Hono<SignerEnv> | null = null;
+  if (metrics && config.adminPort != null) {
+    adminApp = new Hono<SignerEnv>();
+    adminApp.use(requestLogger(logger));
+    adminApp.route('/metrics', metricsRoute({ metrics, token: null }));
+    adminApp.route('/admin', operatorConsole('port', config.adminToken ?? null));
+    adminApp.notFound((c) => c.text('not found\n', 404));
+  }
 
   app.notFound(() => {
     throw new HttpError('NOT_FOUND', 'no such route');
@@ -133,11 +191,36 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
 
   return {
     app,
+    adminApp,
+    metrics,
     config,
-    store,
+    store: signerStore,
     logger,
     clock,
     services,
-    ...createLifecycle({ store, services, logger, ownsStore }),
+    ...createLifecycle({ store: signerStore, services, logger, ownsStore }),
+  };
+}
+
+/** A function that runs `make` once, on first call, and returns its promise ever after. */
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
+
+/** Middleware: each request's duration by route and status, and each new or replayed checkout. */
+function measureRequests(metrics: SignerMetrics): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    metrics.httpRequest(routeLabel(c.req.path), status, (performance.now() - started) / 1000);
+    if (status === 201 && c.req.path === '/api/checkout') {
+      // On @hono/node-server the route set the header on Node's response (http/response-header.ts).
+      const outgoing = (c.env as { outgoing?: { getHeader?(name: string): unknown } } | undefined)?.outgoing;
+      const replayed =
+        outgoing?.getHeader?.('idempotent-replayed') ?? c.res.headers.get('idempotent-replayed');
+      metrics.checkout(replayed === 'true' ? 'replayed' : 'created');
+    }
   };
 }

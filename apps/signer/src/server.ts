@@ -1,15 +1,14 @@
 /**
  * @module server
- * The standalone signer: `pnpm --filter @jupay/signer start` (or `tsx src/server.ts`). Reads the environment and
- * `./.env`, opens and migrates the store, serves the app, and shuts down gracefully on SIGTERM/SIGINT: stop
- * accepting connections, let requests in flight finish, stop background services, close the store. A start-up
- * failure names the setting behind it (`JUPAY_STORE`, `PORT`, `HOST`); a server error after start is logged.
+ * `startServer(config)`: the standalone signer's HTTP server. Opens and migrates the store, serves the app, and
+ * closes gracefully: stop accepting connections, let requests in flight finish, stop background services, close
+ * the store. A start-up failure names the setting behind it (`JUPAY_STORE`, `PORT`, `HOST`); a server error after
+ * start is logged. The command that reads the settings and handles signals is `jupay-signer start`
+ * (cli/start-command.ts); running this file directly does the same.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { createSigner, type Signer, type SignerDeps } from './app.ts';
-import { withEnvFile } from './config/env-file.ts';
-import { loadConfig, type SignerConfig } from './config/load-config.ts';
-import { ConfigError } from './errors.ts';
+import type { SignerConfig } from './config/load-config.ts';
 
 /**
  * The signer could not start because of one setting's value: the store it names cannot be opened or migrated, or
@@ -28,6 +27,12 @@ export class StartupError extends Error {
   }
 }
 
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** The env file the settings were read from (null: the environment only), named in the start line. */
+  configFile?: string | null;
+}
+
 /** A running signer server. */
 export interface RunningSigner {
   signer: Signer;
@@ -35,6 +40,8 @@ export interface RunningSigner {
   server: ServerType;
   /** `http://host:port` as bound (port 0 resolves to the real port). */
   url: string;
+  /** `http://127.0.0.1:port` of the operator's listener (`JUPAY_ADMIN_PORT`); null without one. */
+  adminUrl: string | null;
   /** Graceful: refuses new connections, waits for requests in flight (at most `graceMs`), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -46,7 +53,11 @@ export interface RunningSigner {
  * console.log(running.url);
  * await running.close();
  */
-export async function startServer(config: SignerConfig, deps: SignerDeps = {}): Promise<RunningSigner> {
+export async function startServer(
+  config: SignerConfig,
+  deps: SignerDeps = {},
+  options: StartServerOptions = {},
+): Promise<RunningSigner> {
   const signer = createSigner(config, deps);
   const where = describeStore(config.store);
   try {
@@ -56,7 +67,7 @@ export async function startServer(config: SignerConfig, deps: SignerDeps = {}): 
     await signer.stop().catch(() => undefined);
     throw new StartupError(
       'JUPAY_STORE',
-      `cannot open or migrate ${where} (${reason(error, config.store)})`,
+      `cannot open or migrate ${where} (${storeFailureReason(error, config.store)})`,
       {
         cause: error,
       },
@@ -81,15 +92,30 @@ export async function startServer(config: SignerConfig, deps: SignerDeps = {}): 
   server.on('error', (error) => signer.logger.error({ err: error }, 'server error'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${address.port}`;
-  signer.logger.info({ url, store: storeKind(config.store) }, 'signer listening');
+  const admin = signer.adminApp ? await listenAdmin(signer, config, server) : null;
+  // The start line says where everything came from: the settings file and the store actually opened.
+  const configFile = options.configFile === undefined ? {} : { configFile: options.configFile };
+  signer.logger.info(
+    {
+      url,
+      ...(admin ? { adminUrl: admin.url } : {}),
+      store: storeKind(config.store),
+      storeAt: describeStore(config.store),
+      ...configFile,
+    },
+    'signer listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
     signer,
     server,
     url,
+    adminUrl: admin?.url ?? null,
     close(graceMs = 10_000) {
       closing ??= (async () => {
+        // The operator's listener first: nothing there must finish for the gateway or a shopper.
+        await admin?.close();
         const http = server as import('node:http').Server;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {
@@ -113,12 +139,59 @@ export async function startServer(config: SignerConfig, deps: SignerDeps = {}): 
   };
 }
 
+/** The operator's listener on 127.0.0.1:`JUPAY_ADMIN_PORT`; a failure stops the start, naming the setting. */
+async function listenAdmin(
+  signer: Signer,
+  config: SignerConfig,
+  main: ServerType,
+): Promise<{ url: string; close(): Promise<void> }> {
+  let server!: ServerType;
+  try {
+    const info = await new Promise<{ port: number }>((resolve, reject) => {
+      server = serve(
+        { fetch: signer.adminApp!.fetch, port: config.adminPort ?? 0, hostname: '127.0.0.1' },
+        (i) => {
+          server.off('error', reject);
+          resolve(i);
+        },
+      );
+      server.once('error', reject);
+    });
+    server.on('error', (error) => signer.logger.error({ err: error }, 'admin server error'));
+    const http = server as import('node:http').Server;
+    return {
+      url: `http://127.0.0.1:${info.port}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          http.closeAllConnections?.();
+          http.close(() => resolve());
+        }),
+    };
+  } catch (error) {
+    (main as import('node:http').Server).closeAllConnections?.();
+    await new Promise<void>((resolve) => main.close(() => resolve()));
+    await signer.stop().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StartupError(
+      'JUPAY_ADMIN_PORT',
+      code === 'EADDRINUSE'
+        ? `${config.adminPort} is already in use on 127.0.0.1`
+        : `cannot listen on 127.0.0.1:${config.adminPort} (${storeFailureReason(error, '')})`,
+      { cause: error },
+    );
+  }
+}
+
 function storeKind(store: string): string {
   return /^postgres(ql)?:\/\//.test(store) ? 'postgres' : 'sqlite';
 }
 
-/** The store for a message: a postgres URL with its password masked, or the SQLite path. */
-function describeStore(store: string): string {
+/**
+ * The store for a message: a postgres URL with its password masked, or the SQLite path.
+ * @example
+ * describeStore('postgres://jupay:pw@db/jupay'); // 'postgres://jupay:***@db/jupay'
+ */
+export function describeStore(store: string): string {
   if (storeKind(store) !== 'postgres') return store;
   try {
     const url = new URL(store);
@@ -129,8 +202,12 @@ function describeStore(store: string): string {
   }
 }
 
-/** An error's message, with the store URL's password removed should a driver ever repeat it. */
-function reason(error: unknown, store: string): string {
+/**
+ * An error's message, with the store URL's password removed should a driver ever repeat it.
+ * @example
+ * storeFailureReason(error, config.store); // 'connect ECONNREFUSED 127.0.0.1:5432'
+ */
+export function storeFailureReason(error: unknown, store: string): string {
   let text = error instanceof Error ? error.message : String(error);
   if (storeKind(store) === 'postgres') {
     try {
@@ -161,44 +238,23 @@ function listenError(error: unknown, config: SignerConfig): StartupError {
     default:
       return new StartupError(
         'PORT',
-        `cannot listen on ${at} (check HOST too): ${reason(error, '')}`,
+        `cannot listen on ${at} (check HOST too): ${storeFailureReason(error, '')}`,
         options,
       );
   }
 }
 
-/** The command line entry: exits 1 with a message naming the setting when the configuration is invalid. */
-async function main(): Promise<void> {
-  let config: SignerConfig;
-  try {
-    config = loadConfig(withEnvFile(process.env, '.env'));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`jupay signer: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const running = await startServer(config);
-  const shutdown = (signal: string) => {
-    running.signer.logger.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        running.signer.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-}
-
+// Run as a file (`node --import tsx src/server.ts`), this is `jupay-signer start` with the same arguments. Not a
+// top-level await: the command imports this module, which must have finished evaluating first.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    process.stderr.write(
-      `jupay signer: failed to start: ${error instanceof Error ? error.message : 'error'}\n`,
-    );
-    process.exit(1);
-  });
+  void import('./cli/run-cli.ts')
+    .then(({ runCli }) =>
+      runCli(['start', ...process.argv.slice(2)], {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        cwd: process.cwd(),
+      }),
+    )
+    .then((code) => process.exit(code));
 }

@@ -39,7 +39,11 @@ describe('startServer', () => {
       logDestination: silent,
     });
     const health = await fetch(`${running.url}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', store: true });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      store: true,
+      widget: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     await running.close();
     expect(await running.signer.store.ping()).toBe(false);
     // The file holds the newest schema after the process let go of it.
@@ -192,7 +196,9 @@ describe('the command line', () => {
   it('exits 1 naming the missing setting, without printing the key', async () => {
     const result = await run(baseEnv({ JUPAY_MEMBER_ID: undefined, JUPAY_STORE: undefined }));
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('jupay signer: invalid configuration: JUPAY_MEMBER_ID is required\n');
+    expect(result.stderr).toMatch(
+      /^jupay-signer: invalid configuration \(no env file: looked for \S+\/\.env, \/etc\/jupay\/signer\.env; read the environment only\):\n {2}JUPAY_MEMBER_ID \(not set in the environment\) is required\n$/,
+    );
     expect(result.stdout).toBe('');
   });
 
@@ -200,7 +206,7 @@ describe('the command line', () => {
     const result = await run(baseEnv({ JUPAY_STORE: 'postgres://jupay:s3cret-pw@127.0.0.1:1/x' }));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^jupay signer: failed to start: JUPAY_STORE: cannot open or migrate postgres:\/\/jupay:\*\*\*@127\.0\.0\.1:1\/x \(/,
+      /^jupay-signer: failed to start: JUPAY_STORE: cannot open or migrate postgres:\/\/jupay:\*\*\*@127\.0\.0\.1:1\/x \(/,
     );
     expect(result.stdout + result.stderr).not.toContain('s3cret-pw');
   });
@@ -219,7 +225,11 @@ describe('the command line', () => {
           });
       }
     });
-    expect(healthy).toEqual({ status: 'ok', store: true });
+    expect(healthy).toMatchObject({
+      status: 'ok',
+      store: true,
+      widget: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(result.code).toBe(0);
     const messages = result.stdout
       .trim()

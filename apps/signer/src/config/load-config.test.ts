@@ -371,3 +371,31 @@ describe('loadConfig', () => {
     expect(JSON.stringify(problems)).not.toContain(TEST_KEY);
   });
 });
+
+describe('loadConfig: the operator console and metrics', () => {
+  it('has neither by default', () => {
+    expect(loadConfig(baseEnv())).toMatchObject({ adminToken: null, adminPort: null });
+  });
+
+  it('reads the admin token and the admin port', () => {
+    const config = loadConfig(
+      baseEnv({ JUPAY_ADMIN_TOKEN: 'adm1n-t0ken-for-tests-0123456789', JUPAY_ADMIN_PORT: '4201' }),
+    );
+    expect(config).toMatchObject({ adminToken: 'adm1n-t0ken-for-tests-0123456789', adminPort: 4201 });
+  });
+
+  it('refuses a short or spaced token without echoing it, and a port that is not one or is PORT', () => {
+    const problems = problemsOf(
+      baseEnv({ JUPAY_ADMIN_TOKEN: 'short secret', JUPAY_ADMIN_PORT: '4200', PORT: '4200' }),
+    );
+    expect(problems).toEqual([
+      {
+        setting: 'JUPAY_ADMIN_TOKEN',
+        problem: 'must be 24 to 256 printable ASCII characters without spaces (e.g. openssl rand -hex 32)',
+      },
+      { setting: 'JUPAY_ADMIN_PORT', problem: 'must differ from PORT' },
+    ]);
+    expect(settingsAtFault(baseEnv({ JUPAY_ADMIN_PORT: 'admin' }))).toEqual(['JUPAY_ADMIN_PORT']);
+    expect(settingsAtFault(baseEnv({ JUPAY_ADMIN_PORT: '70000' }))).toEqual(['JUPAY_ADMIN_PORT']);
+  });
+});

@@ -94,6 +94,13 @@ export interface SignerConfig {
   webhookRetryMs: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work. Default 1000. */
   workerPollMs: number;
+  /**
+   * `JUPAY_ADMIN_TOKEN`: signs operators in to the console at `/admin` and authorizes `/metrics`; null: neither is
+   * served on the public port. Never logged.
+   */
+  adminToken?: string | null;
+  /** `JUPAY_ADMIN_PORT`: a second listener on 127.0.0.1 with only the console and `/metrics`; null: none. */
+  adminPort?: number | null;
 }
 
 /** Where relative file settings (`JUPAY_KEY_FILE`, `JUPAY_PRODUCTS` as a path, `JUPAY_STORE`) are resolved. */
@@ -252,6 +259,21 @@ export function loadConfig(
     fail('JUPAY_WEBHOOK_SECRET', 'must be at least 16 characters');
   }
 
+  // The operator console and /metrics: a token for the public port, or a port of their own on 127.0.0.1.
+  const adminToken = get('JUPAY_ADMIN_TOKEN');
+  if (adminToken !== undefined && !/^[\x21-\x7e]{24,256}$/.test(adminToken)) {
+    // Only the shape is described, never the value.
+    fail(
+      'JUPAY_ADMIN_TOKEN',
+      'must be 24 to 256 printable ASCII characters without spaces (e.g. openssl rand -hex 32)',
+    );
+  }
+  const adminPortRaw = get('JUPAY_ADMIN_PORT');
+  const adminPort = adminPortRaw === undefined ? null : wholeNumber('JUPAY_ADMIN_PORT', 0, 0, 65535);
+  if (adminPort !== null && adminPort !== undefined && adminPort !== 0 && adminPort === port) {
+    fail('JUPAY_ADMIN_PORT', 'must differ from PORT');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     memberId: memberId!,
@@ -282,6 +304,8 @@ export function loadConfig(
     unverifiedRetentionDays: unverifiedRetentionDays!,
     webhookRetryMs,
     workerPollMs: workerPollMs!,
+    adminToken: adminToken ?? null,
+    adminPort: adminPort ?? null,
   };
 }
 

@@ -5,6 +5,7 @@
  * code to three calls: the services to start, `orderPaid` after a notification, `requestCheck` on a status read.
  */
 import type { SignerConfig } from '../config/load-config.ts';
+import type { SignerMetrics } from '../metrics/metrics.ts';
 import type { OrderRecord } from '../store/order-store.ts';
 import {
   createWebhookSender,
@@ -68,6 +69,8 @@ export function createBackground(options: {
   logger?: WorkerLogger;
   clock?: () => Date;
   onPaid?: (order: OrderRecord) => void | Promise<void>;
+  /** Counts webhook attempts and reconciliation queries (metrics/metrics.ts). */
+  metrics?: Pick<SignerMetrics, 'webhookAttempt' | 'reconcileQuery' | 'paidByQueryDelay'>;
 }): Background {
   const { config, store } = options;
   const logger = options.logger ?? silentLogger;
@@ -84,6 +87,7 @@ export function createBackground(options: {
           pollIntervalMs,
           now,
           logger,
+          ...(options.metrics ? { onAttempt: options.metrics.webhookAttempt } : {}),
         })
       : null;
 
@@ -112,6 +116,7 @@ export function createBackground(options: {
     logger,
     onPaid: orderPaid,
     onNotPaid: (orderId, at) => unpaid.record(orderId, at),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 
   const services: BackgroundService[] = [];

@@ -10,6 +10,7 @@
 import {
   createQueryRequest,
   JupayError,
+  parseChinaDateTime,
   parseQueryResponse,
   type Credentials,
   type QueryResult,
@@ -61,6 +62,8 @@ export interface ReconcilerOptions {
   onNotPaid?: (orderId: string, at: Date) => void;
   now?: () => Date;
   logger?: WorkerLogger;
+  /** Told each query's outcome, and for a payment it found, the seconds since the gateway's payment time. */
+  metrics?: { reconcileQuery(result: ReconcileOutcome): void; paidByQueryDelay(seconds: number): void };
 }
 
 /** The reconciliation loop of one signer instance. */
@@ -160,6 +163,12 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }
 
   async function queryOrder(order: OrderRecord): Promise<ReconcileOutcome> {
+    const outcome = await askAndApply(order);
+    options.metrics?.reconcileQuery(outcome);
+    return outcome;
+  }
+
+  async function askAndApply(order: OrderRecord): Promise<ReconcileOutcome> {
     let result: QueryResult;
     try {
       result = await ask(order.orderId);
@@ -204,6 +213,12 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     );
     switch (applied.outcome) {
       case 'paid':
+        if (options.metrics && result.paidAt !== null) {
+          // time_end is the gateway's payment time, in China time (PROTOCOL.md).
+          const paidAtGateway = parseChinaDateTime(result.paidAt);
+          if (paidAtGateway)
+            options.metrics.paidByQueryDelay((at.getTime() - paidAtGateway.getTime()) / 1000);
+        }
         logger.info(
           { orderId: order.orderId, transactionId: result.transactionId, via: 'query' },
           'order paid (found by query)',

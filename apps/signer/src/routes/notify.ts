@@ -38,6 +38,8 @@ export interface NotifyRouteDeps {
   orderPaid: (order: OrderRecord) => void | Promise<void>;
   /** Outbox event ids; default `randomUUID`. */
   newEventId?: () => string;
+  /** Told the verdict of every answer (metrics): `paid`, `duplicate`, the `X-Notify-Verdict` of a FAIL. */
+  onVerdict?: (verdict: string) => void;
 }
 
 /**
@@ -49,6 +51,11 @@ export interface NotifyRouteDeps {
 export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
   const { store, clock, credentials } = deps;
   const newEventId = deps.newEventId ?? randomUUID;
+
+  const answer = (c: Context, reply: NotifyAnswer, verdict = reply.verdict): Response => {
+    if (verdict !== null) deps.onVerdict?.(verdict);
+    return answerGateway(c, reply);
+  };
 
   return new Hono<SignerEnv>().on(['GET', 'POST'], '/', async (c) => {
     const log = c.get('log');
@@ -87,7 +94,7 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
     if (decision.recordRequired && !recorded) return answer(c, STORE_ERROR_ANSWER);
     if (decision.paidOrder) void deps.orderPaid(decision.paidOrder);
     log[decision.report.level](decision.report.fields, decision.report.message);
-    return answer(c, decision.answer);
+    return answer(c, decision.answer, decision.record.verdict);
   });
 }
 
@@ -106,7 +113,7 @@ async function record(
   }
 }
 
-function answer(c: Context, reply: NotifyAnswer): Response {
+function answerGateway(c: Context, reply: NotifyAnswer): Response {
   // No status argument for OK: Hono's fast path for a plain 200 text.
   if (reply.body === 'OK') return c.text('OK');
   setResponseHeader(c, 'X-Notify-Verdict', reply.verdict);

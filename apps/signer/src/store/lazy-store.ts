@@ -23,6 +23,21 @@ const METHODS = [
   'listEvents',
 ] as const satisfies readonly (keyof OrderStore)[];
 
+/** The opener of each store made by {@link lazyStore}, for {@link openedStore}. */
+const openers = new WeakMap<OrderStore, () => Promise<OrderStore>>();
+
+/**
+ * The store behind `store`: for one made by {@link lazyStore}, the real store (opened now if it was not yet); any
+ * other store is itself. For tooling that needs the implementation (the operator console reads through its
+ * database handle).
+ * @example
+ * const real = await openedStore(signer.store); // a SqliteStore or a PostgresOrderStore
+ */
+export async function openedStore(store: OrderStore): Promise<OrderStore> {
+  const open = openers.get(store);
+  return open ? open() : store;
+}
+
 /**
  * Wraps `open` (which must return a migrated store) as a store.
  * @example
@@ -63,6 +78,7 @@ export function lazyStore(open: () => Promise<OrderStore>): OrderStore {
       if (current) await (await current.catch(() => undefined))?.close();
     },
   } as OrderStore;
+  openers.set(store, get);
   for (const name of METHODS) {
     (store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       const real = (await get()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;

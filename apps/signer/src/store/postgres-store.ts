@@ -183,6 +183,14 @@ export class PostgresOrderStore implements OrderStore {
       })) as pg.Pool['query'];
   }
 
+  /**
+   * The connection pool (each connection in this store's schema), for read-only tooling in the same process (the
+   * operator console's queries in `admin/`).
+   */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
   async migrate(): Promise<void> {
     // A connection of its own, without the pool's query timeout: a migration may wait for another instance's (the
     // lock below) or rewrite a large table.

@@ -282,6 +282,14 @@ export class SqliteStore implements OrderStore {
     });
   }
 
+  /**
+   * The database connection, for read-only tooling on the same process (the operator console's queries in
+   * `admin/`); the store's own writes go through its group commit, never through this handle.
+   */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   /** True when the store syncs the WAL itself (`durability: 'wal-fsync'` on a file). */
   get ownSync(): boolean {
     return this.writes.ownSync;

@@ -43,6 +43,8 @@ export interface WebhookSenderOptions {
   leaseMs?: number;
   now?: () => Date;
   logger?: WorkerLogger;
+  /** Told the outcome of every POST (metrics). */
+  onAttempt?: (outcome: 'delivered' | 'failed') => void;
 }
 
 /** The outbox sender of one signer instance. */
@@ -113,6 +115,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       });
       await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) {
+        options.onAttempt?.('delivered');
         await store.markEventDelivered(event.id, now());
         logger.info(
           { eventId: event.id, orderId: event.orderId, attempt, status: response.status },
@@ -124,6 +127,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     } catch (error) {
       failure = describeError(error);
     }
+    options.onAttempt?.('failed');
     const next = new Date(now().getTime() + retryDelay(delays, attempt));
     await store.markEventFailed(event.id, next, failure);
     logger.warn(

@@ -9,13 +9,17 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where `pnpm --filter @jupay/pay-button build` writes the self-contained bundle, in this workspace.
+ * The bundle this signer serves. The built package carries its own copy (`dist/widget/pay-button.js`, put there by
+ * the signer's build), so an installed signer always has it; run from its TypeScript sources in the workspace, the
+ * signer serves the pay-button package's build output directly, so a rebuilt element is served at once.
  *
  * @example
- * loadWidgetAsset(DEFAULT_WIDGET_FILE);
+ * widgetLoader(DEFAULT_WIDGET_FILE)();
  */
 export const DEFAULT_WIDGET_FILE = fileURLToPath(
-  new URL('../../../../packages/pay-button/dist/pay-button.js', import.meta.url),
+  import.meta.url.endsWith('.ts')
+    ? new URL('../../../../packages/pay-button/dist/pay-button.js', import.meta.url)
+    : new URL('./pay-button.js', import.meta.url),
 );
 
 /** The command that produces the bundle; named in every "not built" error. */

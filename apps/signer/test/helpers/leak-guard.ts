@@ -22,6 +22,10 @@ export const TEST_SECRETS: readonly string[] = [
   'whsec_test_0123456789abcdef',
   'another-secret-0123456',
   'whsec-0123456789abcdef',
+  // A wrong key the credentials check must refuse (cli.test).
+  'not-the-right-key-0123',
+  // The operator console's token: config/load-config.test, routes/admin and metrics tests, the console e2e.
+  'adm1n-t0ken-for-tests-0123456789',
   // The log scrub's own test key (log.test).
   'k3y-with-"quote"-and-\\',
 ];

@@ -1,0 +1,541 @@
+/**
+ * @module admin/pages
+ * The console's server-rendered pages (Hono's `html` templates: every interpolated value is escaped, so a product
+ * name or a notification body from the network is shown as text). No script anywhere: filters are GET forms,
+ * actions are POST forms carrying the session's CSRF token.
+ */
+import { formatYuan } from '@jupay/core';
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { AnomalyEntry, NotificationLogEntry, OrderRecord, OutboxEvent } from '../store/order-store.ts';
+import { chinaTime, type AnomalyRow, type DayTotal } from './admin-queries.ts';
+import { messages, type ConsoleLang } from './i18n.ts';
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** What every page of a signed-in operator shows around its content. */
+export interface PageFrame {
+  lang: ConsoleLang;
+  /** The CSRF token for this session's forms. */
+  csrf: string;
+  /** Which section is current, for the navigation. */
+  section: 'orders' | 'anomalies' | 'webhooks' | null;
+  /** The current path and query, for the language links. */
+  here: string;
+  /** Whether there is a sign-in to leave (not on a token-less admin port). */
+  signedIn: boolean;
+}
+
+const yuan = (fen: number) => `¥${formatYuan(fen)}`;
+const time = (at: Date | null) => (at ? chinaTime(at) : '');
+
+function withLang(here: string, lang: ConsoleLang): string {
+  const url = new URL(here, 'http://console.invalid');
+  url.searchParams.set('lang', lang);
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * A whole page: head, navigation, language switch, sign-out, and the content.
+ * @example
+ * c.html(page(frame, 'Orders', html`<p>...</p>`));
+ */
+export function page(frame: PageFrame, title: string, content: Html): Html {
+  const t = messages(frame.lang);
+  const nav = (section: PageFrame['section'], href: string, label: string) =>
+    html`<a href="${href}" ${frame.section === section ? html`aria-current="page"` : ''}>${label}</a>`;
+  return html`<!doctype html>
+    <html lang="${frame.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · ${t.title}</title>
+        <link rel="stylesheet" href="/admin/console.css" />
+      </head>
+      <body>
+        <header>
+          <span class="brand">${t.title}</span>
+          <nav aria-label="${t.title}">
+            ${nav('orders', '/admin/orders', t.orders)}${nav('anomalies', '/admin/anomalies', t.anomalies)}${nav('webhooks', '/admin/webhooks', t.webhooks)}
+          </nav>
+          <span class="lang" aria-label="${t.language}"
+            ><a href="${withLang(frame.here, 'zh-CN')}" lang="zh-CN">中文</a
+            ><a href="${withLang(frame.here, 'en')}" lang="en">English</a></span
+          >
+          ${frame.signedIn ? html`<form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="${frame.csrf}" /><button class="secondary" type="submit">${t.signOut}</button></form>` : ''}
+        </header>
+        <main>${content}</main>
+      </body>
+    </html>`;
+}
+
+/**
+ * The sign-in page (no navigation: nothing else is reachable before it).
+ * @example
+ * c.html(loginPage('en', null), 200);
+ */
+export function loginPage(lang: ConsoleLang, problem: string | null): Html {
+  const t = messages(lang);
+  return html`<!doctype html>
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${t.signIn} · ${t.title}</title>
+        <link rel="stylesheet" href="/admin/console.css" />
+      </head>
+      <body>
+        <main>
+          <form class="login panel" method="post" action="/admin/login?lang=${lang}">
+            <h1>${t.title}</h1>
+            <p class="muted">${t.signInHint}</p>
+            ${problem ? html`<p class="notice bad" role="alert">${problem}</p>` : ''}
+            <label
+              >${t.token}<input
+                type="password"
+                name="token"
+                autocomplete="current-password"
+                required
+                autofocus
+            /></label>
+            <button type="submit">${t.signIn}</button>
+            <p class="lang">
+              <a href="/admin/login?lang=zh-CN" lang="zh-CN">中文</a
+              ><a href="/admin/login?lang=en" lang="en">English</a>
+            </p>
+          </form>
+        </main>
+      </body>
+    </html>`;
+}
+
+/** The orders list's filter as given in the query string (strings, as typed). */
+export interface OrdersForm {
+  status: string;
+  from: string;
+  to: string;
+  orderId: string;
+  min: string;
+  max: string;
+}
+
+/** What the orders page shows. */
+export interface OrdersView {
+  form: OrdersForm;
+  /** A problem with the filter, shown instead of results. */
+  problem: string | null;
+  orders: OrderRecord[];
+  total: number;
+  page: number;
+  pages: number;
+  days: DayTotal[];
+  /** The query string of the current filter (without page), for links. */
+  filterQuery: string;
+  methodName: (code: string) => string;
+}
+
+function statusBadge(lang: ConsoleLang, status: OrderRecord['status']): Html {
+  const t = messages(lang);
+  return status === 'PAID'
+    ? html`<span class="badge ok">${t.paid}</span>`
+    : html`<span class="badge warn">${t.unpaid}</span>`;
+}
+
+function via(lang: ConsoleLang, paidVia: OrderRecord['paidVia']): string {
+  const t = messages(lang);
+  return paidVia === 'notify' ? t.viaNotify : paidVia === 'query' ? t.viaQuery : '';
+}
+
+/**
+ * The orders page: filter form, totals per day, the page of orders, pagination, the CSV link.
+ * @example
+ * c.html(ordersPage(frame, view));
+ */
+export function ordersPage(frame: PageFrame, view: OrdersView): Html {
+  const t = messages(frame.lang);
+  const f = view.form;
+  const option = (value: string, label: string) =>
+    html`<option value="${value}" ${f.status === value ? html`selected` : ''}>${label}</option>`;
+  const link = (pageNumber: number) =>
+    `/admin/orders?${view.filterQuery}${view.filterQuery ? '&' : ''}page=${pageNumber}`;
+  const rows = view.orders.map(
+    (o) =>
+      html`<tr>
+        <td><a href="/admin/orders/${o.orderId}">${o.orderId}</a></td>
+        <td>${time(o.createdAt)}</td>
+        <td class="num">${yuan(o.amountFen)}</td>
+        <td>${view.methodName(o.bankCode)}</td>
+        <td>${statusBadge(frame.lang, o.status)}</td>
+        <td>${time(o.paidAt)}</td>
+        <td>${via(frame.lang, o.paidVia)}</td>
+      </tr>`,
+  );
+  const days = view.days.map(
+    (d) =>
+      html`<tr>
+        <td>${d.day}</td>
+        <td class="num">${d.orders}</td>
+        <td class="num">${d.paidOrders}</td>
+        <td class="num">${yuan(d.paidFen)}</td>
+      </tr>`,
+  );
+  return page(
+    frame,
+    t.orders,
+    html`<h1>${t.orders}</h1>
+      <form class="filters panel" method="get" action="/admin/orders">
+        <label
+          >${t.status}<select name="status">
+            ${option('', t.any)}${option('PAID', t.paid)}${option('NOTPAY', t.unpaid)}
+          </select></label
+        >
+        <label>${t.from}<input type="date" name="from" value="${f.from}" /></label>
+        <label>${t.to}<input type="date" name="to" value="${f.to}" /></label>
+        <label
+          >${t.orderId}<input name="orderId" value="${f.orderId}" maxlength="32" autocomplete="off"
+        /></label>
+        <label>${t.amountMin}<input name="min" value="${f.min}" inputmode="decimal" maxlength="12" /></label>
+        <label>${t.amountMax}<input name="max" value="${f.max}" inputmode="decimal" maxlength="12" /></label>
+        <button type="submit">${t.filter}</button>
+        <a class="button secondary" href="/admin/orders">${t.clear}</a>
+        <a class="button secondary" href="/admin/orders.csv?${view.filterQuery}">${t.exportCsv}</a>
+      </form>
+      ${view.problem ? html`<p class="notice bad" role="alert">${view.problem}</p>` : ''}
+      <h2>${t.perDay}</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>${t.day}</th>
+              <th class="num">${t.count}</th>
+              <th class="num">${t.paidCount}</th>
+              <th class="num">${t.paidAmount}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${days}
+          </tbody>
+        </table>
+      </div>
+      <h2>${t.orders}</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>${t.orderId}</th>
+              <th>${t.created}</th>
+              <th class="num">${t.amount}</th>
+              <th>${t.method}</th>
+              <th>${t.status}</th>
+              <th>${t.paidAt}</th>
+              <th>${t.via}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              rows.length > 0
+                ? rows
+                : html`<tr>
+                    <td colspan="7" class="muted">${t.noOrders}</td>
+                  </tr>`
+            }
+          </tbody>
+        </table>
+      </div>
+      <nav class="pager" aria-label="${t.orders}">
+        ${view.page > 1 ? html`<a rel="prev" href="${link(view.page - 1)}">${t.previous}</a>` : ''}
+        <span>${t.pageOf(view.page, view.pages, view.total)}</span>
+        ${view.page < view.pages ? html`<a rel="next" href="${link(view.page + 1)}">${t.next}</a>` : ''}
+      </nav>`,
+  );
+}
+
+/** What the order page shows. */
+export interface OrderView {
+  order: OrderRecord;
+  requestFields: Record<string, string> | null;
+  notifications: NotificationLogEntry[];
+  anomalies: AnomalyEntry[];
+  events: OutboxEvent[];
+  /** The result of the action just taken (`query-paid`, `resend-ok`, ...), shown once. */
+  done: string | null;
+  webhookOn: boolean;
+  methodName: (code: string) => string;
+}
+
+function eventState(lang: ConsoleLang, event: OutboxEvent): Html {
+  const t = messages(lang);
+  if (event.deliveredAt) return html`<span class="badge ok">${t.stateDelivered}</span>`;
+  if (event.attempts > 0) return html`<span class="badge bad">${t.stateFailed}</span>`;
+  return html`<span class="badge warn">${t.statePending}</span>`;
+}
+
+function resendForm(frame: PageFrame, event: OutboxEvent, back: string): Html {
+  const t = messages(frame.lang);
+  return html`<form method="post" action="/admin/webhooks/${event.id}/resend">
+    <input type="hidden" name="csrf" value="${frame.csrf}" /><input
+      type="hidden"
+      name="back"
+      value="${back}"
+    /><button class="secondary" type="submit">${t.sendAgain}</button>
+  </form>`;
+}
+
+function eventsTable(
+  frame: PageFrame,
+  events: OutboxEvent[],
+  back: string,
+  webhookOn: boolean,
+  withOrder: boolean,
+): Html {
+  const t = messages(frame.lang);
+  if (events.length === 0) return html`<p class="muted">${webhookOn ? t.noEvents : t.webhookOff}</p>`;
+  const rows = events.map(
+    (e) =>
+      html`<tr>
+        ${withOrder ? html`<td><a href="/admin/orders/${e.orderId}">${e.orderId}</a></td>` : ''}
+        <td>${eventState(frame.lang, e)}</td>
+        <td class="num">${e.attempts}</td>
+        <td class="wrap">${e.lastError ?? ''}</td>
+        <td>${e.deliveredAt ? '' : time(e.nextAttemptAt)}</td>
+        <td>${time(e.deliveredAt)}</td>
+        <td class="muted" title="${e.id}">${e.id.slice(0, 8)}</td>
+        <td>${webhookOn ? resendForm(frame, e, back) : ''}</td>
+      </tr>`,
+  );
+  return html`<div class="scroll">
+    <table>
+      <thead>
+        <tr>
+          ${withOrder ? html`<th>${t.order}</th>` : ''}
+          <th>${t.status}</th>
+          <th class="num">${t.attempts}</th>
+          <th>${t.lastError}</th>
+          <th>${t.nextAttempt}</th>
+          <th>${t.deliveredAt}</th>
+          <th>${t.event}</th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/**
+ * One order: its state, the signed request, every notification with its body, the gateway queries, anomalies and
+ * webhook deliveries, with "ask the gateway now" for an unpaid order and "send again" for each delivery.
+ * @example
+ * c.html(orderPage(frame, view));
+ */
+export function orderPage(frame: PageFrame, view: OrderView): Html {
+  const t = messages(frame.lang);
+  const o = view.order;
+  const back = `/admin/orders/${o.orderId}`;
+  const notice = view.done ? t.done[view.done] : undefined;
+  const fields = Object.entries(view.requestFields ?? {}).map(
+    ([name, value]) =>
+      html`<tr>
+        <td>${name}</td>
+        <td class="wrap">${value}</td>
+      </tr>`,
+  );
+  const notifications = view.notifications.map(
+    (n) =>
+      html`<tr>
+        <td>${time(n.receivedAt)}</td>
+        <td>
+          <span class="badge ${n.verdict === 'paid' || n.verdict === 'duplicate' ? 'ok' : 'bad'}"
+            >${n.verdict}</span
+          >
+          ${n.orderId === null ? html`<br /><span class="muted">${t.unverified}</span>` : ''}${n.bodyTruncated ? html`<br /><span class="muted">${t.truncated}</span>` : ''}
+        </td>
+        <td class="wrap body"><pre>${n.rawBody}</pre></td>
+      </tr>`,
+  );
+  const anomalies = view.anomalies.map(
+    (a) =>
+      html`<tr>
+        <td>${time(a.at)}</td>
+        <td>${a.kind}</td>
+        <td class="wrap">${a.detail}</td>
+      </tr>`,
+  );
+  return page(
+    frame,
+    `${t.order} ${o.orderId}`,
+    html`<p><a href="/admin/orders">← ${t.backToOrders}</a></p>
+      <h1>${t.order} ${o.orderId}</h1>
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+      <section>
+        <dl>
+          <dt>${t.status}</dt>
+          <dd>${statusBadge(frame.lang, o.status)}</dd>
+          <dt>${t.amount}</dt>
+          <dd>${yuan(o.amountFen)}</dd>
+          <dt>${t.method}</dt>
+          <dd>${view.methodName(o.bankCode)} (${o.bankCode})</dd>
+          <dt>${t.product}</dt>
+          <dd>${o.productName}</dd>
+          <dt>${t.attach}</dt>
+          <dd>${o.attach ?? ''}</dd>
+          <dt>${t.created}</dt>
+          <dd>${time(o.createdAt)}</dd>
+          <dt>${t.paidAt}</dt>
+          <dd>${time(o.paidAt)}</dd>
+          <dt>${t.via}</dt>
+          <dd>${via(frame.lang, o.paidVia)}</dd>
+          <dt>${t.transactionId}</dt>
+          <dd>${o.transactionId ?? ''}</dd>
+        </dl>
+      </section>
+      <h2>${t.queries}</h2>
+      <section>
+        <dl>
+          <dt>${t.queryAttempts}</dt>
+          <dd>${o.queryAttempts}</dd>
+          <dt>${t.nextQuery}</dt>
+          <dd>${o.nextQueryAt ? time(o.nextQueryAt) : t.none}</dd>
+        </dl>
+        ${o.status === 'NOTPAY' ? html`<form class="actions" method="post" action="/admin/orders/${o.orderId}/query"><input type="hidden" name="csrf" value="${frame.csrf}" /><button type="submit">${t.askGateway}</button><span class="muted">${t.askGatewayHint}</span></form>` : ''}
+      </section>
+      <h2>${t.notifications}</h2>
+      ${
+        notifications.length > 0
+          ? html`<div class="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>${t.received}</th>
+                    <th>${t.verdict}</th>
+                    <th>${t.body}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${notifications}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p class="muted">${t.noNotifications}</p>`
+      }
+      <h2>${t.anomalies}</h2>
+      ${
+        anomalies.length > 0
+          ? html`<div class="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>${t.at}</th>
+                    <th>${t.kind}</th>
+                    <th>${t.detail}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${anomalies}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p class="muted">${t.noAnomalies}</p>`
+      }
+      <h2>${t.webhookEvents}</h2>
+      ${eventsTable(frame, view.events, back, view.webhookOn, false)}
+      <h2>${t.requestFields}</h2>
+      <div class="scroll">
+        <table>
+          <tbody>
+            ${fields}
+          </tbody>
+        </table>
+      </div>`,
+  );
+}
+
+/** A page of a list with a pager (anomalies, webhooks). */
+export interface ListView<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pages: number;
+  done: string | null;
+}
+
+function pager(frame: PageFrame, base: string, view: ListView<unknown>): Html {
+  const t = messages(frame.lang);
+  return html`<nav class="pager">
+    ${view.page > 1 ? html`<a rel="prev" href="${base}?page=${view.page - 1}">${t.previous}</a>` : ''}
+    <span>${t.pageOf(view.page, view.pages, view.total)}</span>
+    ${view.page < view.pages ? html`<a rel="next" href="${base}?page=${view.page + 1}">${t.next}</a>` : ''}
+  </nav>`;
+}
+
+/**
+ * Every anomaly, newest first.
+ * @example
+ * c.html(anomaliesPage(frame, view));
+ */
+export function anomaliesPage(frame: PageFrame, view: ListView<AnomalyRow>): Html {
+  const t = messages(frame.lang);
+  const rows = view.items.map(
+    (a) =>
+      html`<tr>
+        <td>${time(a.at)}</td>
+        <td><a href="/admin/orders/${a.orderId}">${a.orderId}</a></td>
+        <td>${a.kind}</td>
+        <td class="wrap">${a.detail}</td>
+      </tr>`,
+  );
+  return page(
+    frame,
+    t.anomalies,
+    html`<h1>${t.anomalies}</h1>
+      ${
+        rows.length > 0
+          ? html`<div class="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>${t.at}</th>
+                    <th>${t.order}</th>
+                    <th>${t.kind}</th>
+                    <th>${t.detail}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p class="muted">${t.noAnomalies}</p>`
+      }
+      ${pager(frame, '/admin/anomalies', view)}`,
+  );
+}
+
+/**
+ * Every webhook delivery, failing ones first, each with "send again".
+ * @example
+ * c.html(webhooksPage(frame, view, true));
+ */
+export function webhooksPage(frame: PageFrame, view: ListView<OutboxEvent>, webhookOn: boolean): Html {
+  const t = messages(frame.lang);
+  const notice = view.done ? t.done[view.done] : undefined;
+  return page(
+    frame,
+    t.webhooks,
+    html`<h1>${t.webhookEvents}</h1>
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+      ${eventsTable(frame, view.items, `/admin/webhooks?page=${view.page}`, webhookOn, true)}
+      ${pager(frame, '/admin/webhooks', view)}`,
+  );
+}
+
+/**
+ * A page with one message (not found, refused).
+ * @example
+ * c.html(messagePage(frame, 'No such order.'), 404);
+ */
+export function messagePage(frame: PageFrame, text: string): Html {
+  return page(frame, text, html`<p class="notice bad" role="alert">${text}</p>`);
+}

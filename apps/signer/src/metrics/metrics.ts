@@ -1,0 +1,156 @@
+/**
+ * @module metrics/metrics
+ * The signer's Prometheus metrics (prom-client), one registry per signer: checkouts, notifications by verdict,
+ * paid orders by `via`, webhook attempts by outcome and the outbox queue's depth, reconciliation queries by result
+ * and how long after the gateway's payment time a query found the payment, store errors by operation, HTTP
+ * request durations by route and status, and Node's process metrics (event-loop delay among them). Routes and
+ * services receive it as an optional dependency, like the logger; `/metrics` serves `registry.metrics()`.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OrderRecord } from '../store/order-store.ts';
+
+/** The hooks the routes and services call; every method is cheap and never throws. */
+export interface SignerMetrics {
+  registry: Registry;
+  /** A checkout answered 201: a new order, or a replay of an idempotent one. */
+  checkout(result: 'created' | 'replayed'): void;
+  /** A notification answered, with its verdict (`paid`, `duplicate`, `bad_signature`, ... `store_error`). */
+  notification(verdict: string): void;
+  /** This instance made an order paid. */
+  orderPaid(order: Pick<OrderRecord, 'paidVia'>): void;
+  /** One webhook POST: a 2xx, or anything else. */
+  webhookAttempt(outcome: 'delivered' | 'failed'): void;
+  /** One reconciliation query and what it did (`paid`, `not_paid`, `failed`, ...). */
+  reconcileQuery(result: string): void;
+  /** A query found a payment: seconds from the gateway's payment time to this signer marking the order paid. */
+  paidByQueryDelay(seconds: number): void;
+  /** A store call failed (`createOrder`, `markPaid`, ...). */
+  storeError(operation: string): void;
+  /** One HTTP request: its route (a fixed label, see {@link routeLabel}), status and duration. */
+  httpRequest(route: string, status: number, seconds: number): void;
+}
+
+/** Options of {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Undelivered webhook events, read at each scrape; absent: the gauge is not reported. */
+  queueDepth?: () => Promise<number>;
+  /** Node's process metrics (CPU, memory, event-loop delay, ...); default true. */
+  processMetrics?: boolean;
+}
+
+/**
+ * A fresh registry with the signer's metrics.
+ * @example
+ * const metrics = createMetrics({ queueDepth: () => queries.queueDepth() });
+ * metrics.notification('paid');
+ * const text = await metrics.registry.metrics(); // Prometheus text format
+ */
+export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const checkouts = new Counter({
+    name: 'jupay_checkouts_total',
+    help: 'Checkouts answered 201, by result (created, replayed by Idempotency-Key).',
+    labelNames: ['result'],
+    registers,
+  });
+  const notifications = new Counter({
+    name: 'jupay_notifications_total',
+    help: 'Gateway notifications answered, by verdict.',
+    labelNames: ['verdict'],
+    registers,
+  });
+  const paid = new Counter({
+    name: 'jupay_orders_paid_total',
+    help: 'Orders this instance marked paid, by how it learnt (notify, query).',
+    labelNames: ['via'],
+    registers,
+  });
+  const webhookAttempts = new Counter({
+    name: 'jupay_webhook_attempts_total',
+    help: 'Webhook POSTs, by outcome (delivered: a 2xx; failed: anything else).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const reconcileQueries = new Counter({
+    name: 'jupay_reconcile_queries_total',
+    help: 'Gateway order queries, by result (paid, already_paid, not_paid, amount_mismatch, failed, not_found).',
+    labelNames: ['result'],
+    registers,
+  });
+  const paidByQuery = new Histogram({
+    name: 'jupay_reconcile_paid_delay_seconds',
+    help: "Seconds from the gateway's payment time to the order marked paid, for payments found by a query.",
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400],
+    registers,
+  });
+  const storeErrors = new Counter({
+    name: 'jupay_store_errors_total',
+    help: 'Store calls that failed, by operation.',
+    labelNames: ['operation'],
+    registers,
+  });
+  const http = new Histogram({
+    name: 'jupay_http_request_duration_seconds',
+    help: 'HTTP request duration, by route and status.',
+    labelNames: ['route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers,
+  });
+  if (options.queueDepth) {
+    const read = options.queueDepth;
+    new Gauge({
+      name: 'jupay_webhook_queue_depth',
+      help: 'Webhook events not delivered yet (read from the store at each scrape).',
+      registers,
+      async collect() {
+        // A store that cannot answer leaves the last value; the failure shows in /healthz and the logs.
+        try {
+          this.set(await read());
+        } catch {
+          // kept as it was
+        }
+      },
+    });
+  }
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  // Children by label value, so a request costs a map lookup rather than prom-client's label hashing.
+  const httpChildren = new Map<string, Histogram.Internal<'route' | 'status'>>();
+  return {
+    registry,
+    checkout: (result) => checkouts.inc({ result }),
+    notification: (verdict) => notifications.inc({ verdict }),
+    orderPaid: (order) => paid.inc({ via: order.paidVia ?? 'unknown' }),
+    webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
+    reconcileQuery: (result) => reconcileQueries.inc({ result }),
+    paidByQueryDelay: (seconds) => paidByQuery.observe(Math.max(0, seconds)),
+    storeError: (operation) => storeErrors.inc({ operation }),
+    httpRequest(route, status, seconds) {
+      const key = `${route} ${status}`;
+      let child = httpChildren.get(key);
+      if (!child) {
+        child = http.labels(route, String(status));
+        httpChildren.set(key, child);
+      }
+      child.observe(seconds);
+    },
+  };
+}
+
+const API_ROUTES = ['/api/config', '/api/checkout', '/api/notify', '/api/return'];
+
+/**
+ * The `route` label of a request path: one of the signer's routes, never the path itself (order ids and junk
+ * paths would make a label value per request).
+ * @example
+ * routeLabel('/api/orders/E2024...'); // '/api/orders/:orderId'
+ */
+export function routeLabel(path: string): string {
+  if (API_ROUTES.includes(path)) return path;
+  if (path.startsWith('/api/orders/')) return '/api/orders/:orderId';
+  if (path.startsWith('/api/return/')) return '/api/return';
+  if (path === '/pay-button.js' || path === '/healthz' || path === '/metrics') return path;
+  if (path === '/admin' || path.startsWith('/admin/')) return '/admin';
+  return 'other';
+}
