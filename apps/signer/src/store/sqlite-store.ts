@@ -16,8 +16,14 @@ import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
+  NOTIFICATION_VERDICTS,
+  notificationAnomaly,
+  paidEventPayload,
+  rawBodyBytes,
   StoreUnavailableError,
   type AnomalyEntry,
+  type ApplyNotificationInput,
+  type ApplyNotificationResult,
   type CreateOrderResult,
   type MarkPaidInput,
   type MarkPaidResult,
@@ -67,7 +73,7 @@ interface OrderRow {
 interface NotificationRow {
   order_id: string | null;
   claimed_order_id: string | null;
-  raw_body: string;
+  raw_body: Buffer;
   body_truncated: number;
   verdict: string;
   received_at: number;
@@ -444,13 +450,50 @@ export class SqliteStore implements OrderStore {
     }, true);
   }
 
+  async applyNotification(input: ApplyNotificationInput): Promise<ApplyNotificationResult> {
+    const s = this.stmt;
+    const body = rawBodyBytes(input.rawBody);
+    const at = input.receivedAt.getTime();
+    // One atomic write (a savepoint inside the group commit, whose transaction is the only writer): the read, the
+    // transition, the event, the anomaly and the log row all commit together, or none of them does.
+    return this.write((): ApplyNotificationResult => {
+      const log = (verdict: ApplyNotificationResult['verdict']) =>
+        s.insertNotification.run(input.orderId, null, body, 0, verdict, at);
+      const row = s.getOrderRecord.get(input.orderId);
+      if (!row) {
+        log(NOTIFICATION_VERDICTS.not_found);
+        return { outcome: 'not_found', verdict: NOTIFICATION_VERDICTS.not_found };
+      }
+      const order = toOrder(row);
+      if (order.status === 'NOTPAY' && order.amountFen === input.amountFen) {
+        const paid = toOrder(
+          s.markPaid.get(input.transactionId, 'notify', at, input.orderId, input.amountFen)!,
+        );
+        const payload = paidEventPayload(paid, {
+          transactionId: input.transactionId,
+          paidAt: input.receivedAt,
+          via: 'notify',
+        });
+        s.insertEvent.run(input.eventId, input.orderId, JSON.stringify(payload), at, at);
+        log(NOTIFICATION_VERDICTS.paid);
+        return { outcome: 'paid', order: paid, verdict: NOTIFICATION_VERDICTS.paid };
+      }
+      const anomaly = notificationAnomaly(order, input, 'notify');
+      if (anomaly) s.insertAnomaly.run(input.orderId, anomaly.kind, anomaly.detail, at);
+      const outcome = order.amountFen !== input.amountFen ? 'amount_mismatch' : 'already_paid';
+      log(NOTIFICATION_VERDICTS[outcome]);
+      return { outcome, order, verdict: NOTIFICATION_VERDICTS[outcome] };
+    }, true);
+  }
+
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
     const s = this.stmt;
+    const body = rawBodyBytes(entry.rawBody);
     await this.write(() =>
       s.insertNotification.run(
         entry.orderId,
         entry.claimedOrderId ?? null,
-        entry.rawBody,
+        body,
         entry.bodyTruncated ? 1 : 0,
         entry.verdict,
         entry.receivedAt.getTime(),
@@ -462,7 +505,7 @@ export class SqliteStore implements OrderStore {
     return this.stmt.listNotifications.all(orderId, orderId).map((r) => ({
       orderId: r.order_id,
       claimedOrderId: r.claimed_order_id,
-      rawBody: r.raw_body,
+      rawBody: r.raw_body.toString('utf8'),
       bodyTruncated: r.body_truncated === 1,
       verdict: r.verdict,
       receivedAt: new Date(r.received_at),
