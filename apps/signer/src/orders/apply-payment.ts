@@ -2,10 +2,18 @@
  * @module orders/apply-payment
  * Applies verified evidence that an order was paid (a notification, or a query answer from the reconciliation
  * loop) through the store's single conditional write, with the `order.paid` outbox event in the same transaction.
- * Both the notify route and reconciliation call this, so there is exactly one way an order becomes paid.
+ * Both the notify route and reconciliation come through here, so an order becomes paid only by that conditional
+ * write: `applyPayment` (a query answer, or any evidence without a log row) and `applyNotification` (a
+ * notification: the transition and its log row in one commit).
  */
 import { randomUUID } from 'node:crypto';
-import type { OrderRecord, OrderStore, PaidVia } from '../store/order-store.ts';
+import {
+  paidEventPayload,
+  type ApplyNotificationResult,
+  type OrderRecord,
+  type OrderStore,
+  type PaidVia,
+} from '../store/order-store.ts';
 
 /** Verified facts from the gateway: the signature has been checked by @jupay/core before this is built. */
 export interface PaymentEvidence {
@@ -71,16 +79,11 @@ export async function applyPayment(
     via: evidence.via,
     event: {
       id: (options.newEventId ?? randomUUID)(),
-      payload: {
-        orderId: order.orderId,
-        amountFen: order.amountFen,
-        bankCode: order.bankCode,
-        productName: order.productName,
-        attach: order.attach,
+      payload: paidEventPayload(order, {
         transactionId: evidence.transactionId,
-        paidAt: now.toISOString(),
+        paidAt: now,
         via: evidence.via,
-      },
+      }),
     },
   });
   switch (result.outcome) {
@@ -96,6 +99,43 @@ export async function applyPayment(
     case 'not_found':
       return { outcome: 'not_found', order: null };
   }
+}
+
+/** A verified notification, as {@link applyNotification} takes it. */
+export interface NotificationEvidence {
+  orderId: string;
+  transactionId: string;
+  /** What the gateway says was paid, integer fen. */
+  amountFen: number;
+  /** The body (or query string) as received, for the log row. */
+  rawBody: string;
+}
+
+/**
+ * Applies a verified notification in ONE store commit (`OrderStore.applyNotification`): the paid transition, its
+ * outbox event and the notification's log row (verdict `paid`, `duplicate`, `amount_mismatch` or `unknown_order`),
+ * with any anomaly, together or not at all, and without a read before it. Resolves only after that commit, so the
+ * caller may answer `OK` as soon as it resolves with `paid` or `already_paid`; a rejection wrote nothing.
+ * @example
+ * const result = await applyNotification(store, {
+ *   orderId: n.orderId, transactionId: n.transactionId, amountFen: n.amountFen, rawBody: raw,
+ * }, { now: receivedAt });
+ * if (result.outcome === 'paid') void background.orderPaid(result.order);
+ * reply(result.outcome === 'paid' || result.outcome === 'already_paid' ? 'OK' : 'FAIL');
+ */
+export function applyNotification(
+  store: OrderStore,
+  evidence: NotificationEvidence,
+  options: ApplyPaymentOptions,
+): Promise<ApplyNotificationResult> {
+  return store.applyNotification({
+    orderId: evidence.orderId,
+    transactionId: evidence.transactionId,
+    amountFen: evidence.amountFen,
+    receivedAt: options.now,
+    rawBody: evidence.rawBody,
+    eventId: (options.newEventId ?? randomUUID)(),
+  });
 }
 
 async function recordAmountMismatch(

@@ -55,7 +55,10 @@ export type WriteResult =
       kind: 'pay';
       outcome: 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found';
       order: OrderRecord | null;
-      /** The order was read before a concurrent transition committed: read it again for its paid fields. */
+      /**
+       * The order was read before a concurrent transition: `order` is that transition's record when it was in the
+       * same batch (status PAID), else the unpaid record read, for the store to read again.
+       */
       stale: boolean;
     }
   | { kind: 'done' };
@@ -272,16 +275,21 @@ export function batchResults(
 ): WriteResult[] {
   const inserted = new Set(row.orders ?? []);
   const pays = new Map((row.pays ?? []).map((p) => [p[0], p]));
+  // The record each transition of this batch left: a write that lost to it in the same statement read the order
+  // before it (stale), and gets the winner's record.
+  const paidNow = new Map<string, OrderJson>();
+  for (const [, outcome, rec] of pays.values()) if (outcome === 'paid' && rec) paidNow.set(rec[0], rec);
   return ops.map((op, i): WriteResult => {
     switch (op.kind) {
       case 'order':
         return { kind: 'order', inserted: inserted.has(op.order.orderId) };
       case 'pay': {
         const [, outcome, rec, stale] = pays.get(i)!;
+        const current = stale ? (paidNow.get(op.pay.orderId) ?? rec) : rec;
         return {
           kind: 'pay',
           outcome: outcome as 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found',
-          order: rec === null ? null : orderFromJson(rec),
+          order: current === null ? null : orderFromJson(current),
           stale,
         };
       }

@@ -216,6 +216,7 @@ export class PostgresOrderStore implements OrderStore {
     }) as pg.Pool['query'];
     this.#writes = new PostgresGroupCommit<WriteOp, WriteResult>({
       execute: (ops) => this.#runBatch(ops),
+      keyOf: (op) => (op.kind === 'pay' ? op.pay.orderId : null),
       ...(options.batchesInFlight !== undefined ? { maxInFlight: options.batchesInFlight } : {}),
     });
   }
@@ -400,9 +401,10 @@ export class PostgresOrderStore implements OrderStore {
     if (result.kind !== 'pay') throw new Error('the batch answered a transition with another kind of result');
     if (result.outcome === 'not_found' || result.order === null) return { outcome: 'not_found' };
     if (result.stale) {
-      // Paid by a transaction that committed after the statement's snapshot (or by another write of the same
-      // batch): the read below sees it.
-      const order = (await this.#readOrders([op.orderId])).get(op.orderId) ?? result.order;
+      // Paid by another transition of the same batch (whose record came back with this one), or by a transaction
+      // that committed after the statement's snapshot, which a read now sees.
+      const order =
+        result.order.status === 'PAID' ? result.order : ((await this.getOrder(op.orderId)) ?? result.order);
       await onStale?.(order);
       return { outcome: 'already_paid', order };
     }
