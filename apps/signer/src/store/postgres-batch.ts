@@ -92,9 +92,14 @@ p_in AS (
   SELECT * FROM json_to_recordset($2::json) AS t(i int, order_id text, transaction_id text, tx64 text,
     amount_fen bigint, paid_at text, via text, event_id text, payload json, notification boolean,
     raw_body text, received_at timestamptz)),
+-- The orders the transitions name, as an array: matched with order_id = ANY(...), every plan reads them through the
+-- primary key. Joined to the batch's rows instead, a plan made while the table was small (and kept for the prepared
+-- statement) scans the whole table on every batch.
+p_ids AS (SELECT array_agg(order_id) AS ids FROM p_in),
 p_cur AS (
   SELECT p.i, o.amount_fen, o.status, o.transaction_id, ${orderJson('o')} AS rec
-    FROM p_in p JOIN orders o ON o.order_id = p.order_id),
+    FROM p_in p JOIN orders o ON o.order_id = p.order_id
+   WHERE o.order_id = ANY((SELECT ids FROM p_ids)::text[])),
 p_done AS (
   -- Fed in order-id order, so that with the usual plan (a nested loop over the batch) two batches wanting the same
   -- rows lock them in the same order. Any plan is correct: a deadlock fails the batch, which is retried write by
@@ -103,7 +108,8 @@ p_done AS (
      SET status = 'PAID', transaction_id = p.transaction_id, paid_at = p.paid_at::timestamptz, paid_via = p.via,
          next_query_at = NULL, claimed_until = NULL
     FROM (SELECT * FROM p_in ORDER BY order_id, i) p
-   WHERE o.order_id = p.order_id AND o.status = 'NOTPAY' AND o.amount_fen = p.amount_fen
+   WHERE o.order_id = ANY((SELECT ids FROM p_ids)::text[])
+     AND o.order_id = p.order_id AND o.status = 'NOTPAY' AND o.amount_fen = p.amount_fen
   RETURNING p.i, ${orderJson('o')} AS rec, o.order_id, o.amount_fen, o.bank_code, o.product_name, o.attach),
 p_event AS (
   INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
