@@ -269,6 +269,8 @@ export class SqliteStore implements OrderStore {
   private readonly pendingReads: PendingRead[] = [];
   private readsScheduled = false;
   private readonly writes: SqliteGroupCommit;
+  /** Runs several statements as one (a savepoint inside the group commit's transaction). */
+  private readonly atomically: (fn: () => unknown) => unknown;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -281,6 +283,7 @@ export class SqliteStore implements OrderStore {
     this.db.pragma(ownSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    this.atomically = this.db.transaction((fn: () => unknown) => fn());
     this.writes = new SqliteGroupCommit(this.db, {
       path,
       ownSync,
@@ -454,8 +457,10 @@ export class SqliteStore implements OrderStore {
     const s = this.stmt;
     const body = rawBodyBytes(input.rawBody);
     const at = input.receivedAt.getTime();
-    // One atomic write (a savepoint inside the group commit, whose transaction is the only writer): the read, the
-    // transition, the event, the anomaly and the log row all commit together, or none of them does.
+    // One write of the group commit, whose transaction is the only writer, so the read and what follows it cannot
+    // be overtaken. Each path that writes several rows runs them in a savepoint, so the transition, its event, the
+    // anomaly and the log row commit together or none of them does; a duplicate writes its one log row without
+    // one (about 4 us less: a single statement is undone by SQLite itself when it fails).
     return this.write((): ApplyNotificationResult => {
       const log = (verdict: ApplyNotificationResult['verdict']) =>
         s.insertNotification.run(input.orderId, null, body, 0, verdict, at);
@@ -466,24 +471,32 @@ export class SqliteStore implements OrderStore {
       }
       const order = toOrder(row);
       if (order.status === 'NOTPAY' && order.amountFen === input.amountFen) {
-        const paid = toOrder(
-          s.markPaid.get(input.transactionId, 'notify', at, input.orderId, input.amountFen)!,
-        );
-        const payload = paidEventPayload(paid, {
-          transactionId: input.transactionId,
-          paidAt: input.receivedAt,
-          via: 'notify',
-        });
-        s.insertEvent.run(input.eventId, input.orderId, JSON.stringify(payload), at, at);
-        log(NOTIFICATION_VERDICTS.paid);
-        return { outcome: 'paid', order: paid, verdict: NOTIFICATION_VERDICTS.paid };
+        return this.atomically((): ApplyNotificationResult => {
+          const paid = toOrder(
+            s.markPaid.get(input.transactionId, 'notify', at, input.orderId, input.amountFen)!,
+          );
+          const payload = paidEventPayload(paid, {
+            transactionId: input.transactionId,
+            paidAt: input.receivedAt,
+            via: 'notify',
+          });
+          s.insertEvent.run(input.eventId, input.orderId, JSON.stringify(payload), at, at);
+          log(NOTIFICATION_VERDICTS.paid);
+          return { outcome: 'paid', order: paid, verdict: NOTIFICATION_VERDICTS.paid };
+        }) as ApplyNotificationResult;
       }
-      const anomaly = notificationAnomaly(order, input, 'notify');
-      if (anomaly) s.insertAnomaly.run(input.orderId, anomaly.kind, anomaly.detail, at);
       const outcome = order.amountFen !== input.amountFen ? 'amount_mismatch' : 'already_paid';
-      log(NOTIFICATION_VERDICTS[outcome]);
+      const anomaly = notificationAnomaly(order, input, 'notify');
+      if (anomaly) {
+        this.atomically(() => {
+          s.insertAnomaly.run(input.orderId, anomaly.kind, anomaly.detail, at);
+          log(NOTIFICATION_VERDICTS[outcome]);
+        });
+      } else {
+        log(NOTIFICATION_VERDICTS[outcome]);
+      }
       return { outcome, order, verdict: NOTIFICATION_VERDICTS[outcome] };
-    }, true);
+    });
   }
 
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
