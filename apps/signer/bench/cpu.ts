@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { placeProcesses } from './placement.ts';
 import { processTicks, threadTicks, TICK_US } from './proc-cpu.ts';
+import { notifyRequests } from './notify-load.ts';
 import type { BenchReady } from './servers.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -78,12 +79,7 @@ const straightforward = {
 const checkout = { url: `${ready.signerUrl}/api/checkout`, method: 'POST' as const, headers: json, body };
 const notify = {
   url: ready.signerUrl,
-  requests: ready.notifyBodies.map((b) => ({
-    method: 'POST' as const,
-    path: '/api/notify',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: b,
-  })),
+  requests: notifyRequests(ready.notifyBodies),
 };
 try {
   await measure(child.pid!, { ...bare, duration: 1 });

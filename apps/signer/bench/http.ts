@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { placeProcesses } from './placement.ts';
 import { mainThreadTicks, TICK_US } from './proc-cpu.ts';
+import { notifyRequests } from './notify-load.ts';
 import type { BenchReady, BenchStats } from './servers.ts';
 
 const CONNECTIONS = 50;
@@ -140,18 +141,13 @@ export async function benchStore(store: string, label: 'sqlite' | 'postgres'): P
     );
     const bare2 = await bare();
     const straight2 = await straightforward();
-    // Notifications of already-created orders: the first 2,000 pay them, the rest are duplicates (the gateway
-    // re-sends until it reads OK).
+    // Notifications of already-created orders, each request the next order's: the first 2,000 pay them, the rest
+    // are duplicates (the gateway re-sends until it reads OK).
     const notify = await load(
       child,
       {
         url: ready.signerUrl,
-        requests: ready.notifyBodies.map((b) => ({
-          method: 'POST' as const,
-          path: '/api/notify',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: b,
-        })),
+        requests: notifyRequests(ready.notifyBodies),
       },
       'signerRoundTrips',
     );
