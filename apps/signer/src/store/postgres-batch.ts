@@ -92,9 +92,9 @@ p_in AS (
   SELECT * FROM json_to_recordset($2::json) AS t(i int, order_id text, transaction_id text, tx64 text,
     amount_fen bigint, paid_at text, via text, event_id text, payload json, notification boolean,
     raw_body text, received_at timestamptz)),
--- The orders the transitions name, as an array: matched with order_id = ANY(...), every plan reads them through the
--- primary key. Joined to the batch's rows instead, a plan made while the table was small (and kept for the prepared
--- statement) scans the whole table on every batch.
+-- The orders the transitions name, as an array: matched by order_id = ANY(...), they are read through the primary
+-- key by every plan. A join to the batch's rows alone lets a plan made while the table was small (and kept by the
+-- prepared statement as it grows) scan the whole table on every batch.
 p_ids AS (SELECT array_agg(order_id) AS ids FROM p_in),
 p_cur AS (
   SELECT p.i, o.amount_fen, o.status, o.transaction_id, ${orderJson('o')} AS rec
