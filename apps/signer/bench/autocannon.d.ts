@@ -9,6 +9,8 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string;
+      /** Called before each send of this request: returns the request to send. */
+      setupRequest?: (request: Request) => Request;
     }
     interface Options {
       url: string;

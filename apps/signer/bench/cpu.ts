@@ -3,7 +3,8 @@
  * `tsx apps/signer/bench/cpu.ts [sqlite|postgres://...]`: CPU time of the server process per request (user +
  * system, from /proc/<pid>/stat), under the same load as bench/http.ts (autocannon, 50 connections). On a shared
  * machine this is much steadier than requests/s. Linux only. Each figure is measured BENCH_CPU_ROUNDS times (3);
- * BENCH_ONLY=bare|checkout|notify measures one route, BENCH_PROFILE=<dir> writes a `--cpu-prof` of the server
+ * BENCH_ONLY=bare|straightforward|checkout|notify measures one
+ * route (straightforward: bench/straightforward.ts, the one-INSERT-per-request route on the same store), BENCH_PROFILE=<dir> writes a `--cpu-prof` of the server
  * process there, and BENCH_SERVERS=<path> runs another copy of bench/servers.ts (e.g. an older commit's, for A/B).
  * Each line also splits the server's CPU into its main thread and the rest (libuv's pool doing the WAL sync, V8's
  * helpers), each as user and system time, and gives the load generator's own CPU per request: on two cores the
@@ -15,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { placeProcesses } from './placement.ts';
 import { processTicks, threadTicks, TICK_US } from './proc-cpu.ts';
+import { notifyRequests } from './notify-load.ts';
 import type { BenchReady } from './servers.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -68,23 +70,26 @@ console.error(`[bench] ${placeProcesses(child.pid!)}`);
 const json = { 'content-type': 'application/json' };
 const body = '{"bankCode":"903","amount":"12.30"}';
 const bare = { url: `${ready.baselineUrl}/json`, method: 'POST' as const, headers: json, body };
+const straightforward = {
+  url: `${ready.straightforwardUrl}/order`,
+  method: 'POST' as const,
+  headers: json,
+  body,
+};
 const checkout = { url: `${ready.signerUrl}/api/checkout`, method: 'POST' as const, headers: json, body };
 const notify = {
   url: ready.signerUrl,
-  requests: ready.notifyBodies.map((b) => ({
-    method: 'POST' as const,
-    path: '/api/notify',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: b,
-  })),
+  requests: notifyRequests(ready.notifyBodies),
 };
 try {
   await measure(child.pid!, { ...bare, duration: 1 });
+  await measure(child.pid!, { ...straightforward, duration: 1 });
   await measure(child.pid!, { ...checkout, duration: 1 });
   await measure(child.pid!, { ...notify, duration: 1 });
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, options] of [
       ['bare', bare],
+      ['straightforward', straightforward],
       ['checkout', checkout],
       ['notify', notify],
     ] as const) {

@@ -1,8 +1,13 @@
 /**
  * @module bench/servers
  * The server side of `bench/http.ts`, in its own process so the load generator does not share its event loop:
- * a bare Hono JSON route (the baseline) and the signer on the store named by argv[2]. It pre-creates orders,
- * then tells the parent (IPC) the URLs and the signed notification bodies to send.
+ * - a bare Hono JSON route, no I/O (`POST /json`);
+ * - the straightforward durable route a merchant would write instead of the signer (`POST /order`, bench/
+ *   straightforward.ts): one INSERT per request on the same kind of store, no batching, same durability;
+ * - the signer on the store named by argv[2].
+ * It pre-creates orders, then tells the parent (IPC) the URLs and the signed notification bodies to send. Asked
+ * `stats` (IPC), it answers the round trips to PostgreSQL made so far by the signer's store and by the
+ * straightforward route, so the parent can divide them by the requests of one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +18,23 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { createSigner } from '../src/app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { openStraightforward } from './straightforward.ts';
 
 /** What the parent receives once the servers are ready. */
 export interface BenchReady {
   baselineUrl: string;
+  /** The straightforward durable route's server (`POST /order`). */
+  straightforwardUrl: string;
   signerUrl: string;
   notifyBodies: string[];
+}
+
+/** The answer to a `stats` message: round trips to PostgreSQL so far (null on SQLite). */
+export interface BenchStats {
+  type: 'stats';
+  signerRoundTrips: number | null;
+  straightforwardRoundTrips: number | null;
 }
 
 export const BENCH_KEY = 't4ig5acnpx4fet4zapshjacjd9o4bhbi';
@@ -42,6 +58,8 @@ async function main(): Promise<void> {
   const bare = new Hono();
   bare.post('/json', async (c) => c.json({ ok: true, received: await c.req.json() }));
   const baseline = await listen(bare.fetch);
+  const straightforward = await openStraightforward(store, dir);
+  const straightforwardServer = await listen(straightforward.app.fetch);
 
   const config = loadConfig({
     JUPAY_MEMBER_ID: '10002',
@@ -57,7 +75,10 @@ async function main(): Promise<void> {
     // Every request is logged as in production (info); the lines go to /dev/null instead of a terminal.
     JUPAY_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   });
+  // The signer's store is opened here (as createSigner would) so its round-trip counter can be read.
+  const signerStore = await openStore(store);
   const signer = createSigner(config, {
+    store: signerStore,
     logDestination: pino.destination({ dest: '/dev/null', sync: false }),
   });
   await signer.start();
@@ -87,15 +108,32 @@ async function main(): Promise<void> {
     );
   }
 
-  const ready: BenchReady = { baselineUrl: baseline.url, signerUrl: running.url, notifyBodies };
+  const ready: BenchReady = {
+    baselineUrl: baseline.url,
+    straightforwardUrl: straightforwardServer.url,
+    signerUrl: running.url,
+    notifyBodies,
+  };
   process.send!(ready);
   process.on('message', async (message) => {
+    if (message === 'stats') {
+      const roundTrips = (signerStore as { roundTrips?: number }).roundTrips;
+      const stats: BenchStats = {
+        type: 'stats',
+        signerRoundTrips: roundTrips ?? null,
+        straightforwardRoundTrips: straightforward.roundTrips,
+      };
+      process.send!(stats);
+      return;
+    }
     if (message !== 'stop') return;
-    baseline.server.close();
-    running.server.close();
-    (running.server as import('node:http').Server).closeAllConnections();
-    (baseline.server as import('node:http').Server).closeAllConnections();
+    for (const { server } of [baseline, running, straightforwardServer]) {
+      server.close();
+      (server as import('node:http').Server).closeAllConnections();
+    }
     await signer.stop();
+    await signerStore.close();
+    await straightforward.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   });

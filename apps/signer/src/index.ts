@@ -14,6 +14,8 @@ export { parseEnvFile, withEnvFile } from './config/env-file.ts';
 export { ConfigError, HttpError, ERROR_STATUS, type ErrorCode, type ConfigProblem } from './errors.ts';
 export {
   applyPayment,
+  applyNotification,
+  type NotificationEvidence,
   type PaymentEvidence,
   type ApplyPaymentResult,
   type ApplyPaymentOutcome,

@@ -1,12 +1,15 @@
 /**
  * @module orders/apply-payment
- * Applies verified evidence that an order was paid (a query answer from the reconciliation loop, or any caller
- * with a verified report) through the store's single conditional write, with the `order.paid` outbox event in the
- * same transaction. The rules are those of `judge-payment.ts`, which the notify route's decision follows too, so
- * there is exactly one way an order becomes paid.
+/**
+ * @module orders/apply-payment
+ * Applies verified evidence that an order was paid through the store's single conditional write, with the
+ * `order.paid` outbox event in the same transaction: `applyPayment` (a query answer from the reconciliation loop, or
+ * any caller with a verified report) and `applyNotification` (a notification: the transition and its log row in one
+ * commit). The rules are those of `judge-payment.ts`, which both stores' notification path follows too, so there is
+ * exactly one way an order becomes paid.
  */
 import { randomUUID } from 'node:crypto';
-import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import type { ApplyNotificationResult, OrderRecord, OrderStore } from '../store/order-store.ts';
 import {
   judgePayment,
   judgeTransition,
@@ -60,4 +63,41 @@ export async function applyPayment(
       : judged;
   if (settled.anomaly) await store.recordAnomaly(settled.anomaly);
   return { outcome: settled.outcome, order: settled.order };
+}
+
+/** A verified notification, as {@link applyNotification} takes it. */
+export interface NotificationEvidence {
+  orderId: string;
+  transactionId: string;
+  /** What the gateway says was paid, integer fen. */
+  amountFen: number;
+  /** The body (or query string) as received, for the log row. */
+  rawBody: string;
+}
+
+/**
+ * Applies a verified notification in ONE store commit (`OrderStore.applyNotification`): the paid transition, its
+ * outbox event and the notification's log row (verdict `paid`, `duplicate`, `amount_mismatch` or `unknown_order`),
+ * with any anomaly, together or not at all, and without a read before it. Resolves only after that commit, so the
+ * caller may answer `OK` as soon as it resolves with `paid` or `already_paid`; a rejection wrote nothing.
+ * @example
+ * const result = await applyNotification(store, {
+ *   orderId: n.orderId, transactionId: n.transactionId, amountFen: n.amountFen, rawBody: raw,
+ * }, { now: receivedAt });
+ * if (result.outcome === 'paid') void background.orderPaid(result.order);
+ * reply(result.outcome === 'paid' || result.outcome === 'already_paid' ? 'OK' : 'FAIL');
+ */
+export function applyNotification(
+  store: OrderStore,
+  evidence: NotificationEvidence,
+  options: ApplyPaymentOptions,
+): Promise<ApplyNotificationResult> {
+  return store.applyNotification({
+    orderId: evidence.orderId,
+    transactionId: evidence.transactionId,
+    amountFen: evidence.amountFen,
+    receivedAt: options.now,
+    rawBody: evidence.rawBody,
+    eventId: (options.newEventId ?? randomUUID)(),
+  });
 }

@@ -5,12 +5,13 @@
  * that pays. `applyPayment` (the reconciliation loop) and the notification decision both follow these rules, so an
  * order becomes paid the same way whoever learnt of the payment.
  */
-import type {
-  AnomalyEntry,
-  MarkPaidInput,
-  MarkPaidResult,
-  OrderRecord,
-  PaidVia,
+import {
+  paidEventPayload,
+  type AnomalyEntry,
+  type MarkPaidInput,
+  type MarkPaidResult,
+  type OrderRecord,
+  type PaidVia,
 } from '../store/order-store.ts';
 
 /** Verified facts from the gateway: the signature has been checked by @jupay/core before this is built. */
@@ -80,19 +81,7 @@ export function paidTransition(
     amountFen: evidence.amountFen,
     paidAt: now,
     via: evidence.via,
-    event: {
-      id: eventId,
-      payload: {
-        orderId: order.orderId,
-        amountFen: order.amountFen,
-        bankCode: order.bankCode,
-        productName: order.productName,
-        attach: order.attach,
-        transactionId: evidence.transactionId,
-        paidAt: now.toISOString(),
-        via: evidence.via,
-      },
-    },
+    event: { id: eventId, payload: paidEventPayload(order, { ...evidence, paidAt: now }) },
   };
 }
 

@@ -10,6 +10,7 @@ const METHODS = [
   'createOrder',
   'getOrder',
   'markPaid',
+  'applyNotification',
   'recordNotification',
   'listNotifications',
   'prune',

@@ -79,6 +79,105 @@ export type MarkPaidResult =
   | { outcome: 'amount_mismatch'; order: OrderRecord }
   | { outcome: 'not_found' };
 
+/** A verified notification, to apply with {@link OrderStore.applyNotification}. Money is integer fen. */
+export interface ApplyNotificationInput {
+  orderId: string;
+  transactionId: string;
+  /** The amount the gateway reported; an order of another amount is never paid (`amount_mismatch`). */
+  amountFen: number;
+  /** When the notification arrived: the order's paid time, and the time of its log row and of any anomaly. */
+  receivedAt: Date;
+  /** The body (or query string) as received, kept whole in the log row whatever characters it holds. */
+  rawBody: string;
+  /** The id of the `order.paid` outbox event, written if, and only if, this call makes the transition. */
+  eventId: string;
+}
+
+/** The notification log verdict of each outcome of {@link OrderStore.applyNotification}. */
+export const NOTIFICATION_VERDICTS = {
+  paid: 'paid',
+  already_paid: 'duplicate',
+  amount_mismatch: 'amount_mismatch',
+  not_found: 'unknown_order',
+} as const;
+
+/** What {@link OrderStore.applyNotification} did: the outcome, the verdict it logged, and the order as it is now. */
+export type ApplyNotificationResult = MarkPaidResult & {
+  verdict: (typeof NOTIFICATION_VERDICTS)[MarkPaidResult['outcome']];
+};
+
+/**
+ * The payload of the `order.paid` outbox event: the order's own fields and the payment's. Both stores and
+ * `applyPayment` build it here (PostgreSQL mirrors it in SQL, checked by the contract suite), so an event reads the
+ * same whichever way the order was paid.
+ * @example
+ * paidEventPayload(order, { transactionId: 'T1', paidAt: now, via: 'notify' });
+ */
+export function paidEventPayload(
+  order: Pick<OrderRecord, 'orderId' | 'amountFen' | 'bankCode' | 'productName' | 'attach'>,
+  payment: { transactionId: string; paidAt: Date; via: PaidVia },
+): Record<string, unknown> {
+  return {
+    orderId: order.orderId,
+    amountFen: order.amountFen,
+    bankCode: order.bankCode,
+    productName: order.productName,
+    attach: order.attach,
+    transactionId: payment.transactionId,
+    paidAt: payment.paidAt.toISOString(),
+    via: payment.via,
+  };
+}
+
+/**
+ * The anomaly a notification leaves beside its log row, if any: an amount that differs from the order's, or a
+ * second transaction id for an order paid by another. Both stores write exactly these (PostgreSQL in SQL).
+ * @example
+ * notificationAnomaly(order, { transactionId: 'T2', amountFen: 1230 }, 'notify'); // transaction_mismatch or null
+ */
+export function notificationAnomaly(
+  order: Pick<OrderRecord, 'amountFen' | 'status' | 'transactionId'>,
+  reported: { transactionId: string; amountFen: number },
+  via: PaidVia,
+): { kind: 'amount_mismatch' | 'transaction_mismatch'; detail: string } | null {
+  if (order.amountFen !== reported.amountFen) {
+    return {
+      kind: 'amount_mismatch',
+      detail: `${via} reported ${reported.amountFen} fen, order is ${order.amountFen} fen`,
+    };
+  }
+  if (
+    order.status === 'PAID' &&
+    order.transactionId !== null &&
+    reported.transactionId !== '' &&
+    order.transactionId !== reported.transactionId
+  ) {
+    return {
+      kind: 'transaction_mismatch',
+      detail: `${via} reported transaction ${reported.transactionId.slice(0, 64)}, order was paid by ${order.transactionId}`,
+    };
+  }
+  return null;
+}
+
+/**
+ * A notification body as the stores keep it: its UTF-8 bytes (a `bytea` / `BLOB` column), so every character
+ * survives, NUL included (PostgreSQL's text columns cannot hold NUL). A string with a lone surrogate is no decoding
+ * of any bytes, so it is refused rather than altered.
+ * @example
+ * rawBodyBytes('a=1&attach=\u0000'); // <Buffer 61 3d 31 26 61 74 74 61 63 68 3d 00>
+ */
+export function rawBodyBytes(rawBody: string): Buffer {
+  if (typeof rawBody !== 'string') throw new TypeError('rawBody: expected a string');
+  if (LONE_SURROGATE.test(rawBody)) {
+    throw new TypeError('rawBody: holds a lone UTF-16 surrogate, which no received bytes decode to');
+  }
+  return Buffer.from(rawBody, 'utf8');
+}
+
+// With the u flag a surrogate pair is one code point, so this only matches a surrogate standing alone.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /**
  * One received notification. A notification whose signature was verified with our key is filed under its order
  * (`orderId`); an unverified one (`bad_signature`, `malformed`) is anybody's forgery until proven otherwise, so it
@@ -191,6 +290,14 @@ export interface OrderStore {
   getOrder(orderId: string): Promise<OrderRecord | null>;
   /** One conditional write (`... WHERE status = 'NOTPAY'`) plus the outbox event, in one transaction. */
   markPaid(input: MarkPaidInput): Promise<MarkPaidResult>;
+  /**
+   * Applies a verified notification in one commit: the conditional paid transition (`WHERE status = 'NOTPAY'` and
+   * the same amount) with its outbox event (payload: {@link paidEventPayload}) and the notification log row, all
+   * or nothing. When the order is unknown, of another amount or already paid, nothing is paid and the log row (its
+   * verdict from {@link NOTIFICATION_VERDICTS}) and any {@link notificationAnomaly} are written instead, decided on
+   * the order's state read in the same step. Resolves once that commit is durable, so `OK` may follow it.
+   */
+  applyNotification(input: ApplyNotificationInput): Promise<ApplyNotificationResult>;
   recordNotification(entry: NotificationLogEntry): Promise<void>;
   /**
    * An order's notification log, oldest first: the verified notifications filed under it (`orderId` set), and the

@@ -103,4 +103,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX orders_idempotency_age_idx ON orders (created_at) WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'notification bodies as bytes',
+    sql: `
+      -- A text column cannot hold NUL, which anyone can put in a notification: keep the body's bytes instead.
+      ALTER TABLE notifications ALTER COLUMN raw_body TYPE bytea USING convert_to(raw_body, 'UTF8');
+      COMMENT ON COLUMN notifications.raw_body IS
+        'the notification body (or query string) as received, as its UTF-8 bytes: every character survives, NUL included';
+    `,
+  },
 ];

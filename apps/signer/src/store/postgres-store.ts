@@ -4,14 +4,35 @@
  * lives in SQL, never in process memory: the paid transition is one conditional UPDATE, the outbox row is written in
  * the same transaction, and the reconciliation loop and the webhook sender take row claims with
  * `FOR UPDATE SKIP LOCKED` plus a lease column, so two instances never work on the same row at the same time.
+ *
+ * The request path's writes (orders, paid transitions, notification log rows, anomalies) share transactions and
+ * round trips: a group commit runs the writes of one event-loop turn as one statement (`postgres-group-commit.ts`,
+ * `postgres-batch.ts`), and each settles only once that statement's commit has returned. The order reads of one
+ * turn are one statement too. The store counts the statements it sends ({@link PostgresOrderStore.roundTrips}).
  */
 import pg from 'pg';
+import {
+  batchParams,
+  batchResults,
+  BATCH_STATEMENT,
+  orderFromJson,
+  orderJson,
+  type PayOp,
+  type WriteOp,
+  type WriteResult,
+} from './postgres-batch.ts';
+import { PostgresGroupCommit } from './postgres-group-commit.ts';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
+  NOTIFICATION_VERDICTS,
+  notificationAnomaly,
+  rawBodyBytes,
   StoreUnavailableError,
   type AnomalyEntry,
+  type ApplyNotificationInput,
+  type ApplyNotificationResult,
   type CreateOrderResult,
   type MarkPaidInput,
   type MarkPaidResult,
@@ -37,6 +58,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size per instance. Default 20. */
   max?: number;
+  /** Group-commit batches running at once (each on its own pooled connection). Default 3. */
+  batchesInFlight?: number;
   /** How long to wait for a new connection before the call fails as unavailable. Default 5000 ms. */
   connectTimeoutMs?: number;
   /**
@@ -141,6 +164,13 @@ export class PostgresOrderStore implements OrderStore {
   readonly #schema: string | undefined;
   /** How to connect; the pool adds its size and query timeout, migrations use it as it is. */
   readonly #connection: pg.ClientConfig;
+  readonly #writes: PostgresGroupCommit<WriteOp, WriteResult>;
+  #pendingReads = new Map<
+    string,
+    { resolve: (o: OrderRecord | null) => void; reject: (e: unknown) => void }[]
+  >();
+  #readsScheduled = false;
+  #roundTrips = 0;
 
   constructor(options: PostgresStoreOptions) {
     if (typeof options.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) {
@@ -177,10 +207,36 @@ export class PostgresOrderStore implements OrderStore {
     // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => {});
     const query = this.#pool.query.bind(this.#pool) as (...args: unknown[]) => Promise<unknown>;
-    this.#query = ((...args: unknown[]) =>
-      query(...args).catch((error: unknown) => {
+    this.#query = ((...args: unknown[]) => {
+      // Each pool query is one round trip: pg sends parse, bind, execute and sync together and waits for the answer.
+      this.#roundTrips += 1;
+      return query(...args).catch((error: unknown) => {
         throw asStoreError(error);
-      })) as pg.Pool['query'];
+      });
+    }) as pg.Pool['query'];
+    this.#writes = new PostgresGroupCommit<WriteOp, WriteResult>({
+      execute: (ops) => this.#runBatch(ops),
+      keyOf: (op) => (op.kind === 'pay' ? op.pay.orderId : null),
+      ...(options.batchesInFlight !== undefined ? { maxInFlight: options.batchesInFlight } : {}),
+    });
+  }
+
+  /** Statements sent to the server so far, each one round trip (migrations, on their own connection, aside). */
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  /** Group-commit batches run so far. */
+  get batches(): number {
+    return this.#writes.batches;
+  }
+
+  async #runBatch(ops: WriteOp[]): Promise<WriteResult[]> {
+    const { rows } = await this.#query<{
+      orders: string[] | null;
+      pays: Parameters<typeof batchResults>[1]['pays'];
+    }>({ name: 'jupay_batch', text: BATCH_STATEMENT, values: batchParams(ops) });
+    return batchResults(ops, rows[0]!);
   }
 
   /**
@@ -234,30 +290,9 @@ export class PostgresOrderStore implements OrderStore {
     // the other reads the winner's row below. An expired key is released and the insert tried again (at most
     // once more per release; a concurrent request may release and take it first, then this one replays that).
     for (let attempt = 0; ; attempt += 1) {
-      const inserted = await this.#query<{ order_id: string }>({
-        name: 'jupay_create_order',
-        text: `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
-                             next_query_at, request_fields, idempotency_key, idempotency_body_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING order_id`,
-        values: [
-          order.orderId,
-          order.memberId,
-          order.amountFen,
-          order.bankCode,
-          order.productName,
-          order.attach,
-          order.createdAt,
-          order.nextQueryAt,
-          JSON.stringify(order.requestFields),
-          order.idempotency?.key ?? null,
-          order.idempotency?.bodyHash ?? null,
-        ],
-      });
-      // The new row is what was just sent: only whether it went in comes back (a 15-column row with a 600-byte
-      // JSON text and three timestamps costs the driver more to parse than the insert costs to send).
-      if (inserted.rows[0])
+      const inserted = await this.#writes.write({ kind: 'order', order });
+      // The new row is what was just sent: only whether it went in comes back.
+      if (inserted.kind === 'order' && inserted.inserted)
         return { order: newOrderRecord(order), requestFields: order.requestFields, created: true };
       // Only an idempotency-key conflict reaches this point (a NULL key never conflicts).
       const existing = await this.#query<OrderRow>('SELECT * FROM orders WHERE idempotency_key = $1', [
@@ -284,65 +319,115 @@ export class PostgresOrderStore implements OrderStore {
     }
   }
 
+  /**
+   * The order reads of one turn of the event loop are one statement (`order_id = ANY(...)`), answered as one JSON
+   * value. A read still sees every commit that returned before it was asked for.
+   */
   async getOrder(orderId: string): Promise<OrderRecord | null> {
-    // Named: prepared once per connection, so the hot read skips parsing and planning.
-    const { rows } = await this.#query<OrderRecordRow>({
-      name: 'jupay_get_order',
-      text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = $1`,
-      values: [orderId],
+    // No stored order id can hold NUL (text columns cannot), and the server would refuse the whole read with it.
+    if (orderId.includes('\0')) return null;
+    return new Promise((resolve, reject) => {
+      const waiting = this.#pendingReads.get(orderId);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.#pendingReads.set(orderId, [{ resolve, reject }]);
+      if (!this.#readsScheduled) {
+        this.#readsScheduled = true;
+        setImmediate(() => void this.#readBatch());
+      }
     });
-    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  async #readBatch(): Promise<void> {
+    this.#readsScheduled = false;
+    const batch = this.#pendingReads;
+    this.#pendingReads = new Map();
+    const ids = [...batch.keys()];
+    try {
+      const found = await this.#readOrders(ids);
+      for (const [id, waiting] of batch) for (const w of waiting) w.resolve(found.get(id) ?? null);
+    } catch (error) {
+      for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
+    }
+  }
+
+  async #readOrders(ids: string[]): Promise<Map<string, OrderRecord>> {
+    // Named: prepared once per connection, so the hot read skips parsing and planning.
+    const { rows } = await this.#query<{ found: Parameters<typeof orderFromJson>[0][] | null }>({
+      name: 'jupay_get_orders',
+      text: `SELECT json_agg(${orderJson('o')}) AS found FROM orders o WHERE o.order_id = ANY($1::text[])`,
+      values: [ids],
+    });
+    return new Map((rows[0]?.found ?? []).map((t) => [t[0], orderFromJson(t)]));
   }
 
   async markPaid(input: MarkPaidInput): Promise<MarkPaidResult> {
-    // The one conditional write and the outbox row, as ONE statement (one round trip, atomic by itself): the
-    // INSERT reads the UPDATE's RETURNING, so the event exists if and only if this statement made the transition.
-    // Of any number of concurrent notifications and queries, across any number of instances, exactly one sees
-    // status = 'NOTPAY': row locking serialises the rest, which re-check the WHERE clause and match nothing.
-    const { rows } = await this.#query<OrderRecordRow>({
-      name: 'jupay_mark_paid',
-      text: `WITH paid AS (
-               UPDATE orders
-                  SET status = 'PAID', transaction_id = $2, paid_at = $3, paid_via = $4,
-                      next_query_at = NULL, claimed_until = NULL
-                WHERE order_id = $1 AND status = 'NOTPAY' AND amount_fen = $5
-                RETURNING ${ORDER_COLUMNS}),
-             event AS (
-               INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
-               SELECT $6, 'order.paid', order_id, $7::json, $3, $3 FROM paid
-               RETURNING id)
-             SELECT paid.* FROM paid`,
-      values: [
-        input.orderId,
-        input.transactionId,
-        input.paidAt,
-        input.via,
-        input.amountFen,
-        input.event.id,
-        JSON.stringify(input.event.payload),
-      ],
+    // The one conditional write and the outbox row, in the batch's one statement (postgres-batch.ts): the event
+    // exists if and only if this transition happened. Of any number of concurrent notifications and queries, across
+    // any number of instances, exactly one sees status = 'NOTPAY': row locking serialises the rest, which re-check
+    // the WHERE clause and match nothing.
+    const result = await this.#pay({
+      orderId: input.orderId,
+      transactionId: input.transactionId,
+      amountFen: input.amountFen,
+      paidAt: input.paidAt,
+      via: input.via,
+      eventId: input.event.id,
+      payload: input.event.payload,
+      notification: null,
     });
-    if (rows[0]) return { outcome: 'paid', order: toOrder(rows[0]) };
-    const current = await this.getOrder(input.orderId);
-    if (!current) return { outcome: 'not_found' };
-    // A differing amount is reported even on a paid order: it is an anomaly to record, never a mere duplicate.
-    if (current.amountFen !== input.amountFen) return { outcome: 'amount_mismatch', order: current };
-    return { outcome: 'already_paid', order: current };
+    return result;
+  }
+
+  async applyNotification(input: ApplyNotificationInput): Promise<ApplyNotificationResult> {
+    const body = rawBodyBytes(input.rawBody);
+    // Transition, event, log row and anomaly in one statement: one round trip, one commit, all or nothing. A
+    // duplicate costs the same single round trip: it writes its log row and reads the order's state in it.
+    const result = await this.#pay({
+      orderId: input.orderId,
+      transactionId: input.transactionId,
+      amountFen: input.amountFen,
+      paidAt: input.receivedAt,
+      via: 'notify',
+      eventId: input.eventId,
+      payload: null,
+      notification: { body, receivedAt: input.receivedAt },
+      stale: (order) => {
+        // The statement's snapshot predates the transition that beat this one, so it could not compare the
+        // transaction ids: the anomaly, if any, follows in a write of its own.
+        const anomaly = notificationAnomaly(order, input, 'notify');
+        return anomaly
+          ? this.recordAnomaly({ orderId: input.orderId, ...anomaly, at: input.receivedAt })
+          : Promise.resolve();
+      },
+    });
+    return { ...result, verdict: NOTIFICATION_VERDICTS[result.outcome] } as ApplyNotificationResult;
+  }
+
+  async #pay(op: PayOp & { stale?: (order: OrderRecord) => Promise<void> }): Promise<MarkPaidResult> {
+    const { stale: onStale, ...pay } = op;
+    const result = await this.#writes.write({ kind: 'pay', pay });
+    if (result.kind !== 'pay') throw new Error('the batch answered a transition with another kind of result');
+    if (result.outcome === 'not_found' || result.order === null) return { outcome: 'not_found' };
+    if (result.stale) {
+      // Paid by another transition of the same batch (whose record came back with this one), or by a transaction
+      // that committed after the statement's snapshot, which a read now sees.
+      const order =
+        result.order.status === 'PAID' ? result.order : ((await this.getOrder(op.orderId)) ?? result.order);
+      await onStale?.(order);
+      return { outcome: 'already_paid', order };
+    }
+    return { outcome: result.outcome, order: result.order };
   }
 
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
-    await this.#query({
-      name: 'jupay_record_notification',
-      text: `INSERT INTO notifications (order_id, claimed_order_id, raw_body, body_truncated, verdict, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6)`,
-      values: [
-        entry.orderId,
-        entry.claimedOrderId ?? null,
-        entry.rawBody,
-        entry.bodyTruncated ?? false,
-        entry.verdict,
-        entry.receivedAt,
-      ],
+    await this.#writes.write({
+      kind: 'log',
+      orderId: entry.orderId,
+      claimedOrderId: entry.claimedOrderId ?? null,
+      body: rawBodyBytes(entry.rawBody),
+      bodyTruncated: entry.bodyTruncated ?? false,
+      verdict: entry.verdict,
+      receivedAt: entry.receivedAt,
     });
   }
 
@@ -350,7 +435,7 @@ export class PostgresOrderStore implements OrderStore {
     const { rows } = await this.#query<{
       order_id: string | null;
       claimed_order_id: string | null;
-      raw_body: string;
+      raw_body: Buffer;
       body_truncated: boolean;
       verdict: string;
       received_at: Date;
@@ -362,7 +447,7 @@ export class PostgresOrderStore implements OrderStore {
     return rows.map((row) => ({
       orderId: row.order_id,
       claimedOrderId: row.claimed_order_id,
-      rawBody: row.raw_body,
+      rawBody: row.raw_body.toString('utf8'),
       bodyTruncated: row.body_truncated,
       verdict: row.verdict,
       receivedAt: row.received_at,
@@ -395,12 +480,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {
-    await this.#query('INSERT INTO anomalies (order_id, kind, detail, at) VALUES ($1, $2, $3, $4)', [
-      entry.orderId,
-      entry.kind,
-      entry.detail,
-      entry.at,
-    ]);
+    await this.#writes.write({ kind: 'anomaly', entry });
   }
 
   async listAnomalies(orderId: string): Promise<AnomalyEntry[]> {
@@ -514,6 +594,8 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async close(): Promise<void> {
+    // Queued writes are answered first: their callers are waiting.
+    await this.#writes.drain();
     await this.#pool.end();
   }
 }

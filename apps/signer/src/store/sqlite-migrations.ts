@@ -102,4 +102,29 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'notification bodies as bytes',
+    sql: `
+      -- raw_body holds the body's UTF-8 bytes (a BLOB), as PostgreSQL's bytea does: every character survives, NUL
+      -- included, and both stores keep the same thing. SQLite cannot change a column's type: the table is rebuilt.
+      CREATE TABLE notifications_bytes (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id          TEXT,
+        raw_body          BLOB NOT NULL,
+        verdict           TEXT NOT NULL,
+        received_at       INTEGER NOT NULL,
+        claimed_order_id  TEXT,
+        body_truncated    INTEGER NOT NULL DEFAULT 0 CHECK (body_truncated IN (0, 1))
+      ) STRICT;
+      INSERT INTO notifications_bytes (id, order_id, raw_body, verdict, received_at, claimed_order_id, body_truncated)
+        SELECT id, order_id, CAST(raw_body AS BLOB), verdict, received_at, claimed_order_id, body_truncated
+        FROM notifications;
+      DROP TABLE notifications;
+      ALTER TABLE notifications_bytes RENAME TO notifications;
+      CREATE INDEX notifications_order ON notifications (order_id);
+      CREATE INDEX notifications_claimed ON notifications (claimed_order_id) WHERE claimed_order_id IS NOT NULL;
+      CREATE INDEX notifications_unverified ON notifications (received_at) WHERE order_id IS NULL;
+    `,
+  },
 ];

@@ -16,8 +16,14 @@ import {
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
+  NOTIFICATION_VERDICTS,
+  notificationAnomaly,
+  paidEventPayload,
+  rawBodyBytes,
   StoreUnavailableError,
   type AnomalyEntry,
+  type ApplyNotificationInput,
+  type ApplyNotificationResult,
   type CreateOrderResult,
   type MarkPaidInput,
   type MarkPaidResult,
@@ -67,7 +73,7 @@ interface OrderRow {
 interface NotificationRow {
   order_id: string | null;
   claimed_order_id: string | null;
-  raw_body: string;
+  raw_body: Buffer;
   body_truncated: number;
   verdict: string;
   received_at: number;
@@ -263,6 +269,8 @@ export class SqliteStore implements OrderStore {
   private readonly pendingReads: PendingRead[] = [];
   private readsScheduled = false;
   private readonly writes: SqliteGroupCommit;
+  /** Runs several statements as one (a savepoint inside the group commit's transaction). */
+  private readonly atomically: (fn: () => unknown) => unknown;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -275,6 +283,7 @@ export class SqliteStore implements OrderStore {
     this.db.pragma(ownSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    this.atomically = this.db.transaction((fn: () => unknown) => fn());
     this.writes = new SqliteGroupCommit(this.db, {
       path,
       ownSync,
@@ -452,13 +461,60 @@ export class SqliteStore implements OrderStore {
     }, true);
   }
 
+  async applyNotification(input: ApplyNotificationInput): Promise<ApplyNotificationResult> {
+    const s = this.stmt;
+    const body = rawBodyBytes(input.rawBody);
+    const at = input.receivedAt.getTime();
+    // One write of the group commit, whose transaction is the only writer, so the read and what follows it cannot
+    // be overtaken. Each path that writes several rows runs them in a savepoint, so the transition, its event, the
+    // anomaly and the log row commit together or none of them does; a duplicate writes its one log row without
+    // one (about 4 us less: a single statement is undone by SQLite itself when it fails).
+    return this.write((): ApplyNotificationResult => {
+      const log = (verdict: ApplyNotificationResult['verdict']) =>
+        s.insertNotification.run(input.orderId, null, body, 0, verdict, at);
+      const row = s.getOrderRecord.get(input.orderId);
+      if (!row) {
+        log(NOTIFICATION_VERDICTS.not_found);
+        return { outcome: 'not_found', verdict: NOTIFICATION_VERDICTS.not_found };
+      }
+      const order = toOrder(row);
+      if (order.status === 'NOTPAY' && order.amountFen === input.amountFen) {
+        return this.atomically((): ApplyNotificationResult => {
+          const paid = toOrder(
+            s.markPaid.get(input.transactionId, 'notify', at, input.orderId, input.amountFen)!,
+          );
+          const payload = paidEventPayload(paid, {
+            transactionId: input.transactionId,
+            paidAt: input.receivedAt,
+            via: 'notify',
+          });
+          s.insertEvent.run(input.eventId, input.orderId, JSON.stringify(payload), at, at);
+          log(NOTIFICATION_VERDICTS.paid);
+          return { outcome: 'paid', order: paid, verdict: NOTIFICATION_VERDICTS.paid };
+        }) as ApplyNotificationResult;
+      }
+      const outcome = order.amountFen !== input.amountFen ? 'amount_mismatch' : 'already_paid';
+      const anomaly = notificationAnomaly(order, input, 'notify');
+      if (anomaly) {
+        this.atomically(() => {
+          s.insertAnomaly.run(input.orderId, anomaly.kind, anomaly.detail, at);
+          log(NOTIFICATION_VERDICTS[outcome]);
+        });
+      } else {
+        log(NOTIFICATION_VERDICTS[outcome]);
+      }
+      return { outcome, order, verdict: NOTIFICATION_VERDICTS[outcome] };
+    });
+  }
+
   async recordNotification(entry: NotificationLogEntry): Promise<void> {
     const s = this.stmt;
+    const body = rawBodyBytes(entry.rawBody);
     await this.write(() =>
       s.insertNotification.run(
         entry.orderId,
         entry.claimedOrderId ?? null,
-        entry.rawBody,
+        body,
         entry.bodyTruncated ? 1 : 0,
         entry.verdict,
         entry.receivedAt.getTime(),
@@ -470,7 +526,7 @@ export class SqliteStore implements OrderStore {
     return this.stmt.listNotifications.all(orderId, orderId).map((r) => ({
       orderId: r.order_id,
       claimedOrderId: r.claimed_order_id,
-      rawBody: r.raw_body,
+      rawBody: r.raw_body.toString('utf8'),
       bodyTruncated: r.body_truncated === 1,
       verdict: r.verdict,
       receivedAt: new Date(r.received_at),

@@ -5,7 +5,13 @@
  * a factory; nothing here knows which database it talks to.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IdempotencyConflictError, type NewOrder, type OrderStore } from './order-store.ts';
+import {
+  IdempotencyConflictError,
+  paidEventPayload,
+  type ApplyNotificationInput,
+  type NewOrder,
+  type OrderStore,
+} from './order-store.ts';
 
 /** A fresh, empty store, a second handle on the same database (another "instance"), and the cleanup. */
 export interface StoreHarness {
@@ -53,6 +59,23 @@ function paidInput(id: string, overrides: Partial<Parameters<OrderStore['markPai
     ...overrides,
   };
 }
+
+function notification(id: string, overrides: Partial<ApplyNotificationInput> = {}): ApplyNotificationInput {
+  return {
+    orderId: id,
+    transactionId: `T${id}`,
+    amountFen: 1230,
+    receivedAt: at(5_000),
+    rawBody: `memberid=10002&orderid=${id}&amount=12.3000&sign=ABC`,
+    eventId: `evt_${id}`,
+    ...overrides,
+  };
+}
+
+/** A body with what a text column or a careless escaping would lose: NUL, control bytes, non-ASCII, escapes. */
+const ODD_BODY =
+  'orderid=E1&attach=\u0000x\u0000&ctl=\u0001\u001f\u007f&latin=\u00ff\u00e9&bom=\ufeff&rep=\ufffd' +
+  '&cjk=支付&emoji=😀&crlf=\r\n&pct=%00%ZZ&bs=\\x00\\0\\&q=\'"`&nul-end=\u0000';
 
 /**
  * Registers the contract tests for one store implementation.
@@ -268,6 +291,195 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect(outcomes.filter((o) => o.outcome === 'paid')).toHaveLength(1);
       expect(outcomes.filter((o) => o.outcome === 'already_paid')).toHaveLength(11);
       expect(await store.listEvents(order.orderId)).toHaveLength(1);
+    });
+
+    it('applies a verified notification in one commit: the transition, its event and its log row', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      const input = notification(order.orderId);
+      const result = await store.applyNotification(input);
+      expect(result).toMatchObject({ outcome: 'paid', verdict: 'paid' });
+      const paid = await store.getOrder(order.orderId);
+      expect(paid).toMatchObject({
+        status: 'PAID',
+        transactionId: `T${order.orderId}`,
+        paidVia: 'notify',
+        paidAt: at(5_000),
+        nextQueryAt: null,
+      });
+      expect(result.outcome === 'paid' && result.order).toEqual(paid);
+      const events = await store.listEvents(order.orderId);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        id: `evt_${order.orderId}`,
+        orderId: order.orderId,
+        createdAt: at(5_000),
+      });
+      // The payload is the one applyPayment writes, key for key and in the same order, on every store.
+      const expected = paidEventPayload(paid!, {
+        transactionId: `T${order.orderId}`,
+        paidAt: at(5_000),
+        via: 'notify',
+      });
+      expect(events[0]!.payload).toEqual(expected);
+      expect(Object.keys(events[0]!.payload)).toEqual(Object.keys(expected));
+      expect(await store.listNotifications(order.orderId)).toEqual([
+        {
+          orderId: order.orderId,
+          claimedOrderId: null,
+          rawBody: input.rawBody,
+          bodyTruncated: false,
+          verdict: 'paid',
+          receivedAt: at(5_000),
+        },
+      ]);
+      expect(await store.listAnomalies(order.orderId)).toEqual([]);
+    });
+
+    it('applyNotification of a duplicate logs it and pays nothing; another transaction id is an anomaly', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      await store.applyNotification(notification(order.orderId));
+      const again = await store.applyNotification(
+        notification(order.orderId, { eventId: 'evt_dup', receivedAt: at(6_000) }),
+      );
+      expect(again).toMatchObject({ outcome: 'already_paid', verdict: 'duplicate' });
+      expect(again.outcome === 'already_paid' && again.order).toMatchObject({
+        status: 'PAID',
+        transactionId: `T${order.orderId}`,
+        paidAt: at(5_000),
+      });
+      expect(await store.listAnomalies(order.orderId)).toEqual([]);
+      const other = await store.applyNotification(
+        notification(order.orderId, { transactionId: 'OTHER', eventId: 'evt_other', receivedAt: at(7_000) }),
+      );
+      expect(other).toMatchObject({ outcome: 'already_paid', verdict: 'duplicate' });
+      expect(await store.listAnomalies(order.orderId)).toEqual([
+        {
+          orderId: order.orderId,
+          kind: 'transaction_mismatch',
+          detail: `notify reported transaction OTHER, order was paid by T${order.orderId}`,
+          at: at(7_000),
+        },
+      ]);
+      expect((await store.listNotifications(order.orderId)).map((n) => [n.verdict, n.receivedAt])).toEqual([
+        ['paid', at(5_000)],
+        ['duplicate', at(6_000)],
+        ['duplicate', at(7_000)],
+      ]);
+      expect((await store.listEvents(order.orderId)).map((e) => e.id)).toEqual([`evt_${order.orderId}`]);
+      // The first transition wins.
+      expect((await store.getOrder(order.orderId))?.transactionId).toBe(`T${order.orderId}`);
+    });
+
+    it('applyNotification of another amount or an unknown order logs it (and the anomaly) and pays nothing', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      const wrong = await store.applyNotification(notification(order.orderId, { amountFen: 1 }));
+      expect(wrong).toMatchObject({ outcome: 'amount_mismatch', verdict: 'amount_mismatch' });
+      expect(wrong.outcome === 'amount_mismatch' && wrong.order.status).toBe('NOTPAY');
+      expect((await store.getOrder(order.orderId))?.status).toBe('NOTPAY');
+      expect(await store.listEvents(order.orderId)).toEqual([]);
+      expect(await store.listAnomalies(order.orderId)).toEqual([
+        {
+          orderId: order.orderId,
+          kind: 'amount_mismatch',
+          detail: 'notify reported 1 fen, order is 1230 fen',
+          at: at(5_000),
+        },
+      ]);
+      expect((await store.listNotifications(order.orderId)).map((n) => n.verdict)).toEqual([
+        'amount_mismatch',
+      ]);
+
+      const unknown = 'E0000000000000000404';
+      expect(await store.applyNotification(notification(unknown))).toEqual({
+        outcome: 'not_found',
+        verdict: 'unknown_order',
+      });
+      expect(await store.getOrder(unknown)).toBeNull();
+      expect(await store.listEvents(unknown)).toEqual([]);
+      expect((await store.listNotifications(unknown)).map((n) => [n.orderId, n.verdict])).toEqual([
+        [unknown, 'unknown_order'],
+      ]);
+    });
+
+    it('a failing applyNotification leaves neither the transition nor the log row, and fails no other write', async () => {
+      const first = newOrder();
+      const second = newOrder();
+      const others = [newOrder(), newOrder()];
+      for (const o of [first, second, ...others]) await store.createOrder(o);
+      await store.applyNotification(notification(first.orderId, { eventId: 'evt_taken' }));
+      // The transition of `second` succeeds and its event insert then fails (that event id exists): the whole
+      // call must be undone. The writes issued with it, in the same turn, go through.
+      const [failed, ...rest] = await Promise.allSettled([
+        store.applyNotification(notification(second.orderId, { eventId: 'evt_taken' })),
+        store.applyNotification(notification(others[0]!.orderId)),
+        store.markPaid(paidInput(others[1]!.orderId)),
+        store.recordNotification({ orderId: null, rawBody: 'x', verdict: 'malformed', receivedAt: at(9) }),
+        store.createOrder(newOrder()),
+      ]);
+      expect(failed.status).toBe('rejected');
+      expect(rest.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(await store.getOrder(second.orderId)).toMatchObject({ status: 'NOTPAY', transactionId: null });
+      expect(await store.listNotifications(second.orderId)).toEqual([]);
+      expect(await store.listEvents(second.orderId)).toEqual([]);
+      expect((await store.getOrder(others[0]!.orderId))?.status).toBe('PAID');
+      expect((await store.getOrder(others[1]!.orderId))?.status).toBe('PAID');
+      // Nothing was lost: applied again with its own event id, it pays.
+      expect((await store.applyNotification(notification(second.orderId))).outcome).toBe('paid');
+    });
+
+    it('racing applyNotification calls from two handles: one transition, one event, every one logged', async () => {
+      const other = await another();
+      const order = newOrder();
+      await store.createOrder(order);
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? other : store).applyNotification(
+            notification(order.orderId, { eventId: `evt_${order.orderId}_${i}` }),
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.outcome === 'paid')).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === 'already_paid')).toHaveLength(11);
+      for (const r of results) {
+        expect(r.outcome !== 'not_found' && r.order.status).toBe('PAID');
+      }
+      expect(await store.listEvents(order.orderId)).toHaveLength(1);
+      const verdicts = (await store.listNotifications(order.orderId)).map((n) => n.verdict);
+      expect(verdicts.sort()).toEqual(['duplicate', ...Array(10).fill('duplicate'), 'paid'].sort());
+      expect(await store.listAnomalies(order.orderId)).toEqual([]);
+    });
+
+    it('keeps notification bodies byte for byte, NUL and odd characters included', async () => {
+      const order = newOrder();
+      await store.createOrder(order);
+      await store.recordNotification({
+        orderId: null,
+        claimedOrderId: order.orderId,
+        rawBody: ODD_BODY,
+        verdict: 'malformed',
+        receivedAt: at(1),
+      });
+      await store.applyNotification(notification(order.orderId, { rawBody: `${ODD_BODY}&x=1` }));
+      const bodies = (await store.listNotifications(order.orderId)).map((n) => n.rawBody);
+      expect(bodies).toEqual([ODD_BODY, `${ODD_BODY}&x=1`]);
+      expect(Buffer.from(bodies[0]!, 'utf8')).toEqual(Buffer.from(ODD_BODY, 'utf8'));
+      expect(bodies[0]).toContain('\u0000');
+      // A lone surrogate is no decoding of any received bytes: refused, naming the field, never altered.
+      await expect(
+        store.recordNotification({
+          orderId: null,
+          rawBody: 'a=\ud800',
+          verdict: 'malformed',
+          receivedAt: at(2),
+        }),
+      ).rejects.toThrow(/rawBody/);
+      await expect(
+        store.applyNotification(notification(order.orderId, { rawBody: 'b=\udfff', eventId: 'evt_lone' })),
+      ).rejects.toThrow(/rawBody/);
+      expect(await store.listNotifications(order.orderId)).toHaveLength(2);
     });
 
     it('keeps the notification log and anomalies per order, in order', async () => {
