@@ -74,6 +74,23 @@ describe('POST /api/notify', () => {
     });
   });
 
+  it('pays a genuine notification whatever its unsigned fields hold, and records what was ignored', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30', attach: 'sku-7' });
+    const body = notificationBody({ orderid: orderId }).replace(/&attach=$/, '&attach=%E4%B8&attach=x');
+    expect(await reply(await notify(body))).toEqual([200, 'OK', null]);
+    expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', attach: 'sku-7' });
+    expect(await t.store.listAnomalies(orderId)).toEqual([
+      expect.objectContaining({
+        kind: 'unsigned_field',
+        detail: 'unsigned field attach has malformed percent-encoding',
+      }),
+    ]);
+    expect((await t.store.listNotifications(orderId)).map((n) => [n.verdict, n.rawBody])).toEqual([
+      ['paid', body],
+    ]);
+  });
+
   it('accepts a lower-case but otherwise correct signature (verify is case-insensitive on hex)', async () => {
     t = await createTestSigner();
     const { orderId } = await checkout(t);
@@ -138,7 +155,14 @@ describe('POST /api/notify', () => {
     const good = notificationBody({ orderid: orderId });
     expect(await reply(await notify(good.replace(/&datetime=\d+/, '')))).toEqual([400, 'FAIL', 'malformed']);
     expect(await reply(await notify(`${good}&amount=12.3000`))).toEqual([400, 'FAIL', 'malformed']);
-    expect(await reply(await notify(`${good}&x=%E4%zz`))).toEqual([400, 'FAIL', 'malformed']);
+    expect(await reply(await notify(good.replace('datetime=', 'datetime=%E4%zz')))).toEqual([
+      400,
+      'FAIL',
+      'malformed',
+    ]);
+    // A NUL in a signed field, even correctly signed: nothing may store or act on it.
+    const nul = notificationBody({ orderid: orderId, transaction_id: '2024%00' });
+    expect(await reply(await notify(nul))).toEqual([400, 'FAIL', 'malformed']);
     expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.3010' })))).toEqual([
       400,
       'FAIL',
@@ -162,6 +186,7 @@ describe('POST /api/notify', () => {
       ['amount_mismatch', orderId, null],
       ['member_mismatch', orderId, null],
       ['not_success', orderId, null],
+      ['malformed', null, orderId],
       ['malformed', null, orderId],
       ['malformed', null, orderId],
       ['malformed', null, orderId],

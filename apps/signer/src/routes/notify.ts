@@ -75,6 +75,7 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       if (decision.transition)
         decision = settleNotification(decision, await store.markPaid(decision.transition));
       if (decision.anomaly) await store.recordAnomaly(decision.anomaly);
+      if (decision.fieldAnomaly) await store.recordAnomaly(decision.fieldAnomaly);
     } catch (error) {
       // Not written, so not acknowledged: the gateway (or the reconciliation loop) will bring it back.
       log.error({ err: error, orderId: received.orderToRead }, 'could not apply the notification');

@@ -41,7 +41,8 @@ export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
         raw = await readBodyText(c, deps.bodyLimitBytes);
       }
       if (raw !== '') {
-        const n = parseNotification(raw, deps.credentials);
+        // Only the signed fields matter here: a mangled attach must not hide a verified order id.
+        const n = parseNotification(raw, deps.credentials, { tolerant: true });
         if (await store.getOrder(n.orderId)) orderId = n.orderId;
       }
     } catch (error) {
