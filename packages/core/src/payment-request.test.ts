@@ -43,6 +43,14 @@ describe('createPaymentRequest', () => {
     expect(request.fields.pay_attach).toBe('1234%7C456');
   });
 
+  it('signs in the legacy dialect (name=>value joins) by option only', () => {
+    const request = createPaymentRequest(base, credentials, { dialect: 'legacy' });
+    expect(request.fields.pay_md5sign).toBe(
+      sign(request.fields, vectors.key, { signedFields: PAYMENT_SIGNED_FIELDS, dialect: 'legacy' }),
+    );
+    expect(request.fields.pay_md5sign).not.toBe(vectors.vectors[0]!.sign);
+  });
+
   it('reproduces vector V2: an absent callback URL is not signed nor sent', () => {
     const request = createPaymentRequest(
       {

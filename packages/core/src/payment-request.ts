@@ -7,7 +7,7 @@ import { formatChinaDateTime } from './china-time.ts';
 import { checkCredentials, type Credentials } from './credentials.ts';
 import { ValidationError } from './errors.ts';
 import { formatYuan, MAX_AMOUNT_FEN, parseYuan } from './money.ts';
-import { PAYMENT_SIGNED_FIELDS, sign, type Fields } from './signature.ts';
+import { PAYMENT_SIGNED_FIELDS, sign, type Dialect, type Fields } from './signature.ts';
 import { invalidCharacter } from './text.ts';
 
 export interface PaymentInput {
@@ -36,6 +36,12 @@ export interface PaymentInput {
   applyDate?: Date;
   /** A lower ceiling than {@link MAX_AMOUNT_FEN}. */
   maxAmountFen?: number;
+}
+
+/** Options of {@link createPaymentRequest}. */
+export interface PaymentRequestOptions {
+  /** `legacy`: 2016-17 gateways join the signed pairs as `name=>value&`. Default `standard`. */
+  dialect?: Dialect;
 }
 
 /** A form ready to be POSTed by the browser: `action` is the gateway URL. */
@@ -154,8 +160,13 @@ function checkUrl(value: string | undefined, field: string, required: boolean, a
  *   { memberId: '10002', key },
  * );
  * // request.fields.pay_amount === '12.34'; POST request.fields to request.action
+ * // behind a 2016-17 gateway: createPaymentRequest(input, credentials, { dialect: 'legacy' })
  */
-export function createPaymentRequest(input: PaymentInput, credentials: Credentials): PaymentRequest {
+export function createPaymentRequest(
+  input: PaymentInput,
+  credentials: Credentials,
+  options: PaymentRequestOptions = {},
+): PaymentRequest {
   const { memberId, key } = checkCredentials(credentials);
   const action = checkUrl(input.paymentUrl, 'paymentUrl', true);
   if (typeof input.orderId !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(input.orderId)) {
@@ -198,7 +209,10 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
     }
   }
 
-  const signature = sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS });
+  const signature = sign(signed, key, {
+    signedFields: PAYMENT_SIGNED_FIELDS,
+    dialect: options.dialect ?? 'standard',
+  });
   // Built in place (no spread, no delete): the same keys in the same order as the signed fields, then the rest.
   const fields: Fields = {
     pay_memberid: signed.pay_memberid!,
