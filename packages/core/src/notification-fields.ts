@@ -3,20 +3,21 @@
  * Reads the fields of a received notification. Strict mode is `toFields`: every field present once and cleanly
  * percent-encoded. In tolerant mode only the signed fields (and `sign`) are held to those rules; the others
  * (`attach`, and whatever a fork or the body's missing encoding adds) cannot refuse the notification: a repeated,
- * badly encoded or non-string unsigned field is left out and reported as an anomaly. The deployed gateway
+ * badly encoded or non-string unsigned field, or one holding NUL or a lone surrogate, is left out and reported as
+ * an anomaly. The deployed gateway
  * HTML-escapes `attach` and builds the body without encoding it (PROTOCOL.md), so an attach of `''` arrives as
  * `attach=&#039;&#039;`: three fields, two of them the same stray `#039;`.
  */
 import { ValidationError } from './errors.ts';
 import { toFields } from './form.ts';
 import type { Fields } from './signature.ts';
-import { printable } from './text.ts';
+import { invalidCharacter, printable } from './text.ts';
 
 /** A problem with a field outside the signature, found while reading a notification in tolerant mode. */
 export interface FieldAnomaly {
   /** The field's name as received (control characters replaced by `?`, at most 40 characters). */
   field: string;
-  code: 'DUPLICATE_FIELD' | 'MALFORMED_ENCODING' | 'INVALID_FIELD';
+  code: 'DUPLICATE_FIELD' | 'MALFORMED_ENCODING' | 'INVALID_FIELD' | 'INVALID_CHARACTER';
   message: string;
 }
 
@@ -43,6 +44,7 @@ const PROBLEM: Record<FieldAnomaly['code'], string> = {
   DUPLICATE_FIELD: 'appears more than once',
   MALFORMED_ENCODING: 'has malformed percent-encoding',
   INVALID_FIELD: 'is not a string',
+  INVALID_CHARACTER: 'holds NUL or a lone surrogate',
 };
 
 /**
@@ -85,6 +87,7 @@ export function readNotificationFields(
     } else if (repeated) drop(name, 'DUPLICATE_FIELD');
     else if (value === MALFORMED) drop(name, 'MALFORMED_ENCODING');
     else if (typeof value !== 'string') drop(name, 'INVALID_FIELD');
+    else if (invalidCharacter(value) !== null) drop(name, 'INVALID_CHARACTER');
     else fields[name] = value;
   };
 
