@@ -108,10 +108,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   app.route('/api/config', configRoute(config));
   const makeOrderId = deps.newOrderId ?? newOrderId;
   app.route('/api/checkout', checkoutRoute({ config, store, clock, newOrderId: makeOrderId }));
-  const { bodyLimitBytes, returnUrl } = config;
+  const { bodyLimitBytes, returnUrl, signDialect: dialect } = config;
   const { orderPaid, requestCheck } = background;
-  app.route('/api/notify', notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid }));
-  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, returnUrl, store }));
+  app.route('/api/notify', notifyRoute({ credentials, bodyLimitBytes, dialect, store, clock, orderPaid }));
+  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck }));
   app.route('/healthz', healthRoute({ store }));
   // Mounted at the root: the widget route names its own path (/pay-button.js), as embedders mount it alone.

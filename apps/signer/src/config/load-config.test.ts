@@ -121,6 +121,15 @@ describe('loadConfig', () => {
     expect(loadConfig(baseEnv({ JUPAY_RECONCILE_SCHEDULE: 'off' })).reconcileSchedule).toEqual([]);
   });
 
+  it('signs in the standard dialect unless JUPAY_SIGN_DIALECT says legacy', () => {
+    expect(loadConfig(baseEnv()).signDialect).toBe('standard');
+    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'legacy' })).signDialect).toBe('legacy');
+    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'standard' })).signDialect).toBe('standard');
+    expect(problemsOf(baseEnv({ JUPAY_SIGN_DIALECT: '=>' }))).toEqual([
+      { setting: 'JUPAY_SIGN_DIALECT', problem: 'must be standard or legacy' },
+    ]);
+  });
+
   it('reads the key from a file, trimming one final newline only', () => {
     writeFileSync(join(dir, 'key'), `${TEST_KEY}\n`);
     const config = loadConfig(baseEnv({ JUPAY_KEY: undefined, JUPAY_KEY_FILE: 'key' }), { cwd: dir });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
-import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan } from '@jupay/core';
+import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan, type Dialect } from '@jupay/core';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import {
   DEFAULT_RECONCILE_SCHEDULE,
@@ -88,6 +88,11 @@ export interface SignerConfig {
   webhookRetryMs: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work. Default 1000. */
   workerPollMs: number;
+  /**
+   * `JUPAY_SIGN_DIALECT`: `standard` (`name=value&` joins), or `legacy` for 2016-17 gateways (`name=>value&`, 5
+   * signed notification fields), for payment requests, notifications, page returns and queries alike.
+   */
+  signDialect: Dialect;
 }
 
 /** Where relative file settings (`JUPAY_KEY_FILE`, `JUPAY_PRODUCTS` as a path, `JUPAY_STORE`) are resolved. */
@@ -226,6 +231,12 @@ export function loadConfig(
     fail('JUPAY_WEBHOOK_RETRY', `${(error as Error).message} (e.g. 5s,30s,2m,10m,30m,1h)`);
   }
 
+  const dialectRaw = get('JUPAY_SIGN_DIALECT') ?? 'standard';
+  const signDialect =
+    dialectRaw === 'standard' || dialectRaw === 'legacy'
+      ? dialectRaw
+      : fail('JUPAY_SIGN_DIALECT', 'must be standard or legacy');
+
   const webhookUrl = httpUrl('JUPAY_WEBHOOK_URL', get('JUPAY_WEBHOOK_URL'), fail, {
     required: false,
     allowQuery: true,
@@ -266,6 +277,7 @@ export function loadConfig(
     unverifiedRetentionDays: unverifiedRetentionDays!,
     webhookRetryMs,
     workerPollMs: workerPollMs!,
+    signDialect: signDialect!,
   };
 }
 

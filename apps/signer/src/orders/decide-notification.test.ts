@@ -3,6 +3,7 @@
  * Every verdict of a gateway notification, decided without HTTP or a store: what is written (log row, anomaly,
  * paid transition) and what the gateway is told.
  */
+import { LEGACY_NOTIFICATION_SIGNED_FIELDS, sign } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../store/order-store.ts';
 import { notificationBody, TEST_KEY, TEST_MEMBER } from '../../test/helpers/notifications.ts';
@@ -186,6 +187,48 @@ describe('unsigned fields of a genuine notification', () => {
     // Whole characters only: a lone surrogate does not survive a round trip through UTF-8.
     expect(Buffer.from(fieldAnomaly!.detail, 'utf8').toString('utf8')).toBe(fieldAnomaly!.detail);
   });
+});
+
+describe('the legacy dialect', () => {
+  /** A 5-field legacy notification as the old gateway builds it, `transaction_id` sent but not signed. */
+  function legacyBody(transactionId: string): string {
+    const signed = {
+      memberid: TEST_MEMBER,
+      orderid: ORDER_ID,
+      amount: '12.3000',
+      datetime: '20240301120005',
+      returncode: '00',
+    };
+    const signature = sign(signed, TEST_KEY, {
+      signedFields: LEGACY_NOTIFICATION_SIGNED_FIELDS,
+      dialect: 'legacy',
+    });
+    return `memberid=${TEST_MEMBER}&orderid=${ORDER_ID}&transaction_id=${transactionId}&amount=12.3000&datetime=20240301120005&returncode=00&sign=${signature}&attach=`;
+  }
+
+  it('verifies 5 signed fields with name=>value joins, and only in that dialect', () => {
+    const body = legacyBody('20240301120005123456');
+    expect(receiveNotification(body, credentials, { dialect: 'legacy' })).toMatchObject({
+      kind: 'verified',
+      notification: { orderId: ORDER_ID, amountFen: 1230, transactionId: '20240301120005123456' },
+    });
+    expect(receiveNotification(body, credentials)).toMatchObject({
+      kind: 'unverified',
+      verdict: 'bad_signature',
+    });
+    expect(
+      receiveNotification(notificationBody({ orderid: ORDER_ID }), credentials, { dialect: 'legacy' }),
+    ).toMatchObject({ kind: 'unverified', verdict: 'bad_signature' });
+  });
+
+  it.each(['x y', '2024%00', 'A'.repeat(65), '%E4%B8'])(
+    'keeps the unsigned transaction_id %j only when it looks like one: never stored',
+    (transactionId) => {
+      const received = receiveNotification(legacyBody(transactionId), credentials, { dialect: 'legacy' });
+      const decision = decideNotification({ received, order: order(), receivedAt, eventId: 'evt-1' });
+      expect(decision).toMatchObject({ verdict: 'paid', answer: OK, transition: { transactionId: '' } });
+    },
+  );
 });
 
 describe('claimedOrderId', () => {

@@ -131,6 +131,9 @@ export interface DecideNotificationInput {
   eventId: string;
 }
 
+// A gateway order number: `YYYYMMDDHHmmss` and digits on the deployed servers; forks vary, so letters and digits.
+const GATEWAY_TRANSACTION_ID = /^[A-Za-z0-9]{1,64}$/;
+
 /** Options of {@link receiveNotification}. */
 export interface ReceiveNotificationOptions {
   /** `JUPAY_SIGN_DIALECT`: `legacy` gateways join `name=>value` and sign 5 fields. Default `standard`. */
@@ -151,10 +154,16 @@ export function receiveNotification(
   options: ReceiveNotificationOptions = {},
 ): ReceivedNotification {
   try {
-    const notification = parseNotification(rawBody, credentials, {
+    const legacy = options.dialect === 'legacy';
+    const parsed = parseNotification(rawBody, credentials, {
       tolerant: true,
-      ...(options.dialect ? { dialect: options.dialect } : {}),
+      dialect: options.dialect ?? 'standard',
     });
+    // The legacy dialect does not sign transaction_id: kept for the record only when it looks like one.
+    const notification =
+      legacy && !GATEWAY_TRANSACTION_ID.test(parsed.transactionId)
+        ? { ...parsed, transactionId: '' }
+        : parsed;
     return { kind: 'verified', rawBody, notification, orderToRead: notification.orderId };
   } catch (error) {
     const claimed = claimedOrderId(rawBody);

@@ -26,6 +26,8 @@ export type BackgroundConfig = Pick<
   webhookRetryMs?: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle loops look for due work; default 1 s. */
   workerPollMs?: number;
+  /** `JUPAY_SIGN_DIALECT` of the queries; default `standard`. */
+  signDialect?: SignerConfig['signDialect'];
 };
 
 /** A background job with a lifecycle (the shape of `SignerService` in lifecycle.ts). */
@@ -98,6 +100,7 @@ export function createBackground(options: {
     store,
     credentials: { memberId: config.memberId, key: config.key },
     queryUrl: config.queryUrl,
+    dialect: config.signDialect ?? 'standard',
     schedule: config.reconcileSchedule,
     timeoutMs: config.queryTimeoutMs ?? 10_000,
     pollIntervalMs,

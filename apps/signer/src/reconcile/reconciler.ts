@@ -12,6 +12,7 @@ import {
   JupayError,
   parseQueryResponse,
   type Credentials,
+  type Dialect,
   type QueryResult,
 } from '@jupay/core';
 import { createRateLimiter } from '../http/rate-limit.ts';
@@ -38,6 +39,8 @@ export interface ReconcilerOptions {
   credentials: Credentials;
   /** The gateway's `Pay_Trade_query.html` URL. */
   queryUrl: string;
+  /** How queries are signed and answers verified (`JUPAY_SIGN_DIALECT`). Default `standard`. */
+  dialect?: Dialect;
   /** Delays from an order's creation, ascending (see `parseReconcileSchedule`). Empty: the loop never queries. */
   schedule: readonly number[];
   /** Per query. Default 10 s (`JUPAY_QUERY_TIMEOUT_MS`). */
@@ -118,6 +121,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   if (typeof queryUrl !== 'string' || !/^https?:\/\//.test(queryUrl))
     throw new TypeError('queryUrl: expected an http(s) URL');
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const dialect = options.dialect ?? 'standard';
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
   const onDemandIntervalMs = options.onDemandIntervalMs ?? 30_000;
@@ -140,7 +144,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const inFlight = new Set<Promise<void>>();
 
   async function ask(orderId: string): Promise<QueryResult> {
-    const { body } = createQueryRequest(orderId, credentials);
+    const { body } = createQueryRequest(orderId, credentials, { dialect });
     const response = await fetch(queryUrl, {
       method: 'POST',
       body,
@@ -154,7 +158,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       await response.body?.cancel();
       throw new Error(`HTTP ${response.status}`);
     }
-    return parseQueryResponse(await readCapped(response), credentials);
+    return parseQueryResponse(await readCapped(response), credentials, { dialect });
   }
 
   async function queryOrder(order: OrderRecord): Promise<ReconcileOutcome> {

@@ -31,6 +31,7 @@ export type CheckoutRouteConfig = CheckoutInputConfig &
     | 'bodyLimitBytes'
     | 'trustedProxyHeader'
     | 'rateLimit'
+    | 'signDialect'
   >;
 
 /** What {@link checkoutRoute} needs. */
@@ -83,6 +84,7 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
         applyDate: createdAt,
       },
       credentials,
+      { dialect: config.signDialect },
     );
     const result = await store.createOrder({
       orderId,

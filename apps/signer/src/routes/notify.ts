@@ -7,7 +7,7 @@
  * the verdict in `X-Notify-Verdict`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Credentials } from '@jupay/core';
+import type { Credentials, Dialect } from '@jupay/core';
 import { Hono, type Context } from 'hono';
 import { HttpError } from '../errors.ts';
 import { rawQuery } from '../http/raw-query.ts';
@@ -29,6 +29,8 @@ export interface NotifyRouteDeps {
   credentials: Credentials;
   /** The largest body accepted, in bytes (`JUPAY_BODY_LIMIT`). */
   bodyLimitBytes: number;
+  /** `JUPAY_SIGN_DIALECT`; default `standard`. */
+  dialect?: Dialect;
   store: Pick<OrderStore, 'getOrder' | 'markPaid' | 'recordAnomaly' | 'recordNotification'>;
   clock: () => Date;
   /**
@@ -66,7 +68,7 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       throw error;
     }
     const receivedAt = clock();
-    const received = receiveNotification(raw, credentials);
+    const received = receiveNotification(raw, credentials, { dialect: deps.dialect ?? 'standard' });
 
     let decision: NotificationDecision;
     try {

@@ -4,7 +4,7 @@
  * and the target is always the configured return page, so this can never redirect anywhere else. Payment is
  * decided by the notification or a query only: the return changes nothing.
  */
-import { JupayError, parseNotification, type Credentials } from '@jupay/core';
+import { JupayError, parseNotification, type Credentials, type Dialect } from '@jupay/core';
 import { Hono } from 'hono';
 import { HttpError } from '../errors.ts';
 import { rawQuery } from '../http/raw-query.ts';
@@ -20,6 +20,8 @@ export interface ReturnRouteDeps {
   returnUrl: string;
   bodyLimitBytes: number;
   store: Pick<OrderStore, 'getOrder'>;
+  /** `JUPAY_SIGN_DIALECT`; default `standard`. */
+  dialect?: Dialect;
 }
 
 /**
@@ -42,7 +44,10 @@ export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
       }
       if (raw !== '') {
         // Only the signed fields matter here: a mangled attach must not hide a verified order id.
-        const n = parseNotification(raw, deps.credentials, { tolerant: true });
+        const n = parseNotification(raw, deps.credentials, {
+          tolerant: true,
+          dialect: deps.dialect ?? 'standard',
+        });
         if (await store.getOrder(n.orderId)) orderId = n.orderId;
       }
     } catch (error) {
