@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkout, createTestSigner, listen, type TestSigner } from '../../test/helpers/signer-harness.ts';
 import { notificationBody, TEST_KEY } from '../../test/helpers/notifications.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
+import { createPostgresStore } from '../store/postgres-store.ts';
 
 let t: TestSigner;
 afterEach(async () => {
@@ -20,6 +22,47 @@ async function reply(res: Response): Promise<[number, string, string | null]> {
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   return [res.status, await res.text(), res.headers.get('x-notify-verdict')];
 }
+
+describe.each(['sqlite', 'postgres'] as const)('POST /api/notify and NUL (%s)', (kind) => {
+  it('a NUL in a signed field is malformed; in attach it is ignored: no store error either way', async () => {
+    const schema = freshSchemaName();
+    const store = kind === 'postgres' ? createPostgresStore({ url: TEST_PG_URL, schema, max: 2 }) : null;
+    await store?.migrate();
+    try {
+      t = await createTestSigner({}, store ? { store } : {});
+      const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30', attach: 'sku-7' });
+      for (const fields of [
+        { transaction_id: '2024%00' },
+        { orderid: `${orderId}%00` },
+        { amount: '12.3000%00' },
+      ]) {
+        const body = notificationBody({ orderid: orderId, ...fields });
+        expect(await reply(await notify(body))).toEqual([400, 'FAIL', 'malformed']);
+      }
+      expect((await t.store.getOrder(orderId))?.status).toBe('NOTPAY');
+      const withNul = notificationBody({ orderid: orderId }).replace(/&attach=$/, '&attach=a%00b');
+      expect(await reply(await notify(withNul))).toEqual([200, 'OK', null]);
+      expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', attach: 'sku-7' });
+      // The one naming `<id>%00` claims no order id of ours: it is logged, but not under this order.
+      expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual([
+        'malformed',
+        'malformed',
+        'paid',
+      ]);
+      expect(await t.store.listAnomalies(orderId)).toEqual([
+        expect.objectContaining({
+          kind: 'unsigned_field',
+          detail: 'unsigned field attach holds NUL or a lone surrogate',
+        }),
+      ]);
+      expect(t.logs.join('\n')).not.toMatch(/could not (apply|record) the notification/);
+    } finally {
+      await t?.close();
+      t = undefined as unknown as TestSigner;
+      if (store) await dropSchema(schema);
+    }
+  });
+});
 
 describe('POST /api/notify', () => {
   it('marks the order paid once, writes one outbox event, and answers OK to duplicates and re-sends', async () => {
