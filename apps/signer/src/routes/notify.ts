@@ -113,5 +113,6 @@ function answer(c: Context, reply: NotifyAnswer): Response {
   // No status argument for OK: Hono's fast path for a plain 200 text.
   if (reply.body === 'OK') return c.text('OK');
   setResponseHeader(c, 'X-Notify-Verdict', reply.verdict);
+  setResponseHeader(c, 'Cache-Control', 'no-store');
   return c.text('FAIL', reply.status);
 }
