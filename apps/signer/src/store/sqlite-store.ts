@@ -7,9 +7,9 @@
  * Writes go through a group commit that settles each write's promise only once its commit is durable
  * (`sqlite-group-commit.ts`). Reads of one event-loop turn share one read transaction (`getOrder`).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDirectory } from './ensure-directory.ts';
 import { SqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
@@ -266,7 +266,7 @@ export class SqliteStore implements OrderStore {
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensureDirectory(dirname(path));
     this.db = new Database(path);
     const mode = this.db.pragma('journal_mode = WAL', { simple: true });
     const ownSync = mode === 'wal' && (options.durability ?? 'wal-fsync') === 'wal-fsync';
