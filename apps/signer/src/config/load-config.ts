@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan, type Dialect } from '@jupay/core';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
+import { redactSecrets } from './redact.ts';
 import {
   DEFAULT_RECONCILE_SCHEDULE,
   DEFAULT_WEBHOOK_RETRY,
@@ -171,11 +172,11 @@ export function loadConfig(
   const presetsFen: number[] = [];
   const presetsRaw = get('JUPAY_AMOUNT_PRESETS');
   if (presetsRaw !== undefined) {
-    for (const part of presetsRaw.split(',')) {
-      const fen = yuan('JUPAY_AMOUNT_PRESETS', part.trim(), fail);
+    for (const [index, part] of presetsRaw.split(',').entries()) {
+      const fen = yuan('JUPAY_AMOUNT_PRESETS', part.trim(), fail, `entry ${index + 1} `);
       if (fen === undefined) continue;
       if (minFen !== undefined && maxFen !== undefined && (fen < minFen || fen > maxFen)) {
-        fail('JUPAY_AMOUNT_PRESETS', `has ${part.trim()} outside JUPAY_AMOUNT_MIN..JUPAY_AMOUNT_MAX`);
+        fail('JUPAY_AMOUNT_PRESETS', `entry ${index + 1} is outside JUPAY_AMOUNT_MIN..JUPAY_AMOUNT_MAX`);
       } else presetsFen.push(fen);
     }
   }
@@ -248,7 +249,12 @@ export function loadConfig(
     fail('JUPAY_WEBHOOK_SECRET', 'must be at least 16 characters');
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // Messages describe values rather than echo them; should one still hold the key or the webhook secret (pasted
+    // into the wrong setting), it is cut out here.
+    const secrets = [env.JUPAY_KEY, key, env.JUPAY_WEBHOOK_SECRET, webhookSecret];
+    throw new ConfigError(problems.map((p) => ({ ...p, problem: redactSecrets(p.problem, secrets) })));
+  }
   return {
     memberId: memberId!,
     key: key!,
@@ -345,7 +351,7 @@ function parseOrigins(raw: string | undefined, defaults: (string | undefined)[],
     return [...new Set(origins)];
   }
   const out: string[] = [];
-  for (const part of raw.split(',')) {
+  for (const [index, part] of raw.split(',').entries()) {
     const origin = part.trim();
     if (origin === '') continue;
     let parsed: URL | undefined;
@@ -355,7 +361,7 @@ function parseOrigins(raw: string | undefined, defaults: (string | undefined)[],
       parsed = undefined;
     }
     if (!parsed || parsed.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(parsed.protocol)) {
-      fail('JUPAY_ALLOWED_ORIGINS', `has "${origin}", which is not an origin like https://shop.example`);
+      fail('JUPAY_ALLOWED_ORIGINS', `entry ${index + 1} is not an origin like https://shop.example`);
     } else out.push(parsed.origin);
   }
   if (raw.split(',').every((part) => part.trim() === '')) {
@@ -370,14 +376,14 @@ function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
     return [];
   }
   const methods: BankMethod[] = [];
-  for (const part of raw.split(',')) {
+  for (const [index, part] of raw.split(',').entries()) {
     const item = part.trim();
     if (item === '') continue;
     const colon = item.indexOf(':');
     const code = colon < 0 ? item : item.slice(0, colon).trim();
     const customName = colon < 0 ? undefined : item.slice(colon + 1).trim();
     if (!/^\d{1,10}$/.test(code)) {
-      fail('JUPAY_BANK_CODES', `has "${code}", which is not a bank code`);
+      fail('JUPAY_BANK_CODES', `entry ${index + 1} is not a bank code (digits, or digits:name)`);
       continue;
     }
     if (methods.some((m) => m.code === code)) {
@@ -397,15 +403,15 @@ function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
   return methods;
 }
 
-function yuan(setting: string, raw: string, fail: Fail): number | undefined {
+function yuan(setting: string, raw: string, fail: Fail, entry = ''): number | undefined {
   let fen: number;
   try {
     fen = parseYuan(raw, setting);
   } catch {
-    return fail(setting, `has "${raw}", which is not an amount in yuan with at most two decimals`);
+    return fail(setting, `${entry}is not an amount in yuan with at most two decimals, e.g. 12.30`);
   }
   if (fen < 1 || fen > MAX_AMOUNT_FEN)
-    return fail(setting, `must be between 0.01 and ${MAX_AMOUNT_FEN / 100}`);
+    return fail(setting, `${entry}must be between 0.01 and ${MAX_AMOUNT_FEN / 100}`);
   return fen;
 }
 
