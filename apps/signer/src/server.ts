@@ -11,6 +11,10 @@ import { withEnvFile } from './config/env-file.ts';
 import { loadConfig, type SignerConfig } from './config/load-config.ts';
 import { redactSecrets } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
+import { createFdDestination } from './log-destination.ts';
+
+/** How long the log gets, after the server has stopped, to write what is queued before the process exits. */
+const LOG_FLUSH_MS = 2_000;
 
 /**
  * The signer could not start because of one setting's value: the store it names cannot be opened or migrated, or
@@ -176,14 +180,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const running = await startServer(config);
+  // stdout without pino's exit-time flush, which retries for ever once the reader is gone (EPIPE) or stalled.
+  const logDestination = createFdDestination(1);
+  const running = await startServer(config, { logDestination });
   const shutdown = (signal: string) => {
     running.signer.logger.info({ signal }, 'shutting down');
+    const exit = (code: number) => {
+      // The log gets a bounded time to drain; what a dead or stalled reader does not take is dropped.
+      void logDestination.flush(LOG_FLUSH_MS).then(() => process.exit(code));
+    };
     running.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         running.signer.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };
