@@ -59,6 +59,8 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       raw = c.req.method === 'GET' ? rawQuery(c.req.url) : await readBodyText(c, deps.bodyLimitBytes);
     } catch (error) {
       if (error instanceof HttpError) {
+        // e.g. `Connection: close` after an oversize body whose rest is never read.
+        for (const [name, value] of Object.entries(error.headers)) setResponseHeader(c, name, value);
         return answer(c, {
           status: error.status as 400 | 413,
           body: 'FAIL',
