@@ -68,8 +68,11 @@ export interface ReconcilerOptions {
 export interface Reconciler {
   /** Claims the due orders, queries each one, and returns how many it claimed. */
   runOnce(): Promise<number>;
-  /** Queries one order now and applies the answer (no claim; used by tests and the status route). */
-  queryOrder(order: OrderRecord): Promise<ReconcileOutcome>;
+  /**
+   * Queries one order now and applies the answer (no claim; used by tests and the status route). `next` is when
+   * the order is asked again should this query fail (default: its stored `nextQueryAt`), for the log line only.
+   */
+  queryOrder(order: OrderRecord, next?: Date | null): Promise<ReconcileOutcome>;
   /**
    * For `GET /api/orders/:id` of a pending order: starts one query in the background unless this order was
    * queried on demand in the last `onDemandIntervalMs` or is being queried by this instance's loop right now.
@@ -161,13 +164,27 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return parseQueryResponse(await readCapped(response), credentials, { dialect });
   }
 
-  async function queryOrder(order: OrderRecord): Promise<ReconcileOutcome> {
+  async function queryOrder(
+    order: OrderRecord,
+    next: Date | null = order.nextQueryAt,
+  ): Promise<ReconcileOutcome> {
     let result: QueryResult;
     try {
       result = await ask(order.orderId);
     } catch (error) {
       const reason = describeError(error);
-      logger.warn({ orderId: order.orderId, reason }, 'gateway query failed; retrying on schedule');
+      // Say what happens next: another point of the schedule, or nothing (only a status read asks again).
+      if (next === null) {
+        logger.warn(
+          { orderId: order.orderId, reason },
+          'gateway query failed; no query left on the schedule',
+        );
+      } else {
+        logger.warn(
+          { orderId: order.orderId, reason, nextQueryAt: next.toISOString() },
+          'gateway query failed; retrying on schedule',
+        );
+      }
       // A signature or member mismatch is not a network blip: someone should look at it.
       if (error instanceof JupayError && ['BAD_SIGNATURE', 'MEMBER_MISMATCH'].includes(error.code)) {
         await store.recordAnomaly({
@@ -232,10 +249,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     }
   }
 
-  function queryShared(order: OrderRecord): Promise<ReconcileOutcome> {
+  function queryShared(order: OrderRecord, next: Date | null): Promise<ReconcileOutcome> {
     const running = querying.get(order.orderId);
     if (running) return running;
-    const query = queryOrder(order).finally(() => querying.delete(order.orderId));
+    const query = queryOrder(order, next).finally(() => querying.delete(order.orderId));
     querying.set(order.orderId, query);
     return query;
   }
@@ -245,7 +262,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     await Promise.all(
       claimed.map(async (order) => {
         try {
-          const outcome = await queryShared(order);
+          // The point after this one, if this query does not settle the order.
+          const following = nextQueryAt(order.createdAt, schedule, now());
+          const outcome = await queryShared(order, following);
           // Only unpaid orders need another point; a paid one is already out of the schedule (markPaid cleared it).
           const next =
             outcome === 'paid' || outcome === 'already_paid'
@@ -284,7 +303,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         try {
           const order = await store.getOrder(orderId);
           // queryShared again: the loop may have claimed the order while it was being read.
-          if (order && order.status === 'NOTPAY') await queryShared(order);
+          if (order && order.status === 'NOTPAY') await queryShared(order, order.nextQueryAt);
         } catch (error) {
           logger.error({ err: error, orderId }, 'on-demand query failed');
         }

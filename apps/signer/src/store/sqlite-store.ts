@@ -216,9 +216,11 @@ function prepareAll(db: Database.Database) {
        RETURNING *`,
     ),
     scheduleNextQuery: db.prepare(
-      // A paid order is never rescheduled, even when its query was in flight while the notification landed.
-      `UPDATE orders SET next_query_at = ?, query_attempts = ?, lease_until = NULL
-       WHERE order_id = ? AND status = 'NOTPAY'`,
+      // A paid order is never rescheduled, even when its query was in flight while the notification landed; its
+      // attempts are still counted (the query that found it paid is one), as the PostgreSQL store does.
+      `UPDATE orders SET next_query_at = CASE WHEN status = 'NOTPAY' THEN ? ELSE NULL END, query_attempts = ?,
+         lease_until = NULL
+       WHERE order_id = ?`,
     ),
     claimEvents: db.prepare<[number, number, number, number], EventRow>(
       `UPDATE outbox SET lease_until = ?
