@@ -113,9 +113,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   app.route('/api/config', configRoute(config));
   const makeOrderId = deps.newOrderId ?? newOrderId;
   app.route('/api/checkout', checkoutRoute({ config, store, clock, newOrderId: makeOrderId }));
-  const { bodyLimitBytes, returnUrl, signDialect: dialect } = config;
+  const { bodyLimitBytes, returnUrl, signDialect: dialect, trustedProxyHeader } = config;
   const { orderPaid, requestCheck } = background;
-  app.route('/api/notify', notifyRoute({ credentials, bodyLimitBytes, dialect, store, clock, orderPaid }));
+  const notifyDeps = { credentials, bodyLimitBytes, dialect, trustedProxyHeader, store, clock, orderPaid };
+  app.route('/api/notify', notifyRoute(notifyDeps));
   app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck }));
   app.route('/healthz', healthRoute({ store }));

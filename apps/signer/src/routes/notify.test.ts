@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkout, createTestSigner, listen, type TestSigner } from '../../test/helpers/signer-harness.ts';
 import { notificationBody, TEST_KEY } from '../../test/helpers/notifications.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
+import { UNVERIFIED_PER_SOURCE_PER_MINUTE } from '../orders/unverified-budget.ts';
 import { createPostgresStore } from '../store/postgres-store.ts';
 
 let t: TestSigner;
@@ -329,8 +330,11 @@ describe('POST /api/notify', () => {
     // The log grew by about the kept 512 bytes per entry (plus row and index overhead), not by 16 KiB.
     expect(size() - before).toBeLessThanOrEqual(count * 768);
 
+    // One source: its first ones are stored, the rest only counted (orders/unverified-budget.ts).
     const log = await t.store.listNotifications(orderId);
-    expect(log).toHaveLength(count);
+    expect(log).toHaveLength(UNVERIFIED_PER_SOURCE_PER_MINUTE);
+    const summary = t.logs.find((line) => line.includes('unverified notifications not stored'));
+    expect(JSON.parse(summary!)).toMatchObject({ level: 40, notStored: 1, sources: 1 });
     for (const entry of log) {
       expect(entry.orderId).toBeNull();
       expect(entry.claimedOrderId).toBe(orderId);

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Credentials, Dialect } from '@jupay/core';
 import { Hono, type Context } from 'hono';
 import { HttpError } from '../errors.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { rawQuery } from '../http/raw-query.ts';
 import { readBodyText } from '../http/read-body.ts';
 import { setResponseHeader } from '../http/response-header.ts';
@@ -22,6 +23,7 @@ import {
   type NotificationDecision,
   type NotifyAnswer,
 } from '../orders/decide-notification.ts';
+import { createUnverifiedBudget, type UnverifiedBudget } from '../orders/unverified-budget.ts';
 import type { NotificationLogEntry, OrderRecord, OrderStore } from '../store/order-store.ts';
 
 /** What {@link notifyRoute} needs. */
@@ -40,6 +42,10 @@ export interface NotifyRouteDeps {
   orderPaid: (order: OrderRecord) => void | Promise<void>;
   /** Outbox event ids; default `randomUUID`. */
   newEventId?: () => string;
+  /** `JUPAY_TRUSTED_PROXY_HEADER`: where the sender's address is, behind a proxy; null: the socket's. */
+  trustedProxyHeader?: string | null;
+  /** How many unverified notifications are stored; default: the limits of `orders/unverified-budget.ts`. */
+  unverifiedBudget?: UnverifiedBudget;
 }
 
 /**
@@ -51,6 +57,8 @@ export interface NotifyRouteDeps {
 export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
   const { store, clock, credentials } = deps;
   const newEventId = deps.newEventId ?? randomUUID;
+  const budget = deps.unverifiedBudget ?? createUnverifiedBudget({ clock: () => clock().getTime() });
+  const trustedProxyHeader = deps.trustedProxyHeader ?? null;
 
   return new Hono<SignerEnv>().on(['GET', 'POST'], '/', async (c) => {
     const log = c.get('log');
@@ -86,6 +94,13 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       return answer(c, STORE_ERROR_ANSWER);
     }
 
+    // Anybody can send unverified notifications, as many as they like: past the budget they are only counted, so
+    // no sender can fill the disk with them. A correctly signed notification never gets here.
+    if (received.kind === 'unverified' && !budget.admit(clientAddress(c, trustedProxyHeader))) {
+      const summary = budget.takeSummary();
+      if (summary) log.warn({ ...summary }, 'unverified notifications not stored');
+      return answer(c, decision.answer);
+    }
     const recorded = await record(store, decision.record, log);
     // A duplicate's "already paid" came from a read; the log write's durable commit is what proves that state is
     // on disk (see store/sqlite-group-commit.ts). Without it, no OK: the gateway or reconciliation comes back.
