@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       webhookUrl: null,
       webhookSecret: null,
+      webhookConcurrency: 4,
     });
     expect(config.reconcileSchedule.slice(0, 5)).toEqual([60_000, 180_000, 600_000, 1_800_000, 3_600_000]);
     expect(config.reconcileSchedule.at(-1)).toBe(24 * 3_600_000);
@@ -93,11 +94,13 @@ describe('loadConfig', () => {
         JUPAY_WEBHOOK_URL: 'https://shop.example/hooks/paid?token=1',
         JUPAY_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
         JUPAY_UNVERIFIED_RETENTION_DAYS: '7',
+        JUPAY_WEBHOOK_CONCURRENCY: '1',
       }),
       { cwd: dir },
     );
     expect(config).toMatchObject({
       unverifiedRetentionDays: 7,
+      webhookConcurrency: 1,
       queryUrl: 'https://gw.example/q.php',
       allowedOrigins: ['https://a.example', 'http://localhost:8080'],
       methods: [
@@ -337,6 +340,12 @@ describe('loadConfig', () => {
       /^entry 2 is not a duration/,
     ],
     ['webhook retry zero', { JUPAY_WEBHOOK_RETRY: '0s' }, 'JUPAY_WEBHOOK_RETRY', /positive/],
+    [
+      'webhook concurrency zero',
+      { JUPAY_WEBHOOK_CONCURRENCY: '0' },
+      'JUPAY_WEBHOOK_CONCURRENCY',
+      /between 1 and 20/,
+    ],
     ['webhook retry empty entry', { JUPAY_WEBHOOK_RETRY: '5s,,1m' }, 'JUPAY_WEBHOOK_RETRY', /not a duration/],
     ['webhook retry repeat zero', { JUPAY_WEBHOOK_RETRY: '1m*0' }, 'JUPAY_WEBHOOK_RETRY', /positive/],
     // 99999999 days from now is past the largest Date: the outbox row could not be scheduled.

@@ -87,6 +87,8 @@ export interface SignerConfig {
   unverifiedRetentionDays: number;
   /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating. */
   webhookRetryMs: number[];
+  /** `JUPAY_WEBHOOK_CONCURRENCY`: webhook deliveries in flight at once per instance. Default 4. */
+  webhookConcurrency: number;
   /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work. Default 1000. */
   workerPollMs: number;
   /**
@@ -221,6 +223,7 @@ export function loadConfig(
   const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
   const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
   const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
+  const webhookConcurrency = wholeNumber('JUPAY_WEBHOOK_CONCURRENCY', 4, 1, 20);
   let webhookRetryMs: number[] = [];
   try {
     webhookRetryMs = parseRetryDelays(get('JUPAY_WEBHOOK_RETRY') ?? DEFAULT_WEBHOOK_RETRY);
@@ -282,6 +285,7 @@ export function loadConfig(
     queryTimeoutMs: queryTimeoutMs!,
     unverifiedRetentionDays: unverifiedRetentionDays!,
     webhookRetryMs,
+    webhookConcurrency: webhookConcurrency!,
     workerPollMs: workerPollMs!,
     signDialect: signDialect!,
   };

@@ -8,6 +8,7 @@ import type { SignerConfig } from '../config/load-config.ts';
 import type { OrderRecord } from '../store/order-store.ts';
 import {
   createWebhookSender,
+  DEFAULT_CONCURRENCY,
   DEFAULT_RETRY_DELAYS_MS,
   type SenderStore,
   type WebhookSender,
@@ -26,6 +27,8 @@ export type BackgroundConfig = Pick<
   webhookRetryMs?: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle loops look for due work; default 1 s. */
   workerPollMs?: number;
+  /** `JUPAY_WEBHOOK_CONCURRENCY`: deliveries in flight at once; default 4 (webhook/sender.ts). */
+  webhookConcurrency?: number;
   /** `JUPAY_SIGN_DIALECT` of the queries; default `standard`. */
   signDialect?: SignerConfig['signDialect'];
 };
@@ -77,6 +80,7 @@ export function createBackground(options: {
           url: config.webhookUrl,
           secret: config.webhookSecret,
           retryDelaysMs: config.webhookRetryMs ?? DEFAULT_RETRY_DELAYS_MS,
+          concurrency: config.webhookConcurrency ?? DEFAULT_CONCURRENCY,
           pollIntervalMs,
           now,
           logger,
