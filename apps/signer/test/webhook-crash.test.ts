@@ -16,14 +16,12 @@ import type { OrderStore } from '../src/store/order-store.ts';
 import { createPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { DEFAULT_CONCURRENCY } from '../src/webhook/sender.ts';
-import { guardSecret } from './helpers/leak-log.ts';
 import { notificationBody, TEST_KEY, TEST_MEMBER } from './helpers/notifications.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL, urlWithSchema } from './helpers/postgres.ts';
 import { spawnSigner, type SignerProcess } from './helpers/signer-process.ts';
 import { startWebhookReceiver, waitFor } from './helpers/webhook-receiver.ts';
 
 const SECRET = 'whsec_crash_test_0123456789';
-guardSecret(SECRET);
 const EVENTS = 2_500;
 const KILLS = 2;
 
