@@ -226,7 +226,7 @@ describe('the command line', () => {
       expect(Date.now() - started).toBeLessThan(8_000);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /^jupay signer: failed to start: JUPAY_STORE: cannot open or migrate \/(proc|sys)\//,
+        /^jupay-signer: failed to start: JUPAY_STORE: cannot open or migrate \/(proc|sys)\//,
       );
     },
   );
