@@ -8,7 +8,9 @@ import { serve } from '@hono/node-server';
 import { BANK_CODES, type BankCodeInfo, bankCodeInfo, type Fields } from '@jupay/core';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Availability, isGatewayPath, UP, validateAvailability } from './availability.ts';
 import {
   type Behaviour,
   DEFAULT_BEHAVIOUR,
@@ -51,6 +53,8 @@ export interface GatewaySimOptions {
   strictOk?: boolean;
   /** Request body limit in bytes; default 64 KB. Larger bodies get 413. */
   maxBodyBytes?: number;
+  /** The gateway's condition at start (down, slow); default up and answering at once (availability.ts). */
+  availability?: Partial<Availability>;
 }
 
 /** What paying an order did. */
@@ -83,7 +87,14 @@ export interface GatewaySimControls {
   /** The behaviour an order of this merchant would get now (options + faults). */
   behaviour(memberId: string, orderId: string): Behaviour;
   merchants(): Merchant[];
-  /** Forgets orders, notifications and faults, and stops pending deliveries. */
+  /**
+   * Takes the whole gateway down or slows it (availability.ts), merged into the current condition. Resolves once
+   * it holds: with `down: 'refused'` the listeners are closed, and reopened on the same ports when it is lifted.
+   */
+  setAvailability(change: Partial<Availability>): Promise<Availability>;
+  /** The gateway's condition now. */
+  availability(): Availability;
+  /** Forgets orders, notifications and faults, and stops pending deliveries; the availability is kept. */
   reset(): void;
 }
 
@@ -101,6 +112,38 @@ export interface GatewaySim {
   controls: GatewaySimControls;
   /** Listens on `127.0.0.1` (port 0 = a free port by default). */
   start(options?: { port?: number; hostname?: string }): Promise<RunningGatewaySim>;
+}
+
+/** A server start() made, and the address it reopens on when a `refused` outage ends. */
+interface Listener {
+  server: Server;
+  port: number;
+  hostname: string;
+  open: boolean;
+}
+
+/** Stops accepting and cuts every open connection, so new ones are refused and pending ones fail. */
+function closeListener(listener: Listener): Promise<void> {
+  if (!listener.open) return Promise.resolve();
+  listener.open = false;
+  return new Promise((done) => {
+    listener.server.close(() => done());
+    listener.server.closeAllConnections();
+  });
+}
+
+/** Listens again on the same address (the port is kept: clients were configured with it). */
+function reopenListener(listener: Listener): Promise<void> {
+  if (listener.open) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    listener.server.once('error', failed);
+    listener.server.listen(listener.port, listener.hostname, () => {
+      listener.server.off('error', failed);
+      listener.open = true;
+      resolve();
+    });
+  });
 }
 
 class NotFoundError extends Error {}
@@ -186,6 +229,9 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
   const notifier = new Notifier({ timeoutMs: options.notifyTimeoutMs ?? 10_000 });
   const behaviour = (memberId: string, orderId: string) => faultBook.resolve(defaults, memberId, orderId);
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+  let condition: Availability = { ...UP, ...validateAvailability(options.availability ?? {}) };
+  // The servers start() made, so `down: 'refused'` can close them and reopen them on the same address.
+  const listeners = new Set<Listener>();
 
   const mustFind = (id: string, memberId?: string): Order => {
     const order = orders.lookup(id, memberId);
@@ -239,6 +285,15 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
     faults: () => faultBook.list(),
     behaviour,
     merchants: () => merchantList.map((m) => ({ ...m })),
+    async setAvailability(change) {
+      const next = { ...condition, ...validateAvailability(change) };
+      const wasRefused = condition.down === 'refused';
+      condition = next;
+      if (next.down === 'refused' && !wasRefused) await Promise.all([...listeners].map(closeListener));
+      if (next.down !== 'refused' && wasRefused) await Promise.all([...listeners].map(reopenListener));
+      return { ...condition };
+    },
+    availability: () => ({ ...condition }),
     reset() {
       orders.clear();
       notifier.reset();
@@ -257,6 +312,17 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
       "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
     );
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
+
+  // The gateway's condition: a 503 from the proxy in front of it, or a slow answer. The admin API is not the
+  // gateway and always answers at once.
+  app.use('*', async (c, next) => {
+    if (!isGatewayPath(c.req.path)) return next();
+    if (condition.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, condition.slowMs));
+    if (condition.down === 'http-503') {
+      return c.html('<h1>503 Service Unavailable</h1>', 503, { 'Retry-After': '30' });
+    }
+    return next();
   });
 
   app.use(
@@ -401,6 +467,18 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
     faultBook.clear(orderId !== undefined ? { orderId } : memberId !== undefined ? { memberId } : undefined);
     return c.json(faultBook.list());
   });
+  app.get('/__sim/availability', (c) => c.json(controls.availability()));
+  app.post('/__sim/availability', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new BadRequestError(
+        'the body must be JSON: { "down"?: false | "refused" | "http-503", "slowMs"? }',
+      );
+    }
+    return c.json(await controls.setAvailability(validateAvailability(body)));
+  });
   app.post('/__sim/reset', (c) => {
     controls.reset();
     return c.json({ reset: true });
@@ -421,17 +499,26 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
     new Promise((resolve, reject) => {
       const hostname = listen.hostname ?? '127.0.0.1';
       const server = serve({ fetch: app.fetch, port: listen.port ?? 0, hostname }, (info: AddressInfo) => {
+        server.off('error', reject);
         const host = hostname.includes(':') ? `[${hostname}]` : hostname;
-        resolve({
-          url: `http://${host}:${info.port}`,
-          port: info.port,
-          close: () =>
-            new Promise<void>((done) => {
-              notifier.reset();
-              if ('closeAllConnections' in server) server.closeAllConnections();
-              server.close(() => done());
+        const listener: Listener = { server: server as Server, port: info.port, hostname, open: true };
+        listeners.add(listener);
+        const finish = async () => {
+          if (condition.down === 'refused') await closeListener(listener);
+        };
+        finish().then(
+          () =>
+            resolve({
+              url: `http://${host}:${info.port}`,
+              port: info.port,
+              close: async () => {
+                listeners.delete(listener);
+                notifier.reset();
+                await closeListener(listener);
+              },
             }),
-        });
+          reject,
+        );
       });
       server.once('error', reject);
     });

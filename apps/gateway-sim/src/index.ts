@@ -10,6 +10,22 @@ export {
   type PayResult,
   type RunningGatewaySim,
 } from './app.ts';
+export {
+  isGatewayPath,
+  MAX_SLOW_MS,
+  UP,
+  validateAvailability,
+  type Availability,
+  type Down,
+} from './availability.ts';
+export {
+  parseFleet,
+  startGatewayFleet,
+  validateFleet,
+  type FleetMember,
+  type GatewayFleet,
+  type GatewaySpec,
+} from './fleet.ts';
 export { DEMO_MERCHANT, parseMerchantList, validateMerchants, type Merchant } from './merchants.ts';
 export {
   validateFaults,

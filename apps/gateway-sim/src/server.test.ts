@@ -67,6 +67,49 @@ describe('server.ts', () => {
     expect(await exited).toBe(0);
   }, 20_000);
 
+  it('starts several gateways with --gateway (repeatable, or ; in one value), each on its port', async () => {
+    const [portA, portB, portC] = [await freePort(), await freePort(), await freePort()];
+    const {
+      state,
+      exited,
+      process: server,
+    } = run([
+      '--gateway',
+      `a=${portA}/10002:key-a-1234`,
+      '--gateway',
+      `b=${portB}/10002:key-b-5678;c=${portC}/10007:key-c-9012:Shop C`,
+    ]);
+    await expect
+      .poll(() => state.output, { timeout: 15_000, interval: 50 })
+      .toContain('/__sim/fleet (any member)');
+    expect(state.output).toContain(`jupay gateway-sim a listening on http://127.0.0.1:${portA}`);
+    expect(state.output).toContain(`jupay gateway-sim b listening on http://127.0.0.1:${portB}`);
+    expect(state.output).toContain('merchant: memberId=10007 key=key-c-9012 (Shop C)');
+    const fleet = (await (await fetch(`http://127.0.0.1:${portC}/__sim/fleet`)).json()) as {
+      id: string;
+      url: string;
+    }[];
+    expect(fleet.map((g) => [g.id, g.url])).toEqual([
+      ['a', `http://127.0.0.1:${portA}`],
+      ['b', `http://127.0.0.1:${portB}`],
+      ['c', `http://127.0.0.1:${portC}`],
+    ]);
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 20_000);
+
+  it('refuses --gateway with --port, and a malformed --gateway without echoing it', async () => {
+    const both = run(['--gateway', 'a=0/10002:k1', '--port', '0']);
+    expect(await both.exited).toBe(1);
+    expect(both.state.output).toContain('--gateway gives each gateway its port and merchants');
+    const bad = run(['--gateway', 'a:secret-key-zzz']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.state.output).toContain(
+      '--gateway (GATEWAY_FLEET): gateway entry 1 is not id=port/memberId:key[:name],...',
+    );
+    expect(bad.state.output).not.toContain('secret-key-zzz');
+  }, 20_000);
+
   it.each([
     [['--resend-count', '4'], {}],
     [[], { GATEWAY_RESEND_COUNT: '-1' }],
