@@ -93,7 +93,12 @@ export interface Signer {
  */
 export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signer {
   const clock = deps.clock ?? (() => new Date());
-  const secrets = [config.key, config.webhookSecret, config.adminToken ?? null];
+  const secrets = [
+    ...(config.gateways ?? []).map((a) => a.key),
+    config.key,
+    config.webhookSecret,
+    config.adminToken ?? null,
+  ];
   const destination = deps.logDestination ? { destination: deps.logDestination } : {};
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets, ...destination });
   const ownsStore = deps.store === undefined;

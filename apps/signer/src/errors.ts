@@ -53,6 +53,11 @@ export interface ConfigProblem {
   setting: string;
   /** What is wrong, never the value of a secret setting. */
   problem: string;
+  /**
+   * Where the setting's value was read, when the setting's name alone does not tell: `(/etc/jupay/gateways.env line
+   * 4)` for an account setting of `JUPAY_GATEWAYS_FILE`.
+   */
+  origin?: string;
 }
 
 /**
@@ -68,7 +73,9 @@ export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
-    super(`invalid configuration: ${problems.map((p) => `${p.setting} ${p.problem}`).join('; ')}`);
+    super(
+      `invalid configuration: ${problems.map((p) => `${p.setting}${p.origin ? ` ${p.origin}` : ''} ${p.problem}`).join('; ')}`,
+    );
     this.name = 'ConfigError';
     this.setting = problems[0]?.setting ?? 'unknown';
     this.problems = problems;

@@ -68,7 +68,7 @@ export async function startServer(
     await signer.stop().catch(() => undefined);
     // The path (or URL) and the driver's reason are shown, but never a secret pasted into JUPAY_STORE.
     const message = `cannot open or migrate ${where} (${storeFailureReason(error, config.store)})`;
-    throw new StartupError('JUPAY_STORE', redactSecrets(message, [config.key, config.webhookSecret]), {
+    throw new StartupError('JUPAY_STORE', redactSecrets(message, configSecrets(config)), {
       cause: error,
     });
   }
@@ -181,6 +181,11 @@ async function listenAdmin(
   }
 }
 
+/** Every secret a configuration holds: each gateway account's key, the webhook secret, the admin token. */
+function configSecrets(config: SignerConfig): (string | null | undefined)[] {
+  return [...(config.gateways ?? []).map((a) => a.key), config.key, config.webhookSecret, config.adminToken];
+}
+
 function storeKind(store: string): string {
   return /^postgres(ql)?:\/\//.test(store) ? 'postgres' : 'sqlite';
 }
@@ -224,7 +229,7 @@ function listenError(error: unknown, config: SignerConfig): StartupError {
   const at = `${config.host}:${config.port}`;
   const startup = (setting: string, message: string) =>
     // HOST is shown as given, but never a secret pasted into it (a key is a valid host name).
-    new StartupError(setting, redactSecrets(message, [config.key, config.webhookSecret]), { cause: error });
+    new StartupError(setting, redactSecrets(message, configSecrets(config)), { cause: error });
   switch (code) {
     case 'EADDRINUSE':
       return startup('PORT', `${config.port} is already in use on ${config.host}`);

@@ -1,9 +1,11 @@
 /**
  * @module secrets-in-settings.test
  * A key or webhook secret pasted into the wrong setting must never be printed: for every setting the signer reads
- * (found in the source of config/load-config.ts, so a new one is covered without editing this file), the key and
- * the webhook secret are planted into it, alone and inside the shapes a setting takes (a list, a path, a URL), and
- * the configuration error, or the start-up error of a configuration that loads, must hold neither of them.
+ * (found in the source of config/load-config.ts and config/gateway-accounts.ts, so a new one is covered without
+ * editing this file), the key and the webhook secret are planted into it, alone and inside the shapes a setting
+ * takes (a list, a path, a URL), and the configuration error, or the start-up error of a configuration that loads,
+ * must hold neither of them. With two gateway accounts, each account's key is planted into every setting of both
+ * accounts and every other setting, and no message may hold either key, in any letter case.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.ts';
 import { ConfigError } from '../src/errors.ts';
 import { startServer, StartupError } from '../src/server.ts';
-import { captureText } from './helpers/leak-log.ts';
+import { accountSetting, ACCOUNT_SETTINGS, SINGLE_GATEWAY_SETTINGS } from '../src/config/gateway-accounts.ts';
+import { captureText, guardSecret } from './helpers/leak-log.ts';
 import { TEST_KEY } from './helpers/notifications.ts';
 import { baseEnv } from './helpers/signer-harness.ts';
 
@@ -21,14 +24,51 @@ const WEBHOOK_SECRET = 'whsec-planted-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'jupay-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every setting name load-config.ts reads. */
+/** Every setting name load-config.ts and gateway-accounts.ts read (an account's are built from its id). */
 const SETTINGS = [
   ...new Set(
-    readFileSync(new URL('../src/config/load-config.ts', import.meta.url), 'utf8').match(
-      /\b(JUPAY_[A-Z0-9_]+|PORT|HOST)\b/g,
+    ['../src/config/load-config.ts', '../src/config/gateway-accounts.ts'].flatMap(
+      (file) =>
+        readFileSync(new URL(file, import.meta.url), 'utf8').match(/\b(JUPAY_[A-Z0-9_]+|PORT|HOST)\b/g) ?? [],
     ),
   ),
-].filter((name) => name !== 'JUPAY_KEY' && name !== 'JUPAY_WEBHOOK_SECRET');
+].filter(
+  (name) =>
+    name !== 'JUPAY_KEY' &&
+    name !== 'JUPAY_WEBHOOK_SECRET' &&
+    // The prefix of the account settings, not a setting.
+    name !== 'JUPAY_GATEWAY_',
+);
+
+const KEY_A = 'account-a-planted-key-0123456789';
+const KEY_B = 'account-b-planted-key-9876543210';
+guardSecret(KEY_A);
+guardSecret(KEY_B);
+
+/** Two accounts, each with its own key. */
+const TWO_ACCOUNTS = {
+  JUPAY_MEMBER_ID: undefined,
+  JUPAY_KEY: undefined,
+  JUPAY_GATEWAY_URL: undefined,
+  JUPAY_GATEWAYS: 'a,b',
+  JUPAY_GATEWAY_A_PAYMENT_URL: 'http://gw-a.test/Pay_Index.html',
+  JUPAY_GATEWAY_A_MEMBER_ID: '10002',
+  JUPAY_GATEWAY_A_KEY: KEY_A,
+  JUPAY_GATEWAY_B_PAYMENT_URL: 'http://gw-b.test/Pay_Index.html',
+  JUPAY_GATEWAY_B_MEMBER_ID: '20001',
+  JUPAY_GATEWAY_B_KEY: KEY_B,
+};
+
+/** Every setting of both accounts but their keys, and every other setting but those of a single gateway. */
+const MULTI_SETTINGS = [
+  ...['a', 'b'].flatMap((id) =>
+    ACCOUNT_SETTINGS.filter((s) => s !== 'KEY').map((s) => accountSetting(id, s)),
+  ),
+  ...SETTINGS.filter(
+    (name) =>
+      !(SINGLE_GATEWAY_SETTINGS as readonly string[]).includes(name) && !/^JUPAY_GATEWAY_[A-Z]_/.test(name),
+  ),
+];
 
 /** A secret alone and inside the shapes settings take. */
 const plantings = (secret: string) => [
@@ -61,10 +101,50 @@ async function messageFor(env: Record<string, string | undefined>): Promise<stri
   }
 }
 
-describe('no setting echoes the key or the webhook secret', () => {
+describe('no setting echoes a key or the webhook secret', () => {
   it('finds the settings to test', () => {
-    expect(SETTINGS).toEqual(expect.arrayContaining(['JUPAY_BANK_CODES', 'JUPAY_STORE', 'HOST', 'PORT']));
+    expect(SETTINGS).toEqual(
+      expect.arrayContaining([
+        'JUPAY_BANK_CODES',
+        'JUPAY_STORE',
+        'HOST',
+        'PORT',
+        'JUPAY_KEY_FILE',
+        'JUPAY_GATEWAYS',
+        'JUPAY_GATEWAYS_FILE',
+        'JUPAY_HEALTH_INTERVAL',
+      ]),
+    );
     expect(SETTINGS.length).toBeGreaterThan(25);
+    expect(MULTI_SETTINGS).toEqual(expect.arrayContaining(['JUPAY_GATEWAY_B_KEY_FILE', 'JUPAY_GATEWAYS']));
+  });
+
+  it.each(MULTI_SETTINGS)('with two accounts: %s', async (setting) => {
+    for (const secret of [KEY_A, KEY_B, WEBHOOK_SECRET]) {
+      for (const planted of plantings(secret)) {
+        const message = await messageFor(
+          baseEnv({
+            ...TWO_ACCOUNTS,
+            JUPAY_STORE: ':memory:',
+            PORT: '0',
+            JUPAY_WEBHOOK_URL: 'https://shop.example/hooks/jupay',
+            JUPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+            [setting]: planted,
+          }),
+        );
+        if (message === null) continue;
+        captureText(`${setting} message`, message);
+        for (const key of [KEY_A, KEY_B, WEBHOOK_SECRET]) {
+          for (const form of [key, JSON.stringify(key).slice(1, -1), encodeURIComponent(key)]) {
+            expect({ setting, planted, leaked: message.toLowerCase().includes(form.toLowerCase()) }).toEqual({
+              setting,
+              planted,
+              leaked: false,
+            });
+          }
+        }
+      }
+    }
   });
 
   it.each(SETTINGS)('%s', async (setting) => {

@@ -147,12 +147,12 @@ export class SourcedConfigError extends ConfigError {
     super(
       problems.map((p) => ({
         setting: p.setting,
-        problem: `${origin(p.setting, source, env)} ${p.problem}`,
+        problem: `${p.origin ?? origin(p.setting, source, env)} ${p.problem}`,
       })),
     );
     this.file = source.file;
     this.message = `invalid configuration ${readFrom(source)}:\n${problems
-      .map((p) => `  ${p.setting} ${origin(p.setting, source, env)} ${p.problem}`)
+      .map((p) => `  ${p.setting} ${p.origin ?? origin(p.setting, source, env)} ${p.problem}`)
       .join('\n')}`;
   }
 }

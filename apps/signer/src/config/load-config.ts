@@ -10,8 +10,16 @@ import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan, type Dialect } from '@jupay/core
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import { redactSecrets } from './redact.ts';
 import {
+  parseGatewayAccounts,
+  readGatewaysFile,
+  writtenKeys,
+  type GatewayAccount,
+} from './gateway-accounts.ts';
+import { httpUrl, integer, UNSAFE_URL_CHARS, type Fail } from './setting-values.ts';
+import {
   DEFAULT_RECONCILE_SCHEDULE,
   DEFAULT_WEBHOOK_RETRY,
+  parseDuration,
   parseReconcileSchedule,
   parseRetryDelays,
 } from '../reconcile/schedule.ts';
@@ -30,15 +38,34 @@ export interface Product {
   amountFen: number;
 }
 
+/** How gateway accounts are judged healthy (gateways/health-state.ts). */
+export interface HealthSettings {
+  /** `JUPAY_HEALTH_INTERVAL`: between two active probes of one account; 0 (`off`): no active probe. Default 30 s. */
+  intervalMs: number;
+  /** `JUPAY_HEALTH_TIMEOUT`: the active probe's timeout. Default 5 s. */
+  timeoutMs: number;
+  /** `JUPAY_HEALTH_FAILURES`: failures in a row that make an account unhealthy. Default 3. */
+  failures: number;
+  /** `JUPAY_HEALTH_SUCCESSES`: successes in a row that make an unhealthy account healthy again. Default 2. */
+  successes: number;
+}
+
 /** The signer's settings, validated. Money is integer fen, durations are milliseconds. */
 export interface SignerConfig {
-  /** `JUPAY_MEMBER_ID`, digits only (the gateway `intval`s it before signing). */
+  /**
+   * The gateway accounts (config/gateway-accounts.ts), in the order listed: one, `default`, from the single-gateway
+   * settings, or those of `JUPAY_GATEWAYS`.
+   */
+  gateways: GatewayAccount[];
+  /** The accounts' health settings. */
+  health: HealthSettings;
+  /** The first account's member id. */
   memberId: string;
-  /** `JUPAY_KEY` or the contents of `JUPAY_KEY_FILE`. Never logged, never in a response or an error. */
+  /** The first account's key. Never logged, never in a response or an error. */
   key: string;
-  /** `JUPAY_GATEWAY_URL`: the full payment URL, e.g. `https://gw.example.com/Pay_Index.html`. */
+  /** The first account's payment URL, e.g. `https://gw.example.com/Pay_Index.html`. */
   paymentUrl: string;
-  /** `JUPAY_QUERY_URL`: the order query URL (default: `Pay_Trade_query.html` beside the payment URL). */
+  /** The first account's order query URL. */
   queryUrl: string;
   /** `JUPAY_PUBLIC_URL` without a trailing slash: where the gateway and browsers reach this signer. */
   publicUrl: string;
@@ -105,8 +132,8 @@ export interface SignerConfig {
   /** `JUPAY_ADMIN_PORT`: a second listener on 127.0.0.1 with only the console and `/metrics`; null: none. */
   adminPort?: number | null;
   /**
-   * `JUPAY_SIGN_DIALECT`: `standard` (`name=value&` joins), or `legacy` for 2016-17 gateways (`name=>value&`, 5
-   * signed notification fields), for payment requests, notifications, page returns and queries alike.
+   * The first account's dialect: `standard` (`name=value&` joins), or `legacy` for 2016-17 gateways (`name=>value&`,
+   * 5 signed notification fields), for payment requests, notifications, page returns and queries alike.
    */
   signDialect: Dialect;
 }
@@ -118,8 +145,6 @@ export interface LoadConfigOptions {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-// Signed URL values pass through the gateway's htmlspecialchars/strip_tags before it verifies (PROTOCOL.md).
-const UNSAFE_URL_CHARS = /[&<>"'\s]/;
 // A DNS name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens, 253 characters.
 const HOSTNAME =
   /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
@@ -150,19 +175,27 @@ export function loadConfig(
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
 
-  // Member id: the gateway runs it through intval before signing, so "010002" would be signed as "10002".
-  const memberId = get('JUPAY_MEMBER_ID');
-  if (memberId === undefined) fail('JUPAY_MEMBER_ID', 'is required');
-  else if (!/^[1-9][0-9]{0,15}$/.test(memberId))
-    fail('JUPAY_MEMBER_ID', 'must be digits without a leading zero');
-
-  const key = readKey(env, cwd, fail);
-
-  const paymentUrl = httpUrl('JUPAY_GATEWAY_URL', get('JUPAY_GATEWAY_URL'), fail, { required: true });
-  let queryUrl = httpUrl('JUPAY_QUERY_URL', get('JUPAY_QUERY_URL'), fail, { required: false });
-  if (queryUrl === undefined && paymentUrl !== undefined) {
-    queryUrl = new URL('Pay_Trade_query.html', paymentUrl).href;
+  // The gateway accounts: today's single-gateway settings, or JUPAY_GATEWAYS and each account's settings, which
+  // may also come from JUPAY_GATEWAYS_FILE (the environment and the env file win over it).
+  // They serve the offered bank codes, so those are read first; their problems are reported in their place below.
+  const bankCodeProblems: ConfigProblem[] = [];
+  const methods = parseBankCodes(get('JUPAY_BANK_CODES'), (setting, problem) => {
+    bankCodeProblems.push({ setting, problem });
+    return undefined;
+  });
+  const gatewaysFile = readGatewaysFile(env, cwd, fail);
+  const accountEnv: Record<string, string | undefined> = { ...env };
+  for (const [name, value] of Object.entries(gatewaysFile?.values ?? {})) {
+    if (get(name) === undefined) accountEnv[name] = value;
   }
+  const parsedAccounts = parseGatewayAccounts({
+    env: accountEnv,
+    cwd,
+    offeredCodes: methods.map((m) => m.code),
+    fail,
+  });
+  const gateways = parsedAccounts.accounts;
+  const health = parseHealth(get, fail);
 
   const publicRaw = httpUrl('JUPAY_PUBLIC_URL', get('JUPAY_PUBLIC_URL'), fail, { required: true });
   let publicUrl: string | undefined;
@@ -186,7 +219,7 @@ export function loadConfig(
   }
 
   const allowedOrigins = parseOrigins(get('JUPAY_ALLOWED_ORIGINS'), [publicUrl, returnUrl], fail);
-  const methods = parseBankCodes(get('JUPAY_BANK_CODES'), fail);
+  problems.push(...bankCodeProblems);
 
   const minFen = yuan('JUPAY_AMOUNT_MIN', get('JUPAY_AMOUNT_MIN') ?? '0.01', fail);
   const maxFen = yuan('JUPAY_AMOUNT_MAX', get('JUPAY_AMOUNT_MAX') ?? '50000', fail);
@@ -257,12 +290,6 @@ export function loadConfig(
     fail('JUPAY_WEBHOOK_RETRY', `${(error as Error).message} (e.g. 5s,30s,2m,10m,30m,1h)`);
   }
 
-  const dialectRaw = get('JUPAY_SIGN_DIALECT') ?? 'standard';
-  const signDialect =
-    dialectRaw === 'standard' || dialectRaw === 'legacy'
-      ? dialectRaw
-      : fail('JUPAY_SIGN_DIALECT', 'must be standard or legacy');
-
   const webhookUrl = httpUrl('JUPAY_WEBHOOK_URL', get('JUPAY_WEBHOOK_URL'), fail, {
     required: false,
     allowQuery: true,
@@ -290,16 +317,35 @@ export function loadConfig(
   }
 
   if (problems.length > 0) {
-    // Messages describe values rather than echo them; should one still hold the key or the webhook secret (pasted
-    // into the wrong setting), it is cut out here.
-    const secrets = [env.JUPAY_KEY, key, env.JUPAY_WEBHOOK_SECRET, webhookSecret, adminToken];
-    throw new ConfigError(problems.map((p) => ({ ...p, problem: redactSecrets(p.problem, secrets) })));
+    // Messages describe values rather than echo them; should one still hold a key or the webhook secret (pasted
+    // into the wrong setting), it is cut out here, from setting names too (an account id is part of them).
+    const secrets = [
+      ...writtenKeys(accountEnv),
+      ...parsedAccounts.keysRead,
+      env.JUPAY_WEBHOOK_SECRET,
+      webhookSecret,
+      adminToken,
+    ];
+    throw new ConfigError(
+      problems.map((p) => {
+        // An account setting read from JUPAY_GATEWAYS_FILE: say so, with its line.
+        const line = gatewaysFile && get(p.setting) === undefined ? gatewaysFile.lines[p.setting] : undefined;
+        return {
+          setting: redactSecrets(p.setting, secrets),
+          problem: redactSecrets(p.problem, secrets),
+          ...(line !== undefined ? { origin: `(${gatewaysFile!.file} line ${line})` } : {}),
+        };
+      }),
+    );
   }
+  const primary = gateways[0]!;
   return {
-    memberId: memberId!,
-    key: key!,
-    paymentUrl: paymentUrl!,
-    queryUrl: queryUrl!,
+    memberId: primary.memberId,
+    key: primary.key,
+    paymentUrl: primary.paymentUrl,
+    queryUrl: primary.queryUrl,
+    gateways,
+    health: health!,
     publicUrl: publicUrl!,
     notifyUrl: `${publicUrl!}/api/notify`,
     callbackUrl: `${publicUrl!}/api/return`,
@@ -327,66 +373,33 @@ export function loadConfig(
     workerPollMs: workerPollMs!,
     adminToken: adminToken ?? null,
     adminPort: adminPort ?? null,
-    signDialect: signDialect!,
+    signDialect: primary.dialect,
   };
 }
 
-type Fail = (setting: string, problem: string) => undefined;
-
-function readKey(env: Record<string, string | undefined>, cwd: string, fail: Fail): string | undefined {
-  const inline = env.JUPAY_KEY;
-  const file = env.JUPAY_KEY_FILE?.trim();
-  if (inline !== undefined && inline !== '' && file !== undefined && file !== '') {
-    return fail('JUPAY_KEY', 'and JUPAY_KEY_FILE are both set: use one');
-  }
-  let key: string;
-  let setting = 'JUPAY_KEY';
-  if (file !== undefined && file !== '') {
-    setting = 'JUPAY_KEY_FILE';
+/**
+ * The health settings of the gateway accounts (gateways/health-state.ts): how many failed queries in a row make an
+ * account unhealthy, how many successes bring it back, and the active probe's interval and timeout.
+ */
+function parseHealth(get: (name: string) => string | undefined, fail: Fail): HealthSettings | undefined {
+  const duration = (setting: string, fallback: string, min: number, max: number, allowOff: boolean) => {
+    const raw = get(setting) ?? fallback;
+    if (allowOff && raw === 'off') return 0;
+    let ms: number;
     try {
-      // A file usually ends with a newline; nothing else is trimmed.
-      key = readFileSync(resolve(cwd, file), 'utf8').replace(/\r?\n$/, '');
-    } catch (error) {
-      return fail('JUPAY_KEY_FILE', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      ms = parseDuration(raw);
+    } catch {
+      return fail(setting, `must be a duration such as 500ms, 30s or 1m${allowOff ? ', or off' : ''}`);
     }
-  } else if (inline !== undefined && inline !== '') {
-    key = inline;
-  } else {
-    return fail('JUPAY_KEY', 'is required (or JUPAY_KEY_FILE)');
-  }
-  // The value is never echoed: only its shape is described.
-  if (key.length < 8 || key.length > 256) return fail(setting, 'must hold a key of 8 to 256 characters');
-  if (!/^[\x21-\x7e]+$/.test(key)) {
-    return fail(setting, 'must hold a key of printable ASCII without spaces (check for stray whitespace)');
-  }
-  return key;
-}
-
-function httpUrl(
-  setting: string,
-  raw: string | undefined,
-  fail: Fail,
-  rules: { required: boolean; allowQuery?: boolean },
-): string | undefined {
-  if (raw === undefined) return rules.required ? fail(setting, 'is required') : undefined;
-  // The URL parser forgives a lot (`http:/x` becomes `http://x/`, inner spaces are escaped): the value is used as
-  // written, so it must already be a plain absolute URL.
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (!/^https?:\/\/[^/?#]/i.test(raw) || /[\s\x00-\x1f\x7f]/.test(raw)) {
-    return fail(setting, 'must be an absolute http(s) URL');
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail(setting, 'must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(setting, 'must be an http(s) URL');
-  if (url.username !== '' || url.password !== '') return fail(setting, 'must not contain credentials');
-  if (url.hash !== '') return fail(setting, 'must not contain a fragment');
-  // The gateway escapes `&` in signed URLs (PROTOCOL.md), so gateway-facing URLs carry no query string.
-  if (!rules.allowQuery && url.search !== '') return fail(setting, 'must not contain a query string');
-  return raw;
+    if (ms < min || ms > max) return fail(setting, `must be between ${min}ms and ${max / 1000}s`);
+    return ms;
+  };
+  const intervalMs = duration('JUPAY_HEALTH_INTERVAL', '30s', 100, 3_600_000, true);
+  const timeoutMs = duration('JUPAY_HEALTH_TIMEOUT', '5s', 100, 120_000, false);
+  const failures = integer('JUPAY_HEALTH_FAILURES', get('JUPAY_HEALTH_FAILURES') ?? '3', 1, 100, fail);
+  const successes = integer('JUPAY_HEALTH_SUCCESSES', get('JUPAY_HEALTH_SUCCESSES') ?? '2', 1, 100, fail);
+  if ([intervalMs, timeoutMs, failures, successes].includes(undefined)) return undefined;
+  return { intervalMs: intervalMs!, timeoutMs: timeoutMs!, failures: failures!, successes: successes! };
 }
 
 function parseOrigins(raw: string | undefined, defaults: (string | undefined)[], fail: Fail): string[] {
@@ -457,13 +470,6 @@ function yuan(setting: string, raw: string, fail: Fail, entry = ''): number | un
   if (fen < 1 || fen > MAX_AMOUNT_FEN)
     return fail(setting, `${entry}must be between 0.01 and ${MAX_AMOUNT_FEN / 100}`);
   return fen;
-}
-
-function integer(setting: string, raw: string, min: number, max: number, fail: Fail): number | undefined {
-  if (!/^\d+$/.test(raw)) return fail(setting, 'must be a whole number');
-  const n = Number(raw);
-  if (n < min || n > max) return fail(setting, `must be between ${min} and ${max}`);
-  return n;
 }
 
 function parseProducts(raw: string | undefined, cwd: string, fail: Fail): Product[] | null {

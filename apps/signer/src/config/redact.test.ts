@@ -9,6 +9,12 @@ describe('redactSecrets', () => {
     expect(redactSecrets(text, [secret, null, undefined])).toBe('a [redacted] b "[redacted]" c [redacted]');
   });
 
+  it('cuts each secret out upper- and lower-cased (an account id becomes part of setting names in upper case)', () => {
+    const secret = 'AbCdEf0123456789';
+    const text = `JUPAY_GATEWAY_${secret.toUpperCase()}_KEY, account ${secret.toLowerCase()}`;
+    expect(redactSecrets(text, [secret])).toBe('JUPAY_GATEWAY_[redacted]_KEY, account [redacted]');
+  });
+
   it('leaves text alone for secrets under 8 characters (no key is that short) and for none', () => {
     expect(redactSecrets('HOST: 127.0.0.1 is fine', ['127.0.0', null])).toBe('HOST: 127.0.0.1 is fine');
     expect(redactSecrets('nothing here', [])).toBe('nothing here');

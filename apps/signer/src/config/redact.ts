@@ -1,12 +1,13 @@
 /**
  * @module config/redact
- * The last guard of every message about settings: the merchant key and the webhook secret, pasted into the wrong
- * setting, are cut out of configuration and start-up errors before anyone prints them.
+ * The last guard of every message about settings: a merchant key (of any gateway account) and the webhook secret,
+ * pasted into the wrong setting, are cut out of configuration and start-up errors before anyone prints them.
  */
 
 /**
  * `text` with every secret of 8 characters or more replaced by `[redacted]`, as written, JSON-escaped or
- * URL-encoded (a path or a URL in a message may carry either form).
+ * URL-encoded (a path or a URL in a message may carry either form), or upper- or lower-cased (a gateway account's id
+ * becomes part of setting names in upper case).
  * @example
  * redactSecrets('HOST: t4ig5acnpx4f does not resolve', [key]); // 'HOST: [redacted] does not resolve'
  */
@@ -14,7 +15,13 @@ export function redactSecrets(text: string, secrets: readonly (string | null | u
   let out = text;
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < 8) continue;
-    const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+    const forms = new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+      secret.toUpperCase(),
+      secret.toLowerCase(),
+    ]);
     for (const form of forms) if (out.includes(form)) out = out.split(form).join('[redacted]');
   }
   return out;
