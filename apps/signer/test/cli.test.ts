@@ -7,7 +7,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
+import {
+  createGatewaySim,
+  startGatewayFleet,
+  type GatewayFleet,
+  type GatewaySim,
+  type RunningGatewaySim,
+} from '@jupay/gateway-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../src/cli/cli-io.ts';
 import { runCli } from '../src/cli/run-cli.ts';
@@ -163,6 +169,95 @@ describe('jupay-signer check', () => {
     expect(lines[1]).toMatch(
       /^FAIL {2}store {7}JUPAY_STORE: cannot open or migrate \S+\/not-a-dir\/signer\.db \(ENOTDIR: not a directory, mkdir '\S+\/not-a-dir'\)$/,
     );
+  });
+});
+
+describe('jupay-signer check with several gateway accounts', () => {
+  const KEY_B = 'key-of-gateway-b-24680';
+  let fleet: GatewayFleet;
+  beforeAll(async () => {
+    fleet = await startGatewayFleet([
+      { id: 'a', merchants: [DEMO], resendCount: 0 },
+      { id: 'b', merchants: [{ memberId: '20001', key: KEY_B }], resendCount: 0 },
+    ]);
+    // b is an old gateway: name=>value joins everywhere.
+    fleet.get('b').sim.controls.setFaults({ dialect: 'legacy' });
+  });
+  afterAll(() => fleet.close());
+
+  const accounts = (overrides: Record<string, string> = {}) =>
+    envFile('accounts.env', {
+      JUPAY_MEMBER_ID: '',
+      JUPAY_KEY: '',
+      JUPAY_GATEWAY_URL: '',
+      JUPAY_GATEWAYS: 'a,b',
+      JUPAY_GATEWAY_A_PAYMENT_URL: `${fleet.get('a').running.url}/Pay_Index.html`,
+      JUPAY_GATEWAY_A_MEMBER_ID: DEMO.memberId,
+      JUPAY_GATEWAY_A_KEY: DEMO.key,
+      JUPAY_GATEWAY_B_PAYMENT_URL: `${fleet.get('b').running.url}/Pay_Index.html`,
+      JUPAY_GATEWAY_B_MEMBER_ID: '20001',
+      JUPAY_GATEWAY_B_KEY: KEY_B,
+      JUPAY_GATEWAY_B_DIALECT: 'legacy',
+      ...overrides,
+    });
+
+  it("checks each account's payment page and credentials, in its dialect", async () => {
+    const { code, lines } = await cli(['check', '--env-file', accounts()]);
+    expect(lines.slice(3)).toEqual([
+      `ok    gateway a   ${fleet.get('a').running.url}/Pay_Index.html answers (HTTP 200)`,
+      'ok    credentials a member 10002 and the key were accepted (the gateway says "不存在的交易订单." for an order that cannot exist)',
+      `ok    gateway b   ${fleet.get('b').running.url}/Pay_Index.html answers (HTTP 200)`,
+      'ok    credentials b member 20001 and the key were accepted (the gateway says "不存在的交易订单." for an order that cannot exist)',
+      'all checks passed',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it("names the account's settings: a gateway down, a wrong dialect, a wrong key", async () => {
+    await fleet.get('b').sim.controls.setAvailability({ down: 'refused' });
+    try {
+      const down = await cli(['check', '--env-file', accounts()]);
+      expect(down.code).toBe(1);
+      expect(down.lines).toContain(
+        `FAIL  gateway b   JUPAY_GATEWAY_B_PAYMENT_URL: cannot reach ${fleet.get('b').running.url}/Pay_Index.html (ECONNREFUSED)`,
+      );
+      expect(down.lines).toContain(
+        `FAIL  credentials b JUPAY_GATEWAY_B_QUERY_URL: cannot reach ${fleet.get('b').running.url}/Pay_Trade_query.html (ECONNREFUSED)`,
+      );
+      expect(down.lines.filter((line) => line.startsWith('ok    credentials a'))).toHaveLength(1);
+    } finally {
+      await fleet.get('b').sim.controls.setAvailability({ down: false });
+    }
+    const standard = await cli(['check', '--env-file', accounts({ JUPAY_GATEWAY_B_DIALECT: 'standard' })]);
+    expect(standard.lines).toContain(
+      'FAIL  credentials b JUPAY_GATEWAY_B_KEY: the gateway refused the signature ("验签失败!"): JUPAY_GATEWAY_B_KEY (or JUPAY_GATEWAY_B_KEY_FILE) is not the key of member 20001',
+    );
+    const wrongKey = await cli([
+      'check',
+      '--env-file',
+      accounts({ JUPAY_GATEWAY_A_KEY: 'not-the-key-of-a-1357' }),
+    ]);
+    expect(wrongKey.lines).toContain(
+      'FAIL  credentials a JUPAY_GATEWAY_A_KEY: the gateway refused the signature ("验签失败!"): JUPAY_GATEWAY_A_KEY (or JUPAY_GATEWAY_A_KEY_FILE) is not the key of member 10002',
+    );
+    expect(wrongKey.out).not.toContain('not-the-key-of-a-1357');
+  });
+
+  it('proves a single legacy gateway with JUPAY_SIGN_DIALECT=legacy', async () => {
+    sim.controls.setFaults({ dialect: 'legacy' });
+    try {
+      const { code, lines } = await cli([
+        'check',
+        '--env-file',
+        envFile('legacy.env', { JUPAY_SIGN_DIALECT: 'legacy' }),
+      ]);
+      expect(lines).toContain(
+        'ok    credentials member 10002 and the key were accepted (the gateway says "不存在的交易订单." for an order that cannot exist)',
+      );
+      expect(code).toBe(0);
+    } finally {
+      sim.controls.clearFaults();
+    }
   });
 });
 

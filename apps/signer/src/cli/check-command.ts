@@ -1,15 +1,20 @@
 /**
  * @module cli/check-command
  * `jupay-signer check`: everything that can be found out before the first shopper pays, one line per check:
- * the settings (and where they were read), the store (opened and migrated), the widget bundle, the gateway's
- * payment page, and the credentials, proven by a signed query the gateway can only answer with "no such order"
- * when the member id and the key are right. A failed check names the setting to fix; the exit code is 1 when any
+ * the settings (and where they were read), the store (opened and migrated), the widget bundle, and for each
+ * gateway account its payment page and its credentials, proven by a signed query (in the account's dialect) the
+ * gateway can only answer with "no such order" when the member id and the key are right. A failed check names the setting to fix; the exit code is 1 when any
  * check failed.
  */
 import { loadSignerConfig, readFrom } from '../config/config-source.ts';
 import type { SignerConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
-import { probeCredentials } from '../check/probe-credentials.ts';
+import {
+  probeCredentials,
+  SINGLE_GATEWAY_PROBE_SETTINGS,
+  type ProbeSettings,
+} from '../check/probe-credentials.ts';
+import { accountSetting, DEFAULT_ACCOUNT_ID } from '../config/gateway-accounts.ts';
 import { describeStore, storeFailureReason } from '../server.ts';
 import { openStore } from '../store/open-store.ts';
 import { widgetLoader, DEFAULT_WIDGET_FILE } from '../widget/widget-asset.ts';
@@ -61,18 +66,44 @@ export async function runChecks(io: CliIo, options: CheckOptions = {}): Promise<
   lines.push(await checkStore(config));
   lines.push(checkWidget(config, options.widgetFile ?? DEFAULT_WIDGET_FILE));
   const timeoutMs = options.timeoutMs ?? config.queryTimeoutMs;
-  lines.push(await checkPaymentPage(config, timeoutMs));
-  const probe = await probeCredentials({
-    credentials: { memberId: config.memberId, key: config.key },
-    queryUrl: config.queryUrl,
-    timeoutMs,
-  });
-  lines.push(
-    probe.ok
-      ? { name: 'credentials', ok: true, text: probe.detail }
-      : { name: 'credentials', ok: false, text: `${probe.setting}: ${probe.problem}` },
-  );
+  // Every gateway account: its payment page and its credentials. One account (`default`) keeps the plain names.
+  const single = config.gateways.length === 1 && config.gateways[0]!.id === DEFAULT_ACCOUNT_ID;
+  for (const account of config.gateways) {
+    const suffix = single ? '' : ` ${account.id}`;
+    const settings = single ? SINGLE_GATEWAY_PROBE_SETTINGS : accountProbeSettings(account.id);
+    const pageSetting = single ? 'JUPAY_GATEWAY_URL' : accountSetting(account.id, 'PAYMENT_URL');
+    lines.push({
+      ...(await checkPaymentPage(account.paymentUrl, pageSetting, timeoutMs)),
+      name: `gateway${suffix}`,
+    });
+    const probe = await probeCredentials({
+      credentials: { memberId: account.memberId, key: account.key },
+      queryUrl: account.queryUrl,
+      dialect: account.dialect,
+      timeoutMs,
+      settings,
+    });
+    lines.push(
+      probe.ok
+        ? { name: `credentials${suffix}`, ok: true, text: probe.detail }
+        : { name: `credentials${suffix}`, ok: false, text: `${probe.setting}: ${probe.problem}` },
+    );
+  }
   return lines;
+}
+
+/**
+ * The settings of one account that a failed probe names.
+ * @example
+ * accountProbeSettings('b').key; // 'JUPAY_GATEWAY_B_KEY'
+ */
+export function accountProbeSettings(id: string): ProbeSettings {
+  return {
+    memberId: accountSetting(id, 'MEMBER_ID'),
+    key: accountSetting(id, 'KEY'),
+    keyFile: accountSetting(id, 'KEY_FILE'),
+    queryUrl: accountSetting(id, 'QUERY_URL'),
+  };
 }
 
 /**
@@ -125,15 +156,15 @@ function checkWidget(config: SignerConfig, file: string): CheckLine {
   }
 }
 
-async function checkPaymentPage(config: SignerConfig, timeoutMs: number): Promise<CheckLine> {
+async function checkPaymentPage(paymentUrl: string, setting: string, timeoutMs: number): Promise<CheckLine> {
   try {
     // The payment page takes form POSTs from browsers; any HTTP answer to a GET shows it is reachable from here.
-    const response = await fetch(config.paymentUrl, {
+    const response = await fetch(paymentUrl, {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
     await response.body?.cancel();
-    return { name: 'gateway', ok: true, text: `${config.paymentUrl} answers (HTTP ${response.status})` };
+    return { name: 'gateway', ok: true, text: `${paymentUrl} answers (HTTP ${response.status})` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     const reason =
@@ -145,7 +176,7 @@ async function checkPaymentPage(config: SignerConfig, timeoutMs: number): Promis
     return {
       name: 'gateway',
       ok: false,
-      text: `JUPAY_GATEWAY_URL: cannot reach ${config.paymentUrl} (${reason})`,
+      text: `${setting}: cannot reach ${paymentUrl} (${reason})`,
     };
   }
 }

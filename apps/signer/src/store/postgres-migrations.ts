@@ -113,4 +113,26 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         'the notification body (or query string) as received, as its UTF-8 bytes: every character survives, NUL included';
     `,
   },
+  {
+    version: 6,
+    name: 'gateway accounts: the account of each order, the accounts health shared by every instance',
+    sql: `
+      -- The gateway account an order was signed for (config/gateway-accounts.ts): its notifications, page returns and
+      -- queries are verified with that account's key. Orders from before several accounts were the single one's.
+      ALTER TABLE orders ADD COLUMN gateway_id text NOT NULL DEFAULT 'default';
+
+      -- Each account's health (gateways/health-state.ts) and its next active probe, so every instance routes by the
+      -- same state and one of them probes each account per interval.
+      CREATE TABLE gateway_health (
+        gateway_id text PRIMARY KEY,
+        healthy boolean NOT NULL DEFAULT true,
+        failures integer NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        successes integer NOT NULL DEFAULT 0 CHECK (successes >= 0),
+        changed_at timestamptz,
+        checked_at timestamptz,
+        last_error text,
+        next_probe_at timestamptz
+      );
+    `,
+  },
 ];

@@ -127,4 +127,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notifications_unverified ON notifications (received_at) WHERE order_id IS NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'gateway accounts: the account of each order',
+    sql: `
+      -- The gateway account an order was signed for (config/gateway-accounts.ts): its notifications, page returns and
+      -- queries are verified with that account's key. Orders from before several accounts were the single one's.
+      -- The accounts' health is kept in the process on SQLite (gateways/health-store.ts).
+      ALTER TABLE orders ADD COLUMN gateway_id TEXT NOT NULL DEFAULT 'default';
+    `,
+  },
 ];
