@@ -15,6 +15,7 @@ import {
   type Credentials,
   type Dialect,
 } from '@jupay/core';
+import { accountSetting } from '../config/gateway-accounts.ts';
 
 /** The outcome of {@link probeCredentials}: ok with what was seen, or the setting to fix and why. */
 export type CredentialsProbe = { ok: true; detail: string } | { ok: false; setting: string; problem: string };
@@ -34,6 +35,20 @@ export const SINGLE_GATEWAY_PROBE_SETTINGS: Readonly<ProbeSettings> = Object.fre
   keyFile: 'JUPAY_KEY_FILE',
   queryUrl: 'JUPAY_QUERY_URL',
 });
+
+/**
+ * The settings of one gateway account that a failed probe names.
+ * @example
+ * accountProbeSettings('b').key; // 'JUPAY_GATEWAY_B_KEY'
+ */
+export function accountProbeSettings(id: string): ProbeSettings {
+  return {
+    memberId: accountSetting(id, 'MEMBER_ID'),
+    key: accountSetting(id, 'KEY'),
+    keyFile: accountSetting(id, 'KEY_FILE'),
+    queryUrl: accountSetting(id, 'QUERY_URL'),
+  };
+}
 
 /** What {@link probeCredentials} needs. */
 export interface ProbeOptions {

@@ -10,9 +10,9 @@ import { loadSignerConfig, readFrom } from '../config/config-source.ts';
 import type { SignerConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
 import {
+  accountProbeSettings,
   probeCredentials,
   SINGLE_GATEWAY_PROBE_SETTINGS,
-  type ProbeSettings,
 } from '../check/probe-credentials.ts';
 import { accountSetting, DEFAULT_ACCOUNT_ID } from '../config/gateway-accounts.ts';
 import { describeStore, storeFailureReason } from '../server.ts';
@@ -90,20 +90,6 @@ export async function runChecks(io: CliIo, options: CheckOptions = {}): Promise<
     );
   }
   return lines;
-}
-
-/**
- * The settings of one account that a failed probe names.
- * @example
- * accountProbeSettings('b').key; // 'JUPAY_GATEWAY_B_KEY'
- */
-export function accountProbeSettings(id: string): ProbeSettings {
-  return {
-    memberId: accountSetting(id, 'MEMBER_ID'),
-    key: accountSetting(id, 'KEY'),
-    keyFile: accountSetting(id, 'KEY_FILE'),
-    queryUrl: accountSetting(id, 'QUERY_URL'),
-  };
 }
 
 /**
