@@ -23,9 +23,13 @@ import { createLifecycle, type SignerService } from './lifecycle.ts';
 import { createLogger, requestLogger, type Logger, type SignerEnv } from './log.ts';
 import { instrumentStore } from './metrics/instrument-store.ts';
 import { createMetrics, routeLabel, type SignerMetrics } from './metrics/metrics.ts';
+import { createGateways, type Gateways } from './gateways/gateways.ts';
+import { healthStoreFor } from './gateways/health-store-for.ts';
+import type { RandomSource } from './gateways/route-account.ts';
 import { createBackground } from './reconcile/background.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { configRoute } from './routes/config.ts';
+import { payRelayRoute } from './routes/pay-relay.ts';
 import { adminRoute } from './routes/admin.ts';
 import { healthRoute } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
@@ -65,6 +69,8 @@ export interface SignerDeps {
   retention?: RetentionOptions;
   /** The `<pay-button>` bundle served at `/pay-button.js` and reported by `/healthz`; default the built-in one. */
   widgetFile?: string;
+  /** The weighted draw among gateway accounts of equal priority; default `Math.random`. */
+  random?: RandomSource;
 }
 
 /** The signer: the app, its collaborators, and the lifecycle. */
@@ -75,6 +81,8 @@ export interface Signer {
   /** The metrics, kept when an admin token or port is set; null otherwise. */
   metrics: SignerMetrics | null;
   config: SignerConfig;
+  /** The gateway accounts, their health (a service started with the others) and the routing. */
+  gateways: Gateways;
   store: OrderStore;
   logger: Logger;
   clock: () => Date;
@@ -120,10 +128,30 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     : deps.onPaid;
   const onPaid = paidHook ? { onPaid: paidHook } : {};
   const counted = metrics ? { metrics } : {};
+  const gateways = createGateways({
+    accounts: config.gateways,
+    publicUrl: config.publicUrl,
+    settings: config.health,
+    store: () => healthStoreFor(signerStore),
+    clock,
+    logger,
+    tickMs: config.workerPollMs,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   const background = createBackground({ config, store, logger, clock, ...onPaid, ...counted });
   const retentionDays = { unverifiedNotificationDays: config.unverifiedRetentionDays, ...deps.retention };
   const retention = createRetention({ store, clock, logger, ...retentionDays });
-  const services: SignerService[] = [...(deps.services ?? []), ...background.services, retention];
+  const healthService: SignerService = {
+    name: 'gateway-health',
+    start: () => gateways.health.start(),
+    stop: () => gateways.health.stop(),
+  };
+  const services: SignerService[] = [
+    ...(deps.services ?? []),
+    healthService,
+    ...background.services,
+    retention,
+  ];
 
   const app = new Hono<SignerEnv>();
   if (metrics) app.use(measureRequests(metrics));
@@ -143,7 +171,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   const cors = browserCors(config.allowedOrigins, { clock: () => clock().getTime() });
   for (const path of ['/api/config', '/api/checkout', '/api/orders/*']) app.use(path, cors);
 
-  app.route('/api/config', configRoute(config));
+  app.route('/api/config', configRoute({ config, gateways }));
   const makeOrderId = deps.newOrderId ?? newOrderId;
   app.route('/api/checkout', checkoutRoute({ config, store, clock, newOrderId: makeOrderId }));
   const { bodyLimitBytes, returnUrl, signDialect: dialect, trustedProxyHeader } = config;
@@ -164,8 +192,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   );
   app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
+  // Payment forms, when the accounts' pages are on several origins (gateways/payment-target.ts).
+  app.route('/api/pay', payRelayRoute({ accounts: config.gateways }));
   const widgetFile = deps.widgetFile ?? DEFAULT_WIDGET_FILE;
-  app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile) }));
+  app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile), gateways }));
   // Mounted at the root: the widget route names its own path (/pay-button.js), as embedders mount it alone.
   app.route('/', createWidgetRoutes({ file: widgetFile }));
   // The operator's routes: on this port behind the admin token, and on the admin port (127.0.0.1) in an app of
@@ -217,6 +247,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     adminApp,
     metrics,
     config,
+    gateways,
     store: signerStore,
     logger,
     clock,

@@ -173,12 +173,12 @@ describe('jupay-signer check', () => {
 });
 
 describe('jupay-signer check with several gateway accounts', () => {
-  const KEY_B = 'key-of-gateway-b-24680';
+  const B_KEY = 'key-of-gateway-b-24680';
   let fleet: GatewayFleet;
   beforeAll(async () => {
     fleet = await startGatewayFleet([
       { id: 'a', merchants: [DEMO], resendCount: 0 },
-      { id: 'b', merchants: [{ memberId: '20001', key: KEY_B }], resendCount: 0 },
+      { id: 'b', merchants: [{ memberId: '20001', key: B_KEY }], resendCount: 0 },
     ]);
     // b is an old gateway: name=>value joins everywhere.
     fleet.get('b').sim.controls.setFaults({ dialect: 'legacy' });
@@ -196,7 +196,7 @@ describe('jupay-signer check with several gateway accounts', () => {
       JUPAY_GATEWAY_A_KEY: DEMO.key,
       JUPAY_GATEWAY_B_PAYMENT_URL: `${fleet.get('b').running.url}/Pay_Index.html`,
       JUPAY_GATEWAY_B_MEMBER_ID: '20001',
-      JUPAY_GATEWAY_B_KEY: KEY_B,
+      JUPAY_GATEWAY_B_KEY: B_KEY,
       JUPAY_GATEWAY_B_DIALECT: 'legacy',
       ...overrides,
     });
@@ -232,15 +232,12 @@ describe('jupay-signer check with several gateway accounts', () => {
     expect(standard.lines).toContain(
       'FAIL  credentials b JUPAY_GATEWAY_B_KEY: the gateway refused the signature ("验签失败!"): JUPAY_GATEWAY_B_KEY (or JUPAY_GATEWAY_B_KEY_FILE) is not the key of member 20001',
     );
-    const wrongKey = await cli([
-      'check',
-      '--env-file',
-      accounts({ JUPAY_GATEWAY_A_KEY: 'not-the-key-of-a-1357' }),
-    ]);
+    const WRONG_KEY = 'not-the-key-of-a-1357';
+    const wrongKey = await cli(['check', '--env-file', accounts({ JUPAY_GATEWAY_A_KEY: WRONG_KEY })]);
     expect(wrongKey.lines).toContain(
       'FAIL  credentials a JUPAY_GATEWAY_A_KEY: the gateway refused the signature ("验签失败!"): JUPAY_GATEWAY_A_KEY (or JUPAY_GATEWAY_A_KEY_FILE) is not the key of member 10002',
     );
-    expect(wrongKey.out).not.toContain('not-the-key-of-a-1357');
+    expect(wrongKey.out).not.toContain(WRONG_KEY);
   });
 
   it('proves a single legacy gateway with JUPAY_SIGN_DIALECT=legacy', async () => {

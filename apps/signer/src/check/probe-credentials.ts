@@ -63,6 +63,8 @@ export interface ProbeOptions {
   orderId?: string;
   /** The settings named in a failure; default {@link SINGLE_GATEWAY_PROBE_SETTINGS}. */
   settings?: ProbeSettings;
+  /** Abandons the probe (a signer stopping) as a timeout would. */
+  signal?: AbortSignal;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -106,7 +108,9 @@ export async function probeCredentials(options: ProbeOptions): Promise<Credentia
       method: 'POST',
       body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      signal: options.signal
+        ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 10_000), options.signal])
+        : AbortSignal.timeout(options.timeoutMs ?? 10_000),
       redirect: 'manual',
     });
   } catch (error) {

@@ -18,9 +18,9 @@ import { loadConfig } from './load-config.ts';
 const dir = mkdtempSync(join(tmpdir(), 'jupay-accounts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const KEY_A = 'key-of-account-a-0123456789';
-const KEY_B = 'key-of-account-b-9876543210';
-writeFileSync(join(dir, 'b.key'), `${KEY_B}\n`);
+const A_KEY = 'key-of-account-a-0123456789';
+const B_KEY = 'key-of-account-b-9876543210';
+writeFileSync(join(dir, 'b.key'), `${B_KEY}\n`);
 
 /** The base environment without the single-gateway settings, plus two accounts. */
 function twoAccounts(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -32,7 +32,7 @@ function twoAccounts(overrides: Record<string, string | undefined> = {}): Record
     JUPAY_GATEWAYS: 'a,b',
     JUPAY_GATEWAY_A_PAYMENT_URL: 'https://gw-a.example/Pay_Index.html',
     JUPAY_GATEWAY_A_MEMBER_ID: '10002',
-    JUPAY_GATEWAY_A_KEY: KEY_A,
+    JUPAY_GATEWAY_A_KEY: A_KEY,
     JUPAY_GATEWAY_B_NAME: '备用通道 B',
     JUPAY_GATEWAY_B_PAYMENT_URL: 'https://gw-b.example/pay/Pay_Index.html',
     JUPAY_GATEWAY_B_QUERY_URL: 'https://query.gw-b.example/Pay_Trade_query.html',
@@ -53,7 +53,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     const e = error as ConfigError;
-    for (const key of [KEY_A, KEY_B, TEST_KEY]) expect(e.message).not.toContain(key);
+    for (const key of [A_KEY, B_KEY, TEST_KEY]) expect(e.message).not.toContain(key);
     return e.problems.map((p) => `${p.setting}${p.origin ? ` ${p.origin}` : ''} ${p.problem}`);
   }
   throw new Error('loadConfig accepted the environment');
@@ -81,7 +81,7 @@ describe('one gateway: the single-gateway settings', () => {
   });
 
   it('refuse an account setting without JUPAY_GATEWAYS', () => {
-    expect(problemsOf(baseEnv({ JUPAY_GATEWAY_A_KEY: KEY_A }))).toEqual([
+    expect(problemsOf(baseEnv({ JUPAY_GATEWAY_A_KEY: A_KEY }))).toEqual([
       'JUPAY_GATEWAY_A_KEY is an account setting, but JUPAY_GATEWAYS (the list of account ids) is not set',
     ]);
   });
@@ -97,7 +97,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
         paymentUrl: 'https://gw-a.example/Pay_Index.html',
         queryUrl: 'https://gw-a.example/Pay_Trade_query.html',
         memberId: '10002',
-        key: KEY_A,
+        key: A_KEY,
         dialect: 'standard',
         bankCodes: ['902', '903', '904'],
         priority: 1,
@@ -109,7 +109,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
         paymentUrl: 'https://gw-b.example/pay/Pay_Index.html',
         queryUrl: 'https://query.gw-b.example/Pay_Trade_query.html',
         memberId: '20001',
-        key: KEY_B,
+        key: B_KEY,
         dialect: 'legacy',
         bankCodes: ['903', '904'],
         priority: 2,
@@ -191,7 +191,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
   });
 
   it('refuses a setting of no listed account (a typo, or an account left out of the list)', () => {
-    expect(problemsOf(twoAccounts({ JUPAY_GATEWAY_A_PAYMENT_UR: 'x', JUPAY_GATEWAY_C_KEY: KEY_A }))).toEqual([
+    expect(problemsOf(twoAccounts({ JUPAY_GATEWAY_A_PAYMENT_UR: 'x', JUPAY_GATEWAY_C_KEY: A_KEY }))).toEqual([
       'JUPAY_GATEWAY_A_PAYMENT_UR names no account of JUPAY_GATEWAYS (a, b) and setting (NAME, PAYMENT_URL, QUERY_URL, MEMBER_ID, KEY, KEY_FILE, DIALECT, BANK_CODES, PRIORITY, WEIGHT)',
       'JUPAY_GATEWAY_C_KEY names no account of JUPAY_GATEWAYS (a, b) and setting (NAME, PAYMENT_URL, QUERY_URL, MEMBER_ID, KEY, KEY_FILE, DIALECT, BANK_CODES, PRIORITY, WEIGHT)',
     ]);
@@ -218,15 +218,15 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
   });
 
   it('never prints a key planted into another account setting, even as an id', () => {
-    const planted = 'plantedkey0123456789';
+    const PLANTED_KEY = 'plantedkey0123456789';
     const messages = problemsOf(
       twoAccounts({
-        JUPAY_GATEWAY_A_KEY: planted,
+        JUPAY_GATEWAY_A_KEY: PLANTED_KEY,
         JUPAY_GATEWAY_B_BANK_CODES: '12345678901',
-        JUPAY_GATEWAYS: `a,b,${planted}`,
+        JUPAY_GATEWAYS: `a,b,${PLANTED_KEY}`,
       }),
     );
-    expect(messages.join('\n')).not.toMatch(new RegExp(planted, 'i'));
+    expect(messages.join('\n')).not.toMatch(new RegExp(PLANTED_KEY, 'i'));
     expect(messages).toContain('JUPAY_GATEWAY_[redacted]_PAYMENT_URL is required');
   });
 });
@@ -240,7 +240,7 @@ describe('JUPAY_GATEWAYS_FILE', () => {
       'JUPAY_GATEWAYS=a,b',
       'JUPAY_GATEWAY_A_PAYMENT_URL=https://gw-a.example/Pay_Index.html',
       'JUPAY_GATEWAY_A_MEMBER_ID=10002',
-      `JUPAY_GATEWAY_A_KEY=${KEY_A}`,
+      `JUPAY_GATEWAY_A_KEY=${A_KEY}`,
       'JUPAY_GATEWAY_B_PAYMENT_URL=https://gw-b.example/Pay_Index.html',
       'JUPAY_GATEWAY_B_MEMBER_ID=2x',
       'JUPAY_GATEWAY_B_KEY_FILE=b.key',
@@ -265,7 +265,7 @@ describe('JUPAY_GATEWAYS_FILE', () => {
       ['a', '10002', 'https://gw-a.example/Pay_Index.html'],
       ['b', '20001', 'https://gw-b.example/Pay_Index.html'],
     ]);
-    expect(config.gateways[1]!.key).toBe(KEY_B);
+    expect(config.gateways[1]!.key).toBe(B_KEY);
   });
 
   it('through loadSignerConfig, says the file and line of an account setting', () => {
@@ -278,7 +278,7 @@ describe('JUPAY_GATEWAYS_FILE', () => {
       expect((error as Error).message).toContain(
         `  JUPAY_GATEWAY_B_MEMBER_ID (${file} line 7) must be digits without a leading zero`,
       );
-      expect((error as Error).message).not.toContain(KEY_A);
+      expect((error as Error).message).not.toContain(A_KEY);
     }
   });
 
@@ -286,7 +286,7 @@ describe('JUPAY_GATEWAYS_FILE', () => {
     const other = join(dir, 'other.env');
     writeFileSync(
       other,
-      `JUPAY_GATEWAYS=a\nJUPAY_STORE=/tmp/x.db\nJUPAY_GATEWAY_A_PAYMENT_URL=https://gw-a.example/Pay_Index.html\nJUPAY_GATEWAY_A_MEMBER_ID=10002\nJUPAY_GATEWAY_A_KEY=${KEY_A}\n`,
+      `JUPAY_GATEWAYS=a\nJUPAY_STORE=/tmp/x.db\nJUPAY_GATEWAY_A_PAYMENT_URL=https://gw-a.example/Pay_Index.html\nJUPAY_GATEWAY_A_MEMBER_ID=10002\nJUPAY_GATEWAY_A_KEY=${A_KEY}\n`,
     );
     expect(problemsOf(withFile({ JUPAY_GATEWAYS_FILE: 'other.env', JUPAY_BANK_CODES: '902' }))).toEqual([
       `JUPAY_GATEWAYS_FILE (${other}) line 2: JUPAY_STORE does not belong in it (only JUPAY_GATEWAYS and JUPAY_GATEWAY_<ID>_* settings)`,
@@ -295,7 +295,7 @@ describe('JUPAY_GATEWAYS_FILE', () => {
       'JUPAY_GATEWAYS_FILE cannot be read (ENOENT)',
     );
     const broken = join(dir, 'broken.env');
-    writeFileSync(broken, `JUPAY_GATEWAYS=a\nJUPAY_GATEWAY_A_KEY="${KEY_A}\n`);
+    writeFileSync(broken, `JUPAY_GATEWAYS=a\nJUPAY_GATEWAY_A_KEY="${A_KEY}\n`);
     const messages = problemsOf(withFile({ JUPAY_GATEWAYS_FILE: 'broken.env' }));
     expect(messages[0]).toBe(
       `JUPAY_GATEWAYS_FILE (${broken}) line 2: unterminated double quote in JUPAY_GATEWAY_A_KEY`,
@@ -305,7 +305,7 @@ describe('JUPAY_GATEWAYS_FILE', () => {
 
 describe('health settings', () => {
   it('default to a probe every 30 s (5 s timeout), 3 failures down and 2 successes up', () => {
-    expect(loadConfig(baseEnv(), { cwd: dir }).health).toEqual({
+    expect(loadConfig(baseEnv({ JUPAY_HEALTH_INTERVAL: undefined }), { cwd: dir }).health).toEqual({
       intervalMs: 30_000,
       timeoutMs: 5_000,
       failures: 3,

@@ -1,9 +1,9 @@
 /**
  * @module gateways/health-store
- * Where the accounts' health is kept, so every signer instance routes by the same state: in the database on
- * PostgreSQL (gateways/postgres-health-store.ts, shared by every instance), in this process otherwise
- * ({@link memoryHealthStore}: an SQLite signer is one process). The store also hands out the active probes, so
- * several instances probe each account once per interval between them, not once each.
+ * Where the accounts' health is kept, so every signer instance routes by the same state: in the order store's
+ * database (gateways/postgres-health-store.ts, shared by every instance; gateways/sqlite-health-store.ts), or in
+ * this process ({@link memoryHealthStore}, for an order store of another kind). The store also hands out the active
+ * probes, so several instances probe each account once per interval between them, not once each.
  */
 import {
   initialHealth,

@@ -16,7 +16,7 @@ import { memoryHealthStore, type HealthStore } from './health-store.ts';
 import { createHealthTracker, probeAccount, type AccountProbe } from './health-tracker.ts';
 import { createPostgresHealthStore } from './postgres-health-store.ts';
 
-const KEY_B = 'key-of-gateway-b-13579';
+const B_KEY = 'key-of-gateway-b-13579';
 const SETTINGS = { intervalMs: 10_000, timeoutMs: 2_000, failures: 2, successes: 2 };
 
 let fleet: GatewayFleet;
@@ -24,7 +24,7 @@ let accounts: GatewayAccount[];
 beforeAll(async () => {
   fleet = await startGatewayFleet([
     { id: 'a', merchants: [DEMO] },
-    { id: 'b', merchants: [{ memberId: '20001', key: KEY_B }] },
+    { id: 'b', merchants: [{ memberId: '20001', key: B_KEY }] },
   ]);
   const account = (id: string, memberId: string, key: string): GatewayAccount => ({
     id,
@@ -38,7 +38,7 @@ beforeAll(async () => {
     priority: 1,
     weight: 1,
   });
-  accounts = [account('a', DEMO.memberId, DEMO.key), account('b', '20001', KEY_B)];
+  accounts = [account('a', DEMO.memberId, DEMO.key), account('b', '20001', B_KEY)];
 });
 afterAll(() => fleet.close());
 afterEach(() => fleet.get('b').sim.controls.setAvailability({ down: false, slowMs: 0 }));
@@ -190,6 +190,23 @@ describe('the active probe', () => {
     await off.tick();
     await off.settled();
     expect(probed).toHaveLength(4);
+  });
+
+  it('stop() abandons a probe in flight at once, and it records nothing', async () => {
+    await fleet.get('b').sim.controls.setAvailability({ slowMs: 3000 });
+    const tracker = createHealthTracker({
+      accounts: [accounts[1]!],
+      store: memoryHealthStore(),
+      settings: { ...SETTINGS, timeoutMs: 10_000 },
+    });
+    tracker.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const first = await Promise.race([
+      tracker.stop().then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(() => resolve('waited for the gateway'), 2500)),
+    ]);
+    expect(first).toBe('stopped');
+    expect(tracker.states()[0]).toMatchObject({ healthy: true, checkedAt: null });
   });
 
   it('start() runs the ticks on a timer until stop()', async () => {

@@ -17,8 +17,15 @@ import { initialHealth, type GatewayHealth } from './health-state.ts';
 import type { HealthStore } from './health-store.ts';
 import type { QueryHealth } from './query-health.ts';
 
-/** The active probe of one account: the gateway's verdict on a signed query of an order that cannot exist. */
-export type AccountProbe = (account: GatewayAccount, timeoutMs: number) => Promise<QueryHealth>;
+/**
+ * The active probe of one account: the gateway's verdict on a signed query of an order that cannot exist. `signal`
+ * aborts when the tracker stops.
+ */
+export type AccountProbe = (
+  account: GatewayAccount,
+  timeoutMs: number,
+  signal?: AbortSignal,
+) => Promise<QueryHealth>;
 
 /** Options of {@link createHealthTracker}. */
 export interface HealthTrackerOptions {
@@ -58,13 +65,18 @@ export interface HealthTracker {
  * @example
  * const health = await probeAccount(config.gateways[0], 5000); // { ok: false, detail: 'JUPAY_GATEWAY_A_QUERY_URL: cannot reach ...' }
  */
-export async function probeAccount(account: GatewayAccount, timeoutMs: number): Promise<QueryHealth> {
+export async function probeAccount(
+  account: GatewayAccount,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<QueryHealth> {
   const probe = await probeCredentials({
     credentials: { memberId: account.memberId, key: account.key },
     queryUrl: account.queryUrl,
     dialect: account.dialect,
     timeoutMs,
     settings: accountProbeSettings(account.id),
+    ...(signal ? { signal } : {}),
   });
   return probe.ok
     ? { ok: true, detail: probe.detail }
@@ -137,14 +149,19 @@ export function createHealthTracker(options: HealthTrackerOptions): HealthTracke
     }
   }
 
+  // Aborted by stop(): a probe in flight then ends at once and records nothing.
+  let stopping = new AbortController();
+
   function startProbe(account: GatewayAccount): void {
+    const { signal } = stopping;
     const run = (async () => {
       let outcome: QueryHealth;
       try {
-        outcome = await probe(account, settings.timeoutMs);
+        outcome = await probe(account, settings.timeoutMs, signal);
       } catch (error) {
         outcome = { ok: false, detail: error instanceof Error ? error.message : String(error) };
       }
+      if (signal.aborted) return;
       if (!outcome.ok) logger.debug({ gateway: account.id, detail: outcome.detail }, 'gateway probe failed');
       await report(account.id, outcome);
     })().finally(() => probing.delete(account.id));
@@ -195,12 +212,14 @@ export function createHealthTracker(options: HealthTrackerOptions): HealthTracke
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = new AbortController();
       loop();
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      stopping.abort();
       await running;
       await Promise.all(probing.values());
     },

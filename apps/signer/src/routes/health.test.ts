@@ -18,12 +18,13 @@ describe('GET /healthz', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('cache-control')).toBe('no-store');
     const version = widgetLoader(DEFAULT_WIDGET_FILE)()!.version;
-    expect(await ok.json()).toEqual({ status: 'ok', store: true, widget: version });
+    const gateways = [{ id: 'default', name: 'default', healthy: true, since: null, checkedAt: null }];
+    expect(await ok.json()).toEqual({ status: 'ok', store: true, widget: version, gateways });
 
     await t.store.close();
     const down = await t.request('/healthz');
     expect(down.status).toBe(503);
-    expect(await down.json()).toEqual({ status: 'degraded', store: false, widget: version });
+    expect(await down.json()).toEqual({ status: 'degraded', store: false, widget: version, gateways });
   });
 
   it('reports the widget bundle: degraded while /pay-button.js has nothing to serve, ok once it is there', async () => {
@@ -33,13 +34,13 @@ describe('GET /healthz', () => {
       t = await createTestSigner({}, { widgetFile: file });
       const missing = await t.request('/healthz');
       expect(missing.status).toBe(503);
-      expect(await missing.json()).toEqual({ status: 'degraded', store: true, widget: null });
+      expect(await missing.json()).toMatchObject({ status: 'degraded', store: true, widget: null });
       expect((await t.request('/pay-button.js')).status).toBe(503);
 
       writeFileSync(file, 'export {};\n');
       const built = await t.request('/healthz');
       expect(built.status).toBe(200);
-      expect(await built.json()).toEqual({
+      expect(await built.json()).toMatchObject({
         status: 'ok',
         store: true,
         widget: widgetLoader(file)()!.version,

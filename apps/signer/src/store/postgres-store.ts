@@ -241,7 +241,8 @@ export class PostgresOrderStore implements OrderStore {
 
   /**
    * The connection pool (each connection in this store's schema), for read-only tooling in the same process (the
-   * operator console's queries in `admin/`).
+   * operator console's queries in `admin/`) and the gateway accounts' health (gateways/postgres-health-store.ts,
+   * its own table).
    */
   get pool(): pg.Pool {
     return this.#pool;

@@ -129,12 +129,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'gateway accounts: the account of each order',
+    name: 'gateway accounts: the account of each order, the accounts health shared by every instance',
     sql: `
       -- The gateway account an order was signed for (config/gateway-accounts.ts): its notifications, page returns and
       -- queries are verified with that account's key. Orders from before several accounts were the single one's.
-      -- The accounts' health is kept in the process on SQLite (gateways/health-store.ts).
       ALTER TABLE orders ADD COLUMN gateway_id TEXT NOT NULL DEFAULT 'default';
+
+      -- Each account's health (gateways/health-state.ts) and its next active probe, kept in the file so it outlives
+      -- a restart (gateways/sqlite-health-store.ts).
+      CREATE TABLE gateway_health (
+        gateway_id     TEXT PRIMARY KEY,
+        healthy        INTEGER NOT NULL DEFAULT 1 CHECK (healthy IN (0, 1)),
+        failures       INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        successes      INTEGER NOT NULL DEFAULT 0 CHECK (successes >= 0),
+        changed_at     INTEGER,
+        checked_at     INTEGER,
+        last_error     TEXT,
+        next_probe_at  INTEGER
+      ) STRICT;
     `,
   },
 ];

@@ -295,7 +295,8 @@ export class SqliteStore implements OrderStore {
 
   /**
    * The database connection, for read-only tooling on the same process (the operator console's queries in
-   * `admin/`); the store's own writes go through its group commit, never through this handle.
+   * `admin/`) and the gateway accounts' health (gateways/sqlite-health-store.ts, its own table, written outside the
+   * group commit); the store's own writes go through its group commit, never through this handle.
    */
   get database(): Database.Database {
     return this.db;

@@ -31,6 +31,19 @@ export const TEST_SECRETS: readonly string[] = [
   'adm1n-t0ken-for-tests-0123456789',
   // The log scrub's own test key (log.test).
   'k3y-with-"quote"-and-\\',
+  // Gateway accounts' keys: config/gateway-accounts.test (two, and one planted into an id), secrets-in-settings.test,
+  // gateways/health-tracker.test, cli.test (and its wrong key), gateways/query-health.test's wrong key,
+  // config/redact.test's mixed-case key.
+  'key-of-account-a-0123456789',
+  'key-of-account-b-9876543210',
+  'plantedkey0123456789',
+  'account-a-planted-key-0123456789',
+  'account-b-planted-key-9876543210',
+  'key-of-gateway-b-13579',
+  'key-of-gateway-b-24680',
+  'not-the-key-of-a-1357',
+  'another-key-1234',
+  'AbCdEf0123456789',
 ];
 for (const secret of TEST_SECRETS) guardSecret(secret);
 

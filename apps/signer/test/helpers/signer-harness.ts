@@ -37,6 +37,8 @@ export function baseEnv(
     JUPAY_AMOUNT_MIN: '0.01',
     JUPAY_AMOUNT_MAX: '5000',
     JUPAY_STORE: ':memory:',
+    // gateway.test is no gateway: no active health probe of it (the tests of several gateways turn probes on).
+    JUPAY_HEALTH_INTERVAL: 'off',
     ...overrides,
   };
 }
