@@ -2,8 +2,9 @@
  * @module reconcile/reconciler
  * Reconciliation: unpaid orders are queried at the gateway (`Pay_Trade_query.html`) on a back-off schedule from
  * their creation, because deployed gateways notify once or never (PROTOCOL.md). A verified `SUCCESS` with the
- * order's amount goes through the same conditional `markPaid` as a notification; anything else (down, slow,
- * garbage, an error JSON, a bad signature) is logged and retried at the next point of the schedule. Orders are taken
+ * order's amount goes through the store's conditional `markPaid`, the transition a notification's commit
+ * (`applyNotification`) makes too; anything else (down, slow, garbage, an error JSON, a bad signature) is logged and
+ * retried at the next point of the schedule. Orders are taken
  * with row claims in the store, so several instances never query the same order at once; within one instance, a
  * status-triggered query and the loop share one query per order (whichever starts second waits for the first).
  */
