@@ -1,6 +1,6 @@
 /**
  * @module query.test
- * `Pay_Trade_query.html` over real HTTP (PROTOCOL.md, "Order query").
+ * `Pay_Trade_query.html` over real HTTP (docs/protocol.md#order-query).
  */
 import { createQueryRequest, encodeForm, parseQueryResponse, QUERY_SIGNED_FIELDS, sign } from '@jupay/core';
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,7 @@ import { canonicalize, constantTimeEqualHex, isSignable, sign, verify, type Fiel
 const key = vectors.key;
 const [v1, v2, v3] = vectors.vectors;
 
-describe('public vectors (PROTOCOL.md)', () => {
+describe('public vectors (docs/protocol.md#test-vectors)', () => {
   for (const vector of vectors.vectors) {
     const options = { signedFields: vector.signedFields, dialect: vector.dialect };
     it(`${vector.id}: signs to ${vector.sign} through the library`, () => {

@@ -27,7 +27,7 @@ async function settle(el: PayButton): Promise<PayButton> {
   return el;
 }
 
-/** The methods of PROTOCOL.md's list, as a signer offering all ten would name them. */
+/** docs/protocol.md#bank-codes' nine codes and an operator's own 911, as a signer offering all ten names them. */
 const TEN = [
   ['901', '微信公众号', 'WeChat Official Account'],
   ['902', '微信扫码支付', 'WeChat Pay QR code'],
