@@ -60,7 +60,7 @@ export const order = (status: Order['status'], over: Partial<Order> = {}): Order
   ...over,
 });
 
-/** A signer error body as CONTRACTS.md shapes it. */
+/** A signer error body as the signer shapes it (apps/signer/README.md#errors). */
 export const signerError = (status: number, code: string): Reply => ({
   status,
   body: { error: { code, message: `fake ${code}` } },
