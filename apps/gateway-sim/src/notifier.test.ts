@@ -19,7 +19,7 @@ import {
   startSim,
   type MerchantReceiver,
   type StartedSim,
-} from './test-helpers.ts';
+} from '../test/helpers/fixtures.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
 const cleanups: (() => Promise<void>)[] = [];

@@ -4,7 +4,7 @@
  * order, the input filter's effect on signatures.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { paymentFields, postForm, startSim, type StartedSim } from './test-helpers.ts';
+import { paymentFields, postForm, startSim, type StartedSim } from '../test/helpers/fixtures.ts';
 
 let sim: StartedSim;
 let payUrl: string;

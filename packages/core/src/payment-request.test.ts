@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.ts';
+import vectors from '../test/helpers/vectors.ts';
 import { createPaymentRequest, type PaymentInput } from './payment-request.ts';
 import { PAYMENT_SIGNED_FIELDS, sign } from './signature.ts';
 

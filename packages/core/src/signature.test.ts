@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.ts';
+import vectors from '../test/helpers/vectors.ts';
 import { md5Hex as md5Js } from './md5/md5-js.ts';
 import { md5Hex as md5Node } from './md5/md5-node.ts';
 import { md5Hex as md5Selected } from '#md5';

@@ -5,7 +5,7 @@
  * the shopper came back with.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { FakeSigner, SIGNER, order, signerError } from '../test/fake-signer.js';
+import { FakeSigner, SIGNER, order, signerError } from '../test/helpers/fake-signer.js';
 import './define.js';
 import type { PayStatusDetail } from './events.js';
 import { strings } from './i18n.js';

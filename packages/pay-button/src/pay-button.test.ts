@@ -1,9 +1,9 @@
 /**
- * @module pay-button tests: the element in Chromium against a fake signer (fetch replaced by test/fake-signer.ts), the form intercepted.
+ * @module pay-button tests: the element in Chromium against a fake signer (fetch replaced by test/helpers/fake-signer.ts), the form intercepted.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { FakeSigner, GATEWAY, SIGNER, checkout, config, signerError } from '../test/fake-signer.js';
+import { FakeSigner, GATEWAY, SIGNER, checkout, config, signerError } from '../test/helpers/fake-signer.js';
 import { definePayButton } from './define.js';
 import type { PayErrorDetail, PayRequestDetail, PaySubmitDetail } from './events.js';
 import { strings } from './i18n.js';

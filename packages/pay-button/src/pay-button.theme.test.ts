@@ -6,7 +6,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
-import { FakeSigner, SIGNER, config } from '../test/fake-signer.js';
+import { FakeSigner, SIGNER, config } from '../test/helpers/fake-signer.js';
 import './define.js';
 import { strings } from './i18n.js';
 import type { PayButton } from './pay-button.js';
@@ -113,7 +113,7 @@ describe('<pay-button> themes, states and layout', () => {
     it('the return page is accessible in each theme on both pages', async () => {
       fake.defaults.order = {
         status: 200,
-        body: { ...(await import('../test/fake-signer.js')).order('PAID') },
+        body: { ...(await import('../test/helpers/fake-signer.js')).order('PAID') },
       };
       for (const theme of ['light', 'dark', 'auto'])
         for (const page of ['#ffffff', '#121212']) {

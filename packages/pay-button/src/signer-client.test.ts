@@ -2,7 +2,7 @@
  * @module signer-client tests
  */
 import { expect } from '@open-wc/testing';
-import { FakeSigner, SIGNER, config, signerError } from '../test/fake-signer.js';
+import { FakeSigner, SIGNER, config, signerError } from '../test/helpers/fake-signer.js';
 import { SignerClient, SignerError } from './signer-client.js';
 
 async function failure(p: Promise<unknown>): Promise<SignerError> {

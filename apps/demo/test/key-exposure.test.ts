@@ -1,5 +1,5 @@
 /**
- * @module key-exposure.test
+ * @module test/key-exposure.test
  * The merchant key stays on the signer: not in the widget bundle the browser downloads, not in any page, config,
  * checkout answer, order status, cashier or page-return answer a browser can reach, across a whole paid order.
  */
@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWidgetBuilt, widgetBuildReason } from './build-widget.ts';
-import { startDemo, type RunningDemo } from './demo.ts';
+import { ensureWidgetBuilt, widgetBuildReason } from '../src/build-widget.ts';
+import { startDemo, type RunningDemo } from '../src/demo.ts';
 
 let demo: RunningDemo;
 let dataDir: string;

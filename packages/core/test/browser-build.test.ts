@@ -1,8 +1,13 @@
+/**
+ * @module test/browser-build.test
+ * The package as a browser bundler sees it: built with esbuild for the browser, the conditional `#md5` import
+ * leaves `node:crypto` out and the bundle still hashes and signs; built for Node, it takes `node:crypto`.
+ */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const entry = fileURLToPath(new URL('./index.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
 /** Bundles @jupay/core the way a browser bundler does: the `browser` platform, no Node built-ins available. */
 async function bundleFor(platform: 'browser' | 'node') {

@@ -1,3 +1,8 @@
+/**
+ * @module test/cli.test
+ * The `jupay` command as a person runs it: the real CLI in a child process (as `pnpm jupay` starts it), against a
+ * local HTTP server standing in for the gateway or the signer where a command talks to one.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import vectors from '../../test/vectors.ts';
-import { parseForm } from '../form.ts';
-import { parseNotification } from '../notification.ts';
-import { PAYMENT_SIGNED_FIELDS, sign } from '../signature.ts';
+import vectors from './helpers/vectors.ts';
+import { parseForm } from '../src/form.ts';
+import { parseNotification } from '../src/notification.ts';
+import { PAYMENT_SIGNED_FIELDS, sign } from '../src/signature.ts';
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const key = vectors.key;
 
 interface Run {

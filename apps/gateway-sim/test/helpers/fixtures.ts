@@ -1,13 +1,18 @@
 /**
- * @module test-helpers
+ * @module test/helpers/fixtures
  * Shared fixtures for the HTTP tests: a merchant receiver on a free port, a running simulator, signed requests.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeForm, PAYMENT_SIGNED_FIELDS, sign, type Dialect, type Fields } from '@jupay/core';
 import { afterEach, beforeEach } from 'vitest';
-import { createGatewaySim, type GatewaySim, type GatewaySimOptions, type RunningGatewaySim } from './app.ts';
-import { DEMO_MERCHANT } from './merchants.ts';
+import {
+  createGatewaySim,
+  type GatewaySim,
+  type GatewaySimOptions,
+  type RunningGatewaySim,
+} from '../../src/app.ts';
+import { DEMO_MERCHANT } from '../../src/merchants.ts';
 
 /** One request the merchant receiver got. */
 export interface Received {

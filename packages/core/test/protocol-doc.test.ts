@@ -1,5 +1,5 @@
 /**
- * @module protocol-doc.test
+ * @module test/protocol-doc.test
  * docs/protocol.md against the code. Its test vectors are read from the page itself: they must agree with
  * test/vectors.json, and core must compute every one of them (MD5 of the printed input, the canonical string from
  * the fields, the notification body through parseNotification). Its anchors must exist, and so must every
@@ -9,10 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import vectors, { type Vector } from '../test/vectors.ts';
-import { md5Hex } from './md5/md5-js.ts';
-import { parseNotification } from './notification.ts';
-import { canonicalize, sign } from './signature.ts';
+import vectors, { type Vector } from './helpers/vectors.ts';
+import { md5Hex } from '../src/md5/md5-js.ts';
+import { parseNotification } from '../src/notification.ts';
+import { canonicalize, sign } from '../src/signature.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8');

@@ -1,5 +1,5 @@
 /**
- * @module start.test
+ * @module test/start.test
  * The command a person runs (`pnpm start` runs `tsx src/start.ts`), as a child process on free ports with a temporary
  * data folder: it prints the URL and where the demo key comes from, the pages answer, Ctrl-C (SIGINT) stops it with
  * exit code 0 and frees every port, a second run on the same ports sees the first run's orders, and a busy port
@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_MERCHANT } from '@jupay/gateway-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWidgetBuilt, widgetBuildReason } from './build-widget.ts';
-import { freePort } from './ports.ts';
+import { ensureWidgetBuilt, widgetBuildReason } from '../src/build-widget.ts';
+import { freePort } from '../src/ports.ts';
 
-const startFile = fileURLToPath(new URL('./start.ts', import.meta.url));
+const startFile = fileURLToPath(new URL('../src/start.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const children: ChildProcess[] = [];
 let dataDir: string;

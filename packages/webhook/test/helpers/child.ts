@@ -1,5 +1,5 @@
 /**
- * @module test/support/child
+ * @module test/helpers/child
  * Child processes for the process-level tests (receivers, the signer): output collected line by line, a wait for a
  * line that matches, and stop by the child's own PID only. Every child still running when the test process exits
  * is killed, so a failed test leaves no server behind.

@@ -1,5 +1,5 @@
 /**
- * @module test/support/send
+ * @module test/helpers/send
  * Hand-made webhook requests for the refusal checks, signed with node:crypto: an implementation independent of the
  * package, as a receiver in another language would compute it.
  */

@@ -1,5 +1,5 @@
 /**
- * @module e2e/flow.test
+ * @module test/flow.e2e.test
  * The whole flow in a real browser (Debian's Chromium through playwright-core), against the real stack started
  * in-process on free ports: shop page → <pay-button> → signer → gateway simulator cashier → page return → return
  * page, with the store, the gateway's notification log and the shop's webhook log checked behind the UI.
@@ -160,7 +160,10 @@ beforeAll(async () => {
     // One browser makes every checkout and status poll from 127.0.0.1: lift the per-IP limits for the suite.
     signerEnv: { JUPAY_RATE_LIMIT_CHECKOUT: '1000', JUPAY_RATE_LIMIT_STATUS: '10000' },
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
 });
 
 afterEach(async () => {

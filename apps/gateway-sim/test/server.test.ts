@@ -1,5 +1,5 @@
 /**
- * @module server.test
+ * @module test/server.test
  * The standalone server: starts with flags, prints its URL and the merchant credentials, stops on SIGTERM; refuses
  * a re-send count outside 0-3 and says clearly when its port is taken.
  */
@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
+const serverFile = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 let child: ChildProcess | undefined;
 

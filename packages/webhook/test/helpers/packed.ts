@@ -1,5 +1,5 @@
 /**
- * @module test/support/packed
+ * @module test/helpers/packed
  * The package as a user gets it: `pnpm pack` (which builds it first), then `npm install --offline` of the tarball
  * into an empty folder outside the workspace. Its dependency, and any extra package a test needs, are packed from
  * the workspace's own installed copies, so the install needs no registry and nothing of the workspace is reachable.

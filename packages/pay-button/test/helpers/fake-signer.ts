@@ -2,7 +2,7 @@
  * @module fake-signer: stubs `fetch` with a scripted signer for the element's browser tests. Each route answers
  * from a queue of replies (then from its default), and every call is recorded.
  */
-import type { Checkout, Order, SignerConfig } from '../src/signer-client.js';
+import type { Checkout, Order, SignerConfig } from '../../src/signer-client.js';
 
 /** The signer origin used by the tests. */
 export const SIGNER = 'https://signer.test';

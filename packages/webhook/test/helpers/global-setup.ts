@@ -1,5 +1,5 @@
 /**
- * @module test/support/global-setup
+ * @module test/helpers/global-setup
  * Packs @jupay/webhook once for the whole test run, before any test file starts, and hands the tarball's path to
  * the files that install it (`inject('webhookTarball')`). Packing builds `dist` again; doing it once keeps two
  * files from rebuilding it under each other.
@@ -22,7 +22,7 @@ declare module 'vitest' {
  *
  * @example
  * // vitest.config.ts
- * test: { globalSetup: ['test/support/global-setup.ts'] }
+ * test: { globalSetup: ['test/helpers/global-setup.ts'] }
  */
 export default function setup(project: TestProject): () => void {
   const destination = mkdtempSync(join(tmpdir(), 'jupay-webhook-tarball-'));

@@ -1,8 +1,8 @@
 /**
- * @module test/vectors
+ * @module test/helpers/vectors
  * The public vectors (`vectors.json`, with their source) typed for the tests.
  */
-import raw from './vectors.json' with { type: 'json' };
+import raw from '../vectors.json' with { type: 'json' };
 
 export interface Vector {
   id: string;

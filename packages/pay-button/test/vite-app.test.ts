@@ -1,5 +1,5 @@
 /**
- * @module test/node/vite-app.test
+ * @module test/vite-app.test
  * The package as a merchant's build tool sees it: installed into a fresh Vite vanilla-ts app (the tsconfig of
  * create-vite 9's template: erasableSyntaxOnly, verbatimModuleSyntax, bundler resolution), type-checked with `tsc`
  * and built with `vite build`, both from this workspace. Installed twice: by path (a symlink, as `npm install
@@ -27,7 +27,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
+const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 /** A dependency's folder, as Node would find it from this package (its node_modules, then the workspace's). */
 const packageDir = (name: string) =>
   realpathSync([PACKAGE, join(PACKAGE, '../..')].map((d) => join(d, 'node_modules', name)).find(existsSync)!);

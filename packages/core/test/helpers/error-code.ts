@@ -1,5 +1,5 @@
 /**
- * @module test/error-code
+ * @module test/helpers/error-code
  * The `code` of the error a call throws, or `'no error'`: lets a test assert the exact refusal in one line.
  */
 export function errorCode(fn: () => unknown): string | undefined {

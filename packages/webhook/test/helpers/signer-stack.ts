@@ -1,5 +1,5 @@
 /**
- * @module test/support/signer-stack
+ * @module test/helpers/signer-stack
  * A real signer delivering to a receiver under test: the signer app of apps/signer started as its own process
  * (`node --import tsx src/server.ts`, the documented way to run it) on a fresh SQLite file, the gateway simulator,
  * and a one-line forwarder that gives the signer a public URL before it has a port. `payOrder` goes through the

@@ -1,8 +1,8 @@
 /**
- * @module test/vectors
- * The webhook vectors (`vectors.json`, with their source) typed for the tests.
+ * @module test/helpers/vectors
+ * The webhook vectors (`test/vectors.json`, with their source) typed for the tests.
  */
-import raw from './vectors.json' with { type: 'json' };
+import raw from '../vectors.json' with { type: 'json' };
 
 export interface WebhookVector {
   id: string;

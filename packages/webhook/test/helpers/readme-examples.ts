@@ -1,5 +1,5 @@
 /**
- * @module test/support/readme-examples
+ * @module test/helpers/readme-examples
  * The receiver examples exactly as the README shows them: the fenced block after each `<!-- example: NAME -->`
  * marker. Tests run these texts, so the README cannot drift from what works.
  */

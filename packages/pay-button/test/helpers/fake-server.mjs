@@ -9,9 +9,9 @@ import { litPlugin } from '@custom-elements-manifest/analyzer/src/features/frame
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import cemConfig from '../custom-elements-manifest.config.mjs';
+import cemConfig from '../../custom-elements-manifest.config.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 let bundle;
 const buildBundle = () =>
   (bundle ??= build({
@@ -67,7 +67,7 @@ export async function fakeServer(ctx, next) {
     ctx.type = 'text/html';
     ctx.set('Content-Security-Policy', `default-src 'self'; form-action ${gateway}; base-uri 'none'`);
     ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CSP page</title>
-<script type="module" src="/test/csp-page.ts"></script>
+<script type="module" src="/test/helpers/csp-page.ts"></script>
 <script type="module" src="/bundle/pay-button.js"></script>
 <script type="module" src="/bundle/pay-button.js?copy=2"></script></head>
 <body><main><pay-button signer="/fake-signer" amount="12.34" product-name="CSP test"></pay-button></main></body></html>`;

@@ -1,5 +1,5 @@
 /**
- * @module csp-page: the first script of /csp/page.html (served under a strict CSP by test/fake-server.mjs). Loaded
+ * @module csp-page: the first script of /csp/page.html (served under a strict CSP by test/helpers/fake-server.mjs). Loaded
  * from 'self' before the two copies of the bundle, it records every CSP violation and every script error.
  */
 const w = window as unknown as { violations: string[]; errors: string[] };
