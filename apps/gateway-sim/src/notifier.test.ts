@@ -5,7 +5,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NOTIFICATION_SIGNED_FIELDS, parseNotification, sign, SignatureError } from '@jupay/core';
+import {
+  encodeAttach,
+  NOTIFICATION_SIGNED_FIELDS,
+  parseNotification,
+  sign,
+  SignatureError,
+} from '@jupay/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from './faults.ts';
 import { DEMO_MERCHANT } from './merchants.ts';
@@ -111,6 +117,27 @@ describe('delivery over HTTP', () => {
     expect(received.sign).toBe(
       sign(received, DEMO_MERCHANT.key, { signedFields: NOTIFICATION_SIGNED_FIELDS }),
     );
+  });
+
+  it.each([
+    // htmlspecialchars with ENT_QUOTES (the PHP 8.1+ default) turns ' into &#039;, and the body is not encoded.
+    ["''", 'attach=&#039;&#039;'],
+    ['a&b "c"', 'attach=a&amp;b &quot;c&quot;'],
+    // strip_tags drops tags and NUL bytes.
+    ['<b>x</b>y', 'attach=xy'],
+    ['a\u0000b', 'attach=ab'],
+    // A literal %00 survives the filter and is sent unencoded: the merchant's form decoder reads a NUL.
+    ['a%00b', 'attach=a%00b'],
+    // What jupay sends: percent-encoded down to letters, digits and - . _, so nothing is left to escape.
+    [encodeAttach(`''!*()~ 会`), 'attach=%27%27%21%2A%28%29%7E%20%E4%BC%9A'],
+  ])('echoes pay_attach %j as the deployed gateway does: %s', async (attach, expected) => {
+    const { sim, merchant } = await setUp();
+    const orderId = await order(sim, merchant, { pay_attach: attach });
+    await sim.controls.pay(orderId);
+    const { body } = merchant.received[0]!;
+    expect(body.slice(body.indexOf('&attach='))).toBe(`&${expected}`);
+    // The signed fields verify whatever attach became, with core's tolerant reading.
+    expect(parseNotification(body, credentials, { tolerant: true }).orderId).toBe(orderId);
   });
 
   it('a reply containing "ok" in any case counts: one attempt, no re-send', async () => {

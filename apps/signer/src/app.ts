@@ -127,6 +127,11 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     // Before next(), never after: a header added to a finished response makes the Node adapter rebuild it as a
     // web Response (measured: about 4x slower on small routes). See http/response-header.ts.
     setResponseHeader(c, 'X-Content-Type-Options', 'nosniff');
+    // Status and return URLs carry order ids: no page may pass them on as a referrer.
+    setResponseHeader(c, 'Referrer-Policy', 'no-referrer');
+    // No response of the signer is meant to be framed; an HTML route that sets its own Content-Security-Policy
+    // must keep this directive in it.
+    setResponseHeader(c, 'Content-Security-Policy', "frame-ancestors 'none'");
     return next();
   });
   // The browser routes: only the allowed origins. The gateway's routes (notify, return) are not browser calls.
@@ -136,14 +141,23 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   app.route('/api/config', configRoute(config));
   const makeOrderId = deps.newOrderId ?? newOrderId;
   app.route('/api/checkout', checkoutRoute({ config, store, clock, newOrderId: makeOrderId }));
-  const { bodyLimitBytes, returnUrl } = config;
+  const { bodyLimitBytes, returnUrl, signDialect: dialect, trustedProxyHeader } = config;
   const { orderPaid, requestCheck, checkedAt } = background;
   const onVerdict = metrics ? { onVerdict: metrics.notification } : {};
   app.route(
     '/api/notify',
-    notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid, ...onVerdict }),
+    notifyRoute({
+      credentials,
+      bodyLimitBytes,
+      dialect,
+      trustedProxyHeader,
+      store,
+      clock,
+      orderPaid,
+      ...onVerdict,
+    }),
   );
-  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, returnUrl, store }));
+  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
   const widgetFile = deps.widgetFile ?? DEFAULT_WIDGET_FILE;
   app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile) }));
@@ -186,7 +200,11 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     } else if (mapped.status >= 500) {
       c.get('log')?.error({ err: error }, 'unhandled error');
     }
-    return c.json({ error: { code: mapped.code, message: mapped.message } }, mapped.status, mapped.headers);
+    // An error is about this request only: no cache or proxy may keep it (a 404 status read, a 429).
+    return c.json({ error: { code: mapped.code, message: mapped.message } }, mapped.status, {
+      'Cache-Control': 'no-store',
+      ...mapped.headers,
+    });
   });
 
   return {

@@ -9,6 +9,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createSigner, type Signer, type SignerDeps } from './app.ts';
 import type { SignerConfig } from './config/load-config.ts';
+import { redactSecrets } from './config/redact.ts';
 
 /**
  * The signer could not start because of one setting's value: the store it names cannot be opened or migrated, or
@@ -65,13 +66,11 @@ export async function startServer(
     await signer.store.migrate();
   } catch (error) {
     await signer.stop().catch(() => undefined);
-    throw new StartupError(
-      'JUPAY_STORE',
-      `cannot open or migrate ${where} (${storeFailureReason(error, config.store)})`,
-      {
-        cause: error,
-      },
-    );
+    // The path (or URL) and the driver's reason are shown, but never a secret pasted into JUPAY_STORE.
+    const message = `cannot open or migrate ${where} (${storeFailureReason(error, config.store)})`;
+    throw new StartupError('JUPAY_STORE', redactSecrets(message, [config.key, config.webhookSecret]), {
+      cause: error,
+    });
   }
   await signer.start();
   let server!: ServerType;
@@ -223,24 +222,22 @@ export function storeFailureReason(error: unknown, store: string): string {
 function listenError(error: unknown, config: SignerConfig): StartupError {
   const code = (error as NodeJS.ErrnoException).code;
   const at = `${config.host}:${config.port}`;
-  const options = { cause: error };
+  const startup = (setting: string, message: string) =>
+    // HOST is shown as given, but never a secret pasted into it (a key is a valid host name).
+    new StartupError(setting, redactSecrets(message, [config.key, config.webhookSecret]), { cause: error });
   switch (code) {
     case 'EADDRINUSE':
-      return new StartupError('PORT', `${config.port} is already in use on ${config.host}`, options);
+      return startup('PORT', `${config.port} is already in use on ${config.host}`);
     case 'EACCES':
-      return new StartupError('PORT', `${config.port} needs privileges this process lacks`, options);
+      return startup('PORT', `${config.port} needs privileges this process lacks`);
     case 'EADDRNOTAVAIL':
-      return new StartupError('HOST', `${config.host} is not an address of this machine`, options);
+      return startup('HOST', `${config.host} is not an address of this machine`);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
-      return new StartupError('HOST', `${config.host} does not resolve (${code})`, options);
+      return startup('HOST', `${config.host} does not resolve (${code})`);
     default:
-      return new StartupError(
-        'PORT',
-        `cannot listen on ${at} (check HOST too): ${storeFailureReason(error, '')}`,
-        options,
-      );
+      return startup('PORT', `cannot listen on ${at} (check HOST too): ${storeFailureReason(error, '')}`);
   }
 }
 

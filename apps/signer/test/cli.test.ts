@@ -161,7 +161,7 @@ describe('jupay-signer check', () => {
     ]);
     expect(code).toBe(1);
     expect(lines[1]).toMatch(
-      /^FAIL {2}store {7}JUPAY_STORE: cannot open or migrate \S+\/not-a-dir\/signer\.db \(EEXIST: file already exists, mkdir '\S+\/not-a-dir'\)$/,
+      /^FAIL {2}store {7}JUPAY_STORE: cannot open or migrate \S+\/not-a-dir\/signer\.db \(ENOTDIR: not a directory, mkdir '\S+\/not-a-dir'\)$/,
     );
   });
 });

@@ -44,19 +44,26 @@ afterAll(async () => {
 
 beforeEach(() => sim.controls.clearFaults());
 
-/** Checkout through the signer, then the browser's form POST to the gateway: returns the order id. */
-async function buy(amount = '12.30'): Promise<string> {
+/**
+ * Checkout through the signer, then the browser's form POST to the gateway: returns the order id. `edit` changes
+ * the form before it is posted, as a shopper may (only unsigned fields, or the gateway refuses the signature).
+ */
+async function buy(
+  amount = '12.30',
+  attach = '1234|456',
+  edit: (fields: Fields) => Fields = (fields) => fields,
+): Promise<string> {
   const res = await fetch(`${http.url}/api/checkout`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: 'https://shop.example' },
-    body: JSON.stringify({ bankCode: '903', amount, productName: 'VIP基础服务', attach: '1234|456' }),
+    body: JSON.stringify({ bankCode: '903', amount, productName: 'VIP基础服务', attach }),
   });
   expect(res.status).toBe(201);
   const order = (await res.json()) as { orderId: string; action: string; fields: Fields };
   const cashier = await fetch(order.action, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: encodeForm(order.fields),
+    body: encodeForm(edit(order.fields)),
   });
   const page = await cashier.text();
   // The gateway accepted the signature: a cashier page, not its JSON error.
@@ -96,6 +103,40 @@ describe('signer against the gateway simulator', () => {
     const shown = (await (await fetch(`${http.url}/api/orders/${orderId}`)).json()) as { status: string };
     expect(shown.status).toBe('PAID');
   });
+
+  it.each(["''", "it's", `!*()~'`, '&<>"', '会员 A&B|7 %41'])(
+    'attach %j comes back through the gateway intact: the first notification is acknowledged',
+    async (attach) => {
+      const orderId = await buy('12.30', attach);
+      sim.controls.setFaults({ resendCount: 0 }, { orderId });
+      const attempts = await (await sim.controls.pay(orderId)).delivery;
+      expect(attempts.map((a) => [a.status, a.response, a.received])).toEqual([[200, 'OK', true]]);
+      // Nothing the gateway escapes was left raw: the body carries attach as it was sent.
+      expect(attempts[0]!.body).not.toContain('&#039;');
+      expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', attach, paidVia: 'notify' });
+      expect(await t.store.listAnomalies(orderId)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['%E4%B8', 'unsigned field attach has malformed percent-encoding'],
+    ["''", 'unsigned field #039; appears more than once'],
+    ['x&amount=1&amount=2', 'unsigned field amp;amount appears more than once'],
+  ])(
+    'a shopper who edits the unsigned pay_attach to %j cannot refuse the genuine notification',
+    async (edited, detail) => {
+      const orderId = await buy('12.30', 'sku-7', (fields) => ({ ...fields, pay_attach: edited }));
+      sim.controls.setFaults({ resendCount: 0 }, { orderId });
+      const attempts = await (await sim.controls.pay(orderId)).delivery;
+      expect(attempts.map((a) => [a.status, a.response])).toEqual([[200, 'OK']]);
+      // The stored order's attach is the truth; what came back is recorded as an anomaly.
+      expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', attach: 'sku-7' });
+      expect(await t.store.listAnomalies(orderId)).toEqual([
+        expect.objectContaining({ kind: 'unsigned_field', detail }),
+      ]);
+      expect((await t.store.listEvents(orderId))[0]!.payload).toMatchObject({ attach: 'sku-7' });
+    },
+  );
 
   it('duplicates and manual re-sends: all OK, one transition', async () => {
     const orderId = await buy();

@@ -51,7 +51,69 @@ describe('response headers over Node HTTP', () => {
     expect(res.headers.get('vary')).toBe('Origin');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('cache-control')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('every error answer says no-store: 400, 403, 404, 413, 415, 429, and notify FAIL', async () => {
+    t = await createTestSigner({ JUPAY_RATE_LIMIT_STATUS: '1', JUPAY_BODY_LIMIT: '256' });
+    http = await listen(t.fetch);
+    const { url } = http;
+    const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const answers: [number, Response][] = [
+      [400, await post('/api/checkout', '{"bankCode":"903"}')],
+      [403, await post('/api/checkout', '{}', { origin: 'https://evil.example' })],
+      [404, await fetch(`${url}/nope`)],
+      [404, await fetch(`${url}/api/orders/E0000000000000000404`)],
+      [413, await post('/api/checkout', JSON.stringify({ attach: 'x'.repeat(300) }))],
+      [415, await post('/api/checkout', 'a=1', { 'content-type': 'text/plain' })],
+      [429, await fetch(`${url}/api/orders/E0000000000000000404`)],
+      [
+        400,
+        await post('/api/notify', 'memberid=1&sign=00', {
+          'content-type': 'application/x-www-form-urlencoded',
+        }),
+      ],
+    ];
+    for (const [status, res] of answers) {
+      expect([res.url, res.status, res.headers.get('cache-control')]).toEqual([res.url, status, 'no-store']);
+    }
+  });
+
+  it('Referrer-Policy and frame-ancestors on every route, success or not', async () => {
+    const url = await serveSigner();
+    const responses = [
+      await fetch(`${url}/api/config`),
+      await fetch(`${url}/api/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ bankCode: '903', amount: '12.30' }),
+      }),
+      await fetch(`${url}/api/checkout`, {
+        method: 'OPTIONS',
+        headers: { origin: t!.config.allowedOrigins[0]! },
+      }),
+      await fetch(`${url}/api/notify`, { method: 'POST', body: 'x' }),
+      await fetch(`${url}/api/return`, { redirect: 'manual' }),
+      await fetch(`${url}/api/orders/E0000000000000000404`),
+      await fetch(`${url}/pay-button.js`),
+      await fetch(`${url}/healthz`),
+      await fetch(`${url}/nope`),
+    ];
+    for (const res of responses) {
+      await res.arrayBuffer();
+      // The return URL and status URLs carry order ids: never passed on as a referrer.
+      expect([res.url, res.headers.get('referrer-policy')]).toEqual([res.url, 'no-referrer']);
+      // No page of the signer may be framed (clickjacking); harmless on JSON and scripts.
+      expect([res.url, res.headers.get('content-security-policy')]).toEqual([
+        res.url,
+        "frame-ancestors 'none'",
+      ]);
+    }
   });
 
   it('notify FAIL carries its verdict; a 404 its request id', async () => {

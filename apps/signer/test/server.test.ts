@@ -170,13 +170,20 @@ describe('the command line', () => {
   const serverFile = fileURLToPath(new URL('../src/server.ts', import.meta.url));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-  function run(env: Record<string, string | undefined>, onStdout?: (text: string, kill: () => void) => void) {
+  function run(
+    env: Record<string, string | undefined>,
+    onStdout?: (text: string, kill: () => void) => void,
+    deadlineMs = 15_000,
+  ) {
     const cwd = tempDir();
     const child = spawn(process.execPath, ['--import', tsx, serverFile], {
       cwd,
       env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // A child that hangs is killed (by its own PID) so the test fails on its exit code, not on a timeout.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.once('exit', () => clearTimeout(deadline));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -210,6 +217,19 @@ describe('the command line', () => {
     );
     expect(result.stdout + result.stderr).not.toContain('s3cret-pw');
   });
+
+  it.each(['/proc/jupay-signer-test/data/signer.db', '/proc/signer.db', '/sys/signer.db'])(
+    'exits 1 within seconds naming JUPAY_STORE for an unwritable special path (%s)',
+    async (path) => {
+      const started = Date.now();
+      const result = await run(baseEnv({ JUPAY_STORE: path }), undefined, 8_000);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^jupay-signer: failed to start: JUPAY_STORE: cannot open or migrate \/(proc|sys)\//,
+      );
+    },
+  );
 
   it('serves until SIGTERM, then shuts down cleanly with exit code 0', async () => {
     let healthy: unknown;

@@ -16,7 +16,7 @@ import { createPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
 import { baseEnv, checkout, createTestSigner, type TestSigner } from './helpers/signer-harness.ts';
-import { notificationBody } from './helpers/notifications.ts';
+import { notificationBody, notificationFields } from './helpers/notifications.ts';
 import { captureText } from './helpers/leak-log.ts';
 import { startTcpLink } from './helpers/tcp-link.ts';
 
@@ -94,6 +94,35 @@ describe('store unavailable: PostgreSQL', () => {
     const status = await t.request(`/api/orders/${orderId}`);
     expect(status.status).toBe(200);
     expect(((await status.json()) as { status: string }).status).toBe('NOTPAY');
+  });
+
+  it('the shopper coming back from the gateway still lands on the shop page, not on a JSON error', async () => {
+    const { link, store } = await postgresThroughLink();
+    const t = await createTestSigner({ JUPAY_RETURN_URL: 'https://shop.example/thanks' }, { store });
+    cleanups.push(() => t.close());
+    const { orderId } = await checkout(t);
+    await link.cut();
+    const signed = new URLSearchParams(notificationFields({ orderid: orderId, amount: '12.3000' }));
+    for (const request of [
+      t.request('/api/return', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: signed.toString(),
+      }),
+      t.request(`/api/return?${signed.toString()}`),
+    ]) {
+      const res = await request;
+      expect(res.status).toBe(303);
+      // Verified with our key and member id: the order id is passed on although the store could not confirm it.
+      expect(res.headers.get('location')).toBe(`https://shop.example/thanks?orderId=${orderId}`);
+    }
+    // A forged return during the outage: still the bare page.
+    const forged = new URLSearchParams(notificationFields({ orderid: orderId }, 'forger-key-0000'));
+    const res = await t.request(`/api/return?${forged.toString()}`);
+    expect(res.headers.get('location')).toBe('https://shop.example/thanks');
+    expect(t.logs.some((line) => line.includes('"msg":"return: order not checked, store unavailable"'))).toBe(
+      true,
+    );
   });
 
   it('a connection that stops answering fails the call after the query timeout, and is replaced', async () => {

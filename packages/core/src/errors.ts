@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'INVALID_URL'
   | 'URL_HAS_QUERY'
   | 'UNSAFE_CHARACTER'
+  | 'INVALID_CHARACTER'
   | 'MISSING_FIELD'
   | 'INVALID_FIELD'
   | 'DUPLICATE_FIELD'

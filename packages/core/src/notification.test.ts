@@ -94,6 +94,28 @@ describe('parseNotification', () => {
     );
   });
 
+  it.each(['orderid', 'amount', 'transaction_id', 'datetime'])(
+    'refuses a NUL in the signed field %s as malformed, naming it, even when correctly signed',
+    (name) => {
+      const fields = signed({ ...genuine, [name]: `${genuine[name as keyof typeof genuine]}\u0000` });
+      for (const received of [fields, encodeForm(fields)]) {
+        for (const tolerant of [false, true]) {
+          try {
+            parseNotification(received, credentials, { tolerant });
+            expect.unreachable();
+          } catch (error) {
+            expect(error).toMatchObject({ code: 'INVALID_CHARACTER', field: name });
+          }
+        }
+      }
+    },
+  );
+
+  it('refuses a lone surrogate in a signed field given as an object', () => {
+    const fields = signed({ ...genuine, transaction_id: '2024\ud800' });
+    expect(errorCode(() => parseNotification(fields, credentials))).toBe('INVALID_CHARACTER');
+  });
+
   it('refuses missing fields naming them', () => {
     const { transaction_id: _, ...rest } = signed(genuine);
     expect(() => parseNotification(rest, credentials)).toThrow(/transaction_id/);
@@ -114,6 +136,85 @@ describe('parseNotification', () => {
     expect(errorCode(() => parseNotification(signed({ ...genuine, returncode: '01' }), credentials))).toBe(
       'NOT_SUCCESS',
     );
+  });
+
+  describe('tolerant: unsigned fields cannot refuse a correctly signed notification', () => {
+    const body = buildBody(signed(genuine));
+
+    /** The body as the gateway builds it: raw values, in its field order. */
+    function buildBody(fields: Record<string, string>): string {
+      return Object.entries(fields)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&');
+    }
+
+    it.each([
+      // attach '' escaped by htmlspecialchars (ENT_QUOTES) and sent unencoded: two stray fields named #039;
+      ['&#039;&#039;', 'DUPLICATE_FIELD', '#039;'],
+      // a shopper who edits the unsigned pay_attach
+      ['%E4%B8', 'MALFORMED_ENCODING', 'attach'],
+      ['x&amp;amount=1&amp;amount=2', 'DUPLICATE_FIELD', 'amp;amount'],
+      ['1&attach=2', 'DUPLICATE_FIELD', 'attach'],
+      ['1&%E4=3', 'MALFORMED_ENCODING', '%E4'],
+      ['a%00b', 'INVALID_CHARACTER', 'attach'],
+    ])('attach=%s: accepted, with a %s anomaly on %s', (attach, code, field) => {
+      const raw = `${body}&attach=${attach}`;
+      // Strict mode refuses all of these but NUL in an unsigned field, which it hands over as received.
+      if (code !== 'INVALID_CHARACTER')
+        expect(errorCode(() => parseNotification(raw, credentials))).toBe(code);
+      else expect(parseNotification(raw, credentials).attach).toBe('a\u0000b');
+      const n = parseNotification(raw, credentials, { tolerant: true });
+      expect(n.orderId).toBe('E1');
+      expect(n.amountFen).toBe(1234);
+      expect(n.anomalies).toContainEqual(expect.objectContaining({ code, field }));
+      // What was wrong is left out, never guessed at.
+      if (field === 'attach') expect(n.attach).toBe('');
+    });
+
+    it('reports no anomaly for a clean body, and keeps attach', () => {
+      const n = parseNotification(`${body}&attach=sku%2D7`, credentials, { tolerant: true });
+      expect(n.anomalies).toEqual([]);
+      expect(n.attach).toBe('sku-7');
+      expect(parseNotification(`${body}&attach=sku`, credentials).anomalies).toEqual([]);
+    });
+
+    it('keeps the strict rules for signed fields', () => {
+      const options = { tolerant: true };
+      expect(errorCode(() => parseNotification(`${body}&amount=12.3400`, credentials, options))).toBe(
+        'DUPLICATE_FIELD',
+      );
+      expect(errorCode(() => parseNotification(`${body}&sign=00`, credentials, options))).toBe(
+        'DUPLICATE_FIELD',
+      );
+      const badAmount = body.replace('amount=12.3400', 'amount=12.34%E4');
+      expect(errorCode(() => parseNotification(badAmount, credentials, options))).toBe('MALFORMED_ENCODING');
+      const tampered = body.replace('orderid=E1', 'orderid=E2');
+      expect(errorCode(() => parseNotification(`${tampered}&attach=%E4`, credentials, options))).toBe(
+        'BAD_SIGNATURE',
+      );
+    });
+
+    it('treats repeated or non-string unsigned fields of an object the same way', () => {
+      const n = parseNotification({ ...signed(genuine), attach: ['a', 'b'], extra: 7 }, credentials, {
+        tolerant: true,
+      });
+      expect(n.anomalies.map((a) => `${a.field}:${a.code}`)).toEqual([
+        'attach:DUPLICATE_FIELD',
+        'extra:INVALID_FIELD',
+      ]);
+      expect(n.attach).toBe('');
+      const params = new URLSearchParams(`${body}&attach=1&attach=2`);
+      expect(parseNotification(params, credentials, { tolerant: true }).anomalies).toEqual([
+        expect.objectContaining({ field: 'attach', code: 'DUPLICATE_FIELD' }),
+      ]);
+      expect(errorCode(() => parseNotification(params, credentials))).toBe('DUPLICATE_FIELD');
+    });
+
+    it('names a stray field safely: control characters replaced, at most 40 characters', () => {
+      const raw = `${body}&attach=1&${'%01'.repeat(50)}=1&${'%01'.repeat(50)}=2`;
+      const [anomaly] = parseNotification(raw, credentials, { tolerant: true }).anomalies;
+      expect(anomaly!.field).toBe('?'.repeat(40));
+    });
   });
 
   it('supports the 5-field legacy dialect by option only', () => {

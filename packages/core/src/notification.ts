@@ -6,8 +6,8 @@
  */
 import { checkCredentials, type Credentials } from './credentials.ts';
 import { NotificationError, SignatureError, ValidationError } from './errors.ts';
-import { toFields } from './form.ts';
 import { parseGatewayAmount } from './money.ts';
+import { readNotificationFields, type FieldAnomaly } from './notification-fields.ts';
 import {
   LEGACY_NOTIFICATION_SIGNED_FIELDS,
   NOTIFICATION_SIGNED_FIELDS,
@@ -15,6 +15,9 @@ import {
   type Dialect,
   type Fields,
 } from './signature.ts';
+import { invalidCharacter } from './text.ts';
+
+export type { FieldAnomaly } from './notification-fields.ts';
 
 /** A verified, successful notification. */
 export interface Notification {
@@ -31,14 +34,27 @@ export interface Notification {
   returnCode: string;
   /** `attach` decoded back to what the merchant sent. */
   attach: string;
-  /** Every field as received. */
+  /** Every field as received (in tolerant mode, without the unsigned fields that were dropped). */
   fields: Fields;
+  /** Tolerant mode: the unsigned fields that were repeated, badly encoded or not strings, and dropped. */
+  anomalies: FieldAnomaly[];
 }
 
 export interface ParseNotificationOptions {
   /** `legacy`: `name=>value&` pairs over 5 fields (no `transaction_id`). */
   dialect?: Dialect;
+  /**
+   * false (the default): every field must appear once, cleanly percent-encoded. true: only the signed fields and
+   * `sign` must; a repeated, badly encoded or non-string unsigned field (`attach`, or a stray piece of it) is left
+   * out and reported in `anomalies`, so it cannot refuse a correctly signed notification.
+   */
+  tolerant?: boolean;
 }
+
+// The names held to strict rules in tolerant mode: the signed fields and the signature. In the legacy dialect
+// `transaction_id` is not signed, so it is read like `attach`.
+const STRICT_NAMES: ReadonlySet<string> = new Set([...NOTIFICATION_SIGNED_FIELDS, 'sign']);
+const LEGACY_STRICT_NAMES: ReadonlySet<string> = new Set([...LEGACY_NOTIFICATION_SIGNED_FIELDS, 'sign']);
 
 /**
  * The merchant URL-encodes `attach` (the document asks for it); depending on the path back (notification body or
@@ -57,13 +73,18 @@ function decodeAttach(value: string | undefined): string {
 /**
  * Parses a notification from a form body string, `URLSearchParams` or a plain object, and verifies it.
  * Throws `ValidationError` (shape), `SignatureError` (signature), then, for a genuine but unacceptable
- * notification, `NotificationError` (`MEMBER_MISMATCH`, `NOT_SUCCESS`) carrying the verified fields.
+ * notification, `NotificationError` (`MEMBER_MISMATCH`, `NOT_SUCCESS`) carrying the verified fields. With
+ * `{ tolerant: true }` only the signed fields must be well-formed (see {@link ParseNotificationOptions}).
  *
  * @example
  * // in a notify route, with the raw body:
  * const n = parseNotification(await request.text(), { memberId: '10002', key });
  * if (n.amountFen === order.amountFen) markPaid(n.orderId, n.transactionId);
  * // then reply exactly "OK"
+ *
+ * // a service that keeps its own copy of attach: the unsigned fields never refuse a genuine notification
+ * const m = parseNotification(rawBody, credentials, { tolerant: true });
+ * if (m.anomalies.length > 0) recordAnomaly(m.orderId, m.anomalies);
  */
 export function parseNotification(
   received: string | URLSearchParams | Record<string, unknown>,
@@ -71,12 +92,21 @@ export function parseNotification(
   options: ParseNotificationOptions = {},
 ): Notification {
   const { memberId, key } = checkCredentials(credentials);
-  const fields = toFields(received);
   const legacy = options.dialect === 'legacy';
   const signedFields = legacy ? LEGACY_NOTIFICATION_SIGNED_FIELDS : NOTIFICATION_SIGNED_FIELDS;
+  const { fields, anomalies } = readNotificationFields(
+    received,
+    legacy ? LEGACY_STRICT_NAMES : STRICT_NAMES,
+    options.tolerant === true,
+  );
   for (const name of [...signedFields, 'sign']) {
     if (!fields[name])
       throw new ValidationError('MISSING_FIELD', `notification field ${name} is missing`, name);
+    // NUL or a lone surrogate in a signed value is malformed, signed or not: nothing can store or act on it.
+    const problem = invalidCharacter(fields[name]);
+    if (problem !== null) {
+      throw new ValidationError('INVALID_CHARACTER', `notification field ${name} contains ${problem}`, name);
+    }
   }
   if (!verify(fields, key, fields.sign!, { signedFields, dialect: options.dialect ?? 'standard' })) {
     throw new SignatureError('notification signature does not match');
@@ -103,5 +133,6 @@ export function parseNotification(
     returnCode: fields.returncode,
     attach: decodeAttach(fields.attach),
     fields,
+    anomalies,
   };
 }

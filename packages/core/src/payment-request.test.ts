@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import vectors from '../test/helpers/vectors.ts';
-import { createPaymentRequest, type PaymentInput } from './payment-request.ts';
+import { createPaymentRequest, encodeAttach, type PaymentInput } from './payment-request.ts';
 import { PAYMENT_SIGNED_FIELDS, sign } from './signature.ts';
 
 const credentials = { memberId: '10002', key: vectors.key };
@@ -40,6 +41,14 @@ describe('createPaymentRequest', () => {
     expect(request.fields.pay_amount).toBe('100.00');
     expect(request.fields.pay_productname).toBe('VIP基础服务');
     expect(request.fields.pay_attach).toBe('1234%7C456');
+  });
+
+  it('signs in the legacy dialect (name=>value joins) by option only', () => {
+    const request = createPaymentRequest(base, credentials, { dialect: 'legacy' });
+    expect(request.fields.pay_md5sign).toBe(
+      sign(request.fields, vectors.key, { signedFields: PAYMENT_SIGNED_FIELDS, dialect: 'legacy' }),
+    );
+    expect(request.fields.pay_md5sign).not.toBe(vectors.vectors[0]!.sign);
   });
 
   it('reproduces vector V2: an absent callback URL is not signed nor sent', () => {
@@ -92,6 +101,48 @@ describe('createPaymentRequest', () => {
     const request = createPaymentRequest({ ...base, attach: '会员 A&B' }, credentials);
     expect(request.fields.pay_attach).toBe(encodeURIComponent('会员 A&B'));
   });
+
+  it('percent-encodes every attach character but letters, digits and - . _, so the gateway has nothing to escape', () => {
+    // The gateway runs pay_attach through htmlspecialchars (ENT_QUOTES) and builds the notification body without
+    // encoding it: a raw ' comes back as &#039; and a raw & splits the body.
+    const attach = `'&<>"!*()~% +=#?/会员\u{1F600}a-._Z9`;
+    const encoded = createPaymentRequest({ ...base, attach }, credentials).fields.pay_attach!;
+    expect(encoded).toBe(
+      '%27%26%3C%3E%22%21%2A%28%29%7E%25%20%2B%3D%23%3F%2F%E4%BC%9A%E5%91%98%F0%9F%98%80a-._Z9',
+    );
+    expect(encoded).toMatch(/^[A-Za-z0-9._%-]+$/);
+    expect(decodeURIComponent(encoded)).toBe(attach);
+  });
+
+  it('encodeAttach: any text without NUL comes back from decodeURIComponent, with nothing but [A-Za-z0-9._%-]', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => !text.includes('\u0000')),
+        (text) => {
+          const encoded = encodeAttach(text);
+          expect(encoded).toMatch(/^[A-Za-z0-9._%-]*$/);
+          expect(decodeURIComponent(encoded)).toBe(text);
+        },
+      ),
+    );
+  });
+
+  it.each([
+    [{ attach: 'x\ud800' }, 'attach'],
+    [{ attach: '\udc00' }, 'attach'],
+    [{ attach: 'a\u0000' }, 'attach'],
+    [{ productName: 'VIP\ud83d' }, 'productName'],
+    [{ productName: 'V\u0000IP' }, 'productName'],
+    [{ productDesc: 'a\udfff' }, 'productDesc'],
+    [{ productNum: '1\u0000' }, 'productNum'],
+  ] as [Partial<PaymentInput>, string][])(
+    'refuses %o (a lone surrogate, or a NUL the gateway strips) naming %s',
+    (input, field) => {
+      const result = refusal(input);
+      expect(result).toMatchObject({ code: 'INVALID_CHARACTER', field });
+      expect(result.message).toContain(field);
+    },
+  );
 
   it.each([
     [{ amount: '0' }, 'INVALID_AMOUNT', 'amount'],

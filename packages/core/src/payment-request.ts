@@ -7,7 +7,8 @@ import { formatChinaDateTime } from './china-time.ts';
 import { checkCredentials, type Credentials } from './credentials.ts';
 import { ValidationError } from './errors.ts';
 import { formatYuan, MAX_AMOUNT_FEN, parseYuan } from './money.ts';
-import { PAYMENT_SIGNED_FIELDS, sign, type Fields } from './signature.ts';
+import { PAYMENT_SIGNED_FIELDS, sign, type Dialect, type Fields } from './signature.ts';
+import { invalidCharacter } from './text.ts';
 
 export interface PaymentInput {
   /** The gateway's full payment URL, e.g. `https://pay.example.com/Pay_Index.html`. */
@@ -23,7 +24,10 @@ export interface PaymentInput {
   /** Optional: an empty callback URL is simply not signed (docs/protocol.md#signature, vector V2). */
   callbackUrl?: string;
   productName: string;
-  /** Echoed back in the notification; URL-encoded here as the document asks. */
+  /**
+   * Echoed back in the notification (unsigned). Sent through {@link encodeAttach}, so the gateway's escaping and
+   * its unencoded notification body leave it intact.
+   */
   attach?: string;
   productNum?: string;
   productDesc?: string;
@@ -32,6 +36,12 @@ export interface PaymentInput {
   applyDate?: Date;
   /** A lower ceiling than {@link MAX_AMOUNT_FEN}. */
   maxAmountFen?: number;
+}
+
+/** Options of {@link createPaymentRequest}. */
+export interface PaymentRequestOptions {
+  /** `legacy`: 2016-17 gateways join the signed pairs as `name=>value&`. Default `standard`. */
+  dialect?: Dialect;
 }
 
 /** A form ready to be POSTed by the browser: `action` is the gateway URL. */
@@ -48,6 +58,43 @@ const UNSAFE = /[&<>"']/;
 function fail(code: ConstructorParameters<typeof ValidationError>[0], message: string, field: string): never {
   throw new ValidationError(code, message, field);
 }
+
+/** Refuses a text input holding NUL (the gateway's strip_tags drops it) or a lone surrogate (no UTF-8 form). */
+function checkText(value: string | undefined, field: string): void {
+  if (typeof value !== 'string') return;
+  const problem = invalidCharacter(value);
+  if (problem !== null) fail('INVALID_CHARACTER', `${field} contains ${problem}`, field);
+}
+
+// RFC 3986 unreserved characters but `~`: the only ones left as they are. PHP's rawurlencode before 5.3 encoded
+// `~` too, and some forks still run values through it.
+const ATTACH_KEEP = /[A-Za-z0-9._-]/;
+
+/**
+ * Percent-encodes `attach` for `pay_attach`: every byte of its UTF-8 form but letters, digits and `- . _`. The
+ * gateway HTML-escapes `& < > " '` (htmlspecialchars with ENT_QUOTES), splits the notification body on `&`, and
+ * builds that body without encoding it (docs/protocol.md#notification); `encodeURIComponent` leaves `' ! * ( ) ~`
+ * raw, so an attach of `''` came back as `attach=&#039;&#039;`. Decode with `decodeURIComponent`.
+ *
+ * @example
+ * encodeAttach("sku-7 'gift'"); // 'sku-7%20%27gift%27'
+ * decodeURIComponent(encodeAttach('会员|7')); // '会员|7'
+ */
+export function encodeAttach(attach: string): string {
+  checkText(attach, 'attach');
+  let out = '';
+  for (const char of attach) {
+    if (ATTACH_KEEP.test(char)) {
+      out += char;
+      continue;
+    }
+    for (const byte of encoder.encode(char))
+      out += `%${byte < 16 ? '0' : ''}${byte.toString(16).toUpperCase()}`;
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
 
 function toFen(amount: number | string, ceiling: number): number {
   let fen: number;
@@ -113,8 +160,13 @@ function checkUrl(value: string | undefined, field: string, required: boolean, a
  *   { memberId: '10002', key },
  * );
  * // request.fields.pay_amount === '12.34'; POST request.fields to request.action
+ * // behind a 2016-17 gateway: createPaymentRequest(input, credentials, { dialect: 'legacy' })
  */
-export function createPaymentRequest(input: PaymentInput, credentials: Credentials): PaymentRequest {
+export function createPaymentRequest(
+  input: PaymentInput,
+  credentials: Credentials,
+  options: PaymentRequestOptions = {},
+): PaymentRequest {
   const { memberId, key } = checkCredentials(credentials);
   const action = checkUrl(input.paymentUrl, 'paymentUrl', true);
   if (typeof input.orderId !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(input.orderId)) {
@@ -137,6 +189,10 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
       'productName',
     );
   }
+  checkText(input.productName, 'productName');
+  checkText(input.productNum, 'productNum');
+  checkText(input.productDesc, 'productDesc');
+  const attach = input.attach !== undefined && input.attach !== '' ? encodeAttach(input.attach) : '';
 
   const signed: Fields = {
     pay_memberid: memberId,
@@ -153,7 +209,10 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
     }
   }
 
-  const signature = sign(signed, key, { signedFields: PAYMENT_SIGNED_FIELDS });
+  const signature = sign(signed, key, {
+    signedFields: PAYMENT_SIGNED_FIELDS,
+    dialect: options.dialect ?? 'standard',
+  });
   // Built in place (no spread, no delete): the same keys in the same order as the signed fields, then the rest.
   const fields: Fields = {
     pay_memberid: signed.pay_memberid!,
@@ -166,7 +225,7 @@ export function createPaymentRequest(input: PaymentInput, credentials: Credentia
   fields.pay_amount = signed.pay_amount!;
   fields.pay_md5sign = signature;
   fields.pay_productname = input.productName;
-  if (input.attach !== undefined && input.attach !== '') fields.pay_attach = encodeURIComponent(input.attach);
+  if (attach !== '') fields.pay_attach = attach;
   if (input.productNum !== undefined && input.productNum !== '') fields.pay_productnum = input.productNum;
   if (input.productDesc !== undefined && input.productDesc !== '') fields.pay_productdesc = input.productDesc;
   if (input.productUrl !== undefined && input.productUrl !== '') {

@@ -33,6 +33,13 @@ describe('createQueryRequest', () => {
     expect(parseForm(body)).toEqual(Object.assign(Object.create(null), fields));
   });
 
+  it('signs in the legacy dialect by option only', () => {
+    const signed = { pay_memberid: '10002', pay_orderid: 'E1' };
+    const legacy = sign(signed, key, { signedFields: QUERY_SIGNED_FIELDS, dialect: 'legacy' });
+    expect(createQueryRequest('E1', credentials, { dialect: 'legacy' }).fields.pay_md5sign).toBe(legacy);
+    expect(createQueryRequest('E1', credentials).fields.pay_md5sign).not.toBe(legacy);
+  });
+
   it('refuses an order id the gateway could not hold', () => {
     expect(errorCode(() => createQueryRequest('E 1', credentials))).toBe('INVALID_ORDER_ID');
   });
@@ -51,6 +58,16 @@ describe('parseQueryResponse', () => {
       paidAt: '2024-03-01 12:00:09',
       transactionId: '20240301120000123456',
     });
+  });
+
+  it('verifies a legacy answer (name=>value joins) by option only', () => {
+    const { sign: _, ...fields } = paid;
+    const legacy = { ...fields, sign: sign(fields, key, { dialect: 'legacy' }) };
+    expect(parseQueryResponse(JSON.stringify(legacy), credentials, { dialect: 'legacy' }).paid).toBe(true);
+    expect(errorCode(() => parseQueryResponse(JSON.stringify(legacy), credentials))).toBe('BAD_SIGNATURE');
+    expect(
+      errorCode(() => parseQueryResponse(JSON.stringify(paid), credentials, { dialect: 'legacy' })),
+    ).toBe('BAD_SIGNATURE');
   });
 
   it('tolerates a leading BOM and surrounding whitespace', () => {

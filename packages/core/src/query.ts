@@ -9,7 +9,7 @@ import { checkCredentials, type Credentials } from './credentials.ts';
 import { GatewayError, NotificationError, ProtocolError, SignatureError } from './errors.ts';
 import { encodeForm } from './form.ts';
 import { parseGatewayAmount } from './money.ts';
-import { QUERY_SIGNED_FIELDS, sign, verify, type Fields } from './signature.ts';
+import { QUERY_SIGNED_FIELDS, sign, verify, type Dialect, type Fields } from './signature.ts';
 import { ValidationError } from './errors.ts';
 
 /** The signed query: POST `body` (a form) to the gateway's query URL. */
@@ -32,6 +32,12 @@ export interface QueryResult {
   fields: Fields;
 }
 
+/** Options of {@link createQueryRequest} and {@link parseQueryResponse}. */
+export interface QueryOptions {
+  /** `legacy`: 2016-17 gateways join the signed pairs as `name=>value&`, in the request and the answer. */
+  dialect?: Dialect;
+}
+
 /**
  * Builds the signed order query.
  *
@@ -40,13 +46,21 @@ export interface QueryResult {
  * const text = await (await fetch(queryUrl, { method: 'POST', body,
  *   headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();
  */
-export function createQueryRequest(orderId: string, credentials: Credentials): QueryRequest {
+export function createQueryRequest(
+  orderId: string,
+  credentials: Credentials,
+  options: QueryOptions = {},
+): QueryRequest {
   const { memberId, key } = checkCredentials(credentials);
   if (typeof orderId !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(orderId)) {
     throw new ValidationError('INVALID_ORDER_ID', 'orderId must be 1 to 32 letters and digits', 'orderId');
   }
   const signed = { pay_memberid: memberId, pay_orderid: orderId };
-  const fields = { ...signed, pay_md5sign: sign(signed, key, { signedFields: QUERY_SIGNED_FIELDS }) };
+  const signature = sign(signed, key, {
+    signedFields: QUERY_SIGNED_FIELDS,
+    dialect: options.dialect ?? 'standard',
+  });
+  const fields = { ...signed, pay_md5sign: signature };
   return { fields, body: encodeForm(fields) };
 }
 
@@ -93,7 +107,12 @@ function candidateFieldSets(object: Record<string, unknown>, text: string): Fiel
   return inner.sign ? [inner, merged] : [merged];
 }
 
-function verifiedFields(object: Record<string, unknown>, text: string, key: string): Fields {
+function verifiedFields(
+  object: Record<string, unknown>,
+  text: string,
+  key: string,
+  dialect: Dialect,
+): Fields {
   const required = ['memberid', 'orderid', 'trade_state', 'sign'];
   const all = candidateFieldSets(object, text);
   const candidates = all.filter((fields) => required.every((name) => fields[name]));
@@ -103,7 +122,7 @@ function verifiedFields(object: Record<string, unknown>, text: string, key: stri
   }
   const genuine = candidates.find((fields) => {
     const signedFields = Object.keys(fields).filter((name) => name !== 'sign');
-    return verify(fields, key, fields.sign!, { signedFields });
+    return verify(fields, key, fields.sign!, { signedFields, dialect });
   });
   if (!genuine) throw new SignatureError('query answer signature does not match');
   return genuine;
@@ -116,7 +135,11 @@ function verifiedFields(object: Record<string, unknown>, text: string, key: stri
  * const result = parseQueryResponse(text, { memberId: '10002', key });
  * if (result.paid && result.amountFen === order.amountFen) markPaid(order.id, result.transactionId);
  */
-export function parseQueryResponse(text: string, credentials: Credentials): QueryResult {
+export function parseQueryResponse(
+  text: string,
+  credentials: Credentials,
+  options: QueryOptions = {},
+): QueryResult {
   const { memberId, key } = checkCredentials(credentials);
   const cleaned = String(text)
     .replace(/^\uFEFF/, '')
@@ -134,7 +157,7 @@ export function parseQueryResponse(text: string, credentials: Credentials): Quer
   if (object.status === 'error') {
     throw new GatewayError(typeof object.msg === 'string' ? object.msg : JSON.stringify(object.msg ?? null));
   }
-  const fields = verifiedFields(object, cleaned, key);
+  const fields = verifiedFields(object, cleaned, key, options.dialect ?? 'standard');
   if (fields.memberid !== memberId) {
     throw new NotificationError(
       'MEMBER_MISMATCH',

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       webhookUrl: null,
       webhookSecret: null,
+      webhookConcurrency: 4,
     });
     expect(config.reconcileSchedule.slice(0, 5)).toEqual([60_000, 180_000, 600_000, 1_800_000, 3_600_000]);
     expect(config.reconcileSchedule.at(-1)).toBe(24 * 3_600_000);
@@ -96,12 +97,14 @@ describe('loadConfig', () => {
         JUPAY_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
         JUPAY_UNVERIFIED_RETENTION_DAYS: '7',
         JUPAY_CANCEL_URL: 'https://shop.example/tea/oolong',
+        JUPAY_WEBHOOK_CONCURRENCY: '1',
       }),
       { cwd: dir },
     );
     expect(config).toMatchObject({
       unverifiedRetentionDays: 7,
       cancelUrl: 'https://shop.example/tea/oolong',
+      webhookConcurrency: 1,
       queryUrl: 'https://gw.example/q.php',
       allowedOrigins: ['https://a.example', 'http://localhost:8080'],
       methods: [
@@ -123,6 +126,15 @@ describe('loadConfig', () => {
     });
     expect(loadConfig(baseEnv({ JUPAY_STORE: 'postgres://u@db/jupay' })).store).toBe('postgres://u@db/jupay');
     expect(loadConfig(baseEnv({ JUPAY_RECONCILE_SCHEDULE: 'off' })).reconcileSchedule).toEqual([]);
+  });
+
+  it('signs in the standard dialect unless JUPAY_SIGN_DIALECT says legacy', () => {
+    expect(loadConfig(baseEnv()).signDialect).toBe('standard');
+    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'legacy' })).signDialect).toBe('legacy');
+    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'standard' })).signDialect).toBe('standard');
+    expect(problemsOf(baseEnv({ JUPAY_SIGN_DIALECT: '=>' }))).toEqual([
+      { setting: 'JUPAY_SIGN_DIALECT', problem: 'must be standard or legacy' },
+    ]);
   });
 
   it('reads the key from a file, trimming one final newline only', () => {
@@ -229,18 +241,33 @@ describe('loadConfig', () => {
       'JUPAY_ALLOWED_ORIGINS',
       /not an origin/,
     ],
-    ['origin wildcard', { JUPAY_ALLOWED_ORIGINS: '*' }, 'JUPAY_ALLOWED_ORIGINS', /not an origin/],
+    ['origin wildcard', { JUPAY_ALLOWED_ORIGINS: '*' }, 'JUPAY_ALLOWED_ORIGINS', /^entry 1 is not an origin/],
     ['no origins', { JUPAY_ALLOWED_ORIGINS: ',' }, 'JUPAY_ALLOWED_ORIGINS', /at least one/],
     ['unknown bank code without a name', { JUPAY_BANK_CODES: '903,911' }, 'JUPAY_BANK_CODES', /911:<name>/],
-    ['bank code not numeric', { JUPAY_BANK_CODES: 'alipay' }, 'JUPAY_BANK_CODES', /not a bank code/],
+    [
+      'bank code not numeric',
+      { JUPAY_BANK_CODES: '903,alipay' },
+      'JUPAY_BANK_CODES',
+      /^entry 2 is not a bank code/,
+    ],
     ['bank code twice', { JUPAY_BANK_CODES: '903,903' }, 'JUPAY_BANK_CODES', /twice/],
     ['no bank codes', { JUPAY_BANK_CODES: ',' }, 'JUPAY_BANK_CODES', /no valid code/],
     ['amount with 3 decimals', { JUPAY_AMOUNT_MIN: '0.001' }, 'JUPAY_AMOUNT_MIN', /two decimals/],
     ['amount zero', { JUPAY_AMOUNT_MIN: '0' }, 'JUPAY_AMOUNT_MIN', /between/],
     ['amount too large', { JUPAY_AMOUNT_MAX: '99999999' }, 'JUPAY_AMOUNT_MAX', /between/],
     ['min above max', { JUPAY_AMOUNT_MIN: '10', JUPAY_AMOUNT_MAX: '5' }, 'JUPAY_AMOUNT_MIN', /greater/],
-    ['preset out of bounds', { JUPAY_AMOUNT_PRESETS: '1,6000' }, 'JUPAY_AMOUNT_PRESETS', /outside/],
-    ['preset malformed', { JUPAY_AMOUNT_PRESETS: '1,abc' }, 'JUPAY_AMOUNT_PRESETS', /not an amount/],
+    [
+      'preset out of bounds',
+      { JUPAY_AMOUNT_PRESETS: '1,6000' },
+      'JUPAY_AMOUNT_PRESETS',
+      /^entry 2 is outside/,
+    ],
+    [
+      'preset malformed',
+      { JUPAY_AMOUNT_PRESETS: '1,abc' },
+      'JUPAY_AMOUNT_PRESETS',
+      /^entry 2 is not an amount/,
+    ],
     ['products bad JSON', { JUPAY_PRODUCTS: '[{' }, 'JUPAY_PRODUCTS', /not valid JSON/],
     ['products missing file', { JUPAY_PRODUCTS: 'nope.json' }, 'JUPAY_PRODUCTS', /readable file/],
     ['products empty', { JUPAY_PRODUCTS: '[]' }, 'JUPAY_PRODUCTS', /non-empty/],
@@ -283,7 +310,12 @@ describe('loadConfig', () => {
     ['window zero', { JUPAY_RATE_LIMIT_WINDOW: '0' }, 'JUPAY_RATE_LIMIT_WINDOW', /between/],
     ['body limit too small', { JUPAY_BODY_LIMIT: '10' }, 'JUPAY_BODY_LIMIT', /between/],
     ['log level unknown', { JUPAY_LOG_LEVEL: 'loud' }, 'JUPAY_LOG_LEVEL', /one of/],
-    ['schedule malformed', { JUPAY_RECONCILE_SCHEDULE: '1m,soon' }, 'JUPAY_RECONCILE_SCHEDULE', /soon/],
+    [
+      'schedule malformed',
+      { JUPAY_RECONCILE_SCHEDULE: '1m,soon' },
+      'JUPAY_RECONCILE_SCHEDULE',
+      /^entry 2 is not a duration/,
+    ],
     [
       'schedule not ascending',
       { JUPAY_RECONCILE_SCHEDULE: '3m,1m' },
@@ -319,8 +351,19 @@ describe('loadConfig', () => {
     ['worker poll too fast', { JUPAY_WORKER_POLL_MS: '1' }, 'JUPAY_WORKER_POLL_MS', /between 10 and/],
     ['worker poll negative', { JUPAY_WORKER_POLL_MS: '-5' }, 'JUPAY_WORKER_POLL_MS', /whole number/],
     ['worker poll fractional', { JUPAY_WORKER_POLL_MS: '1.5' }, 'JUPAY_WORKER_POLL_MS', /whole number/],
-    ['webhook retry not a duration', { JUPAY_WEBHOOK_RETRY: '5s,soon' }, 'JUPAY_WEBHOOK_RETRY', /"soon"/],
+    [
+      'webhook retry not a duration',
+      { JUPAY_WEBHOOK_RETRY: '5s,soon' },
+      'JUPAY_WEBHOOK_RETRY',
+      /^entry 2 is not a duration/,
+    ],
     ['webhook retry zero', { JUPAY_WEBHOOK_RETRY: '0s' }, 'JUPAY_WEBHOOK_RETRY', /positive/],
+    [
+      'webhook concurrency zero',
+      { JUPAY_WEBHOOK_CONCURRENCY: '0' },
+      'JUPAY_WEBHOOK_CONCURRENCY',
+      /between 1 and 20/,
+    ],
     ['webhook retry empty entry', { JUPAY_WEBHOOK_RETRY: '5s,,1m' }, 'JUPAY_WEBHOOK_RETRY', /not a duration/],
     ['webhook retry repeat zero', { JUPAY_WEBHOOK_RETRY: '1m*0' }, 'JUPAY_WEBHOOK_RETRY', /positive/],
     // 99999999 days from now is past the largest Date: the outbox row could not be scheduled.

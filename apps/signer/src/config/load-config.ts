@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
-import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan } from '@jupay/core';
+import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan, type Dialect } from '@jupay/core';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
+import { redactSecrets } from './redact.ts';
 import {
   DEFAULT_RECONCILE_SCHEDULE,
   DEFAULT_WEBHOOK_RETRY,
@@ -92,6 +93,8 @@ export interface SignerConfig {
   unverifiedRetentionDays: number;
   /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating. */
   webhookRetryMs: number[];
+  /** `JUPAY_WEBHOOK_CONCURRENCY`: webhook deliveries in flight at once per instance. Default 4. */
+  webhookConcurrency: number;
   /** `JUPAY_WORKER_POLL_MS`: how often idle background loops look for due work. Default 1000. */
   workerPollMs: number;
   /**
@@ -101,6 +104,11 @@ export interface SignerConfig {
   adminToken?: string | null;
   /** `JUPAY_ADMIN_PORT`: a second listener on 127.0.0.1 with only the console and `/metrics`; null: none. */
   adminPort?: number | null;
+  /**
+   * `JUPAY_SIGN_DIALECT`: `standard` (`name=value&` joins), or `legacy` for 2016-17 gateways (`name=>value&`, 5
+   * signed notification fields), for payment requests, notifications, page returns and queries alike.
+   */
+  signDialect: Dialect;
 }
 
 /** Where relative file settings (`JUPAY_KEY_FILE`, `JUPAY_PRODUCTS` as a path, `JUPAY_STORE`) are resolved. */
@@ -189,11 +197,11 @@ export function loadConfig(
   const presetsFen: number[] = [];
   const presetsRaw = get('JUPAY_AMOUNT_PRESETS');
   if (presetsRaw !== undefined) {
-    for (const part of presetsRaw.split(',')) {
-      const fen = yuan('JUPAY_AMOUNT_PRESETS', part.trim(), fail);
+    for (const [index, part] of presetsRaw.split(',').entries()) {
+      const fen = yuan('JUPAY_AMOUNT_PRESETS', part.trim(), fail, `entry ${index + 1} `);
       if (fen === undefined) continue;
       if (minFen !== undefined && maxFen !== undefined && (fen < minFen || fen > maxFen)) {
-        fail('JUPAY_AMOUNT_PRESETS', `has ${part.trim()} outside JUPAY_AMOUNT_MIN..JUPAY_AMOUNT_MAX`);
+        fail('JUPAY_AMOUNT_PRESETS', `entry ${index + 1} is outside JUPAY_AMOUNT_MIN..JUPAY_AMOUNT_MAX`);
       } else presetsFen.push(fen);
     }
   }
@@ -238,6 +246,7 @@ export function loadConfig(
   const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
   const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
   const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
+  const webhookConcurrency = wholeNumber('JUPAY_WEBHOOK_CONCURRENCY', 4, 1, 20);
   let webhookRetryMs: number[] = [];
   try {
     webhookRetryMs = parseRetryDelays(get('JUPAY_WEBHOOK_RETRY') ?? DEFAULT_WEBHOOK_RETRY);
@@ -248,6 +257,12 @@ export function loadConfig(
   } catch (error) {
     fail('JUPAY_WEBHOOK_RETRY', `${(error as Error).message} (e.g. 5s,30s,2m,10m,30m,1h)`);
   }
+
+  const dialectRaw = get('JUPAY_SIGN_DIALECT') ?? 'standard';
+  const signDialect =
+    dialectRaw === 'standard' || dialectRaw === 'legacy'
+      ? dialectRaw
+      : fail('JUPAY_SIGN_DIALECT', 'must be standard or legacy');
 
   const webhookUrl = httpUrl('JUPAY_WEBHOOK_URL', get('JUPAY_WEBHOOK_URL'), fail, {
     required: false,
@@ -275,7 +290,12 @@ export function loadConfig(
     fail('JUPAY_ADMIN_PORT', 'must differ from PORT');
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // Messages describe values rather than echo them; should one still hold the key or the webhook secret (pasted
+    // into the wrong setting), it is cut out here.
+    const secrets = [env.JUPAY_KEY, key, env.JUPAY_WEBHOOK_SECRET, webhookSecret, adminToken];
+    throw new ConfigError(problems.map((p) => ({ ...p, problem: redactSecrets(p.problem, secrets) })));
+  }
   return {
     memberId: memberId!,
     key: key!,
@@ -304,9 +324,11 @@ export function loadConfig(
     queryTimeoutMs: queryTimeoutMs!,
     unverifiedRetentionDays: unverifiedRetentionDays!,
     webhookRetryMs,
+    webhookConcurrency: webhookConcurrency!,
     workerPollMs: workerPollMs!,
     adminToken: adminToken ?? null,
     adminPort: adminPort ?? null,
+    signDialect: signDialect!,
   };
 }
 
@@ -375,7 +397,7 @@ function parseOrigins(raw: string | undefined, defaults: (string | undefined)[],
     return [...new Set(origins)];
   }
   const out: string[] = [];
-  for (const part of raw.split(',')) {
+  for (const [index, part] of raw.split(',').entries()) {
     const origin = part.trim();
     if (origin === '') continue;
     let parsed: URL | undefined;
@@ -385,7 +407,7 @@ function parseOrigins(raw: string | undefined, defaults: (string | undefined)[],
       parsed = undefined;
     }
     if (!parsed || parsed.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(parsed.protocol)) {
-      fail('JUPAY_ALLOWED_ORIGINS', `has "${origin}", which is not an origin like https://shop.example`);
+      fail('JUPAY_ALLOWED_ORIGINS', `entry ${index + 1} is not an origin like https://shop.example`);
     } else out.push(parsed.origin);
   }
   if (raw.split(',').every((part) => part.trim() === '')) {
@@ -400,14 +422,14 @@ function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
     return [];
   }
   const methods: BankMethod[] = [];
-  for (const part of raw.split(',')) {
+  for (const [index, part] of raw.split(',').entries()) {
     const item = part.trim();
     if (item === '') continue;
     const colon = item.indexOf(':');
     const code = colon < 0 ? item : item.slice(0, colon).trim();
     const customName = colon < 0 ? undefined : item.slice(colon + 1).trim();
     if (!/^\d{1,10}$/.test(code)) {
-      fail('JUPAY_BANK_CODES', `has "${code}", which is not a bank code`);
+      fail('JUPAY_BANK_CODES', `entry ${index + 1} is not a bank code (digits, or digits:name)`);
       continue;
     }
     if (methods.some((m) => m.code === code)) {
@@ -427,15 +449,15 @@ function parseBankCodes(raw: string | undefined, fail: Fail): BankMethod[] {
   return methods;
 }
 
-function yuan(setting: string, raw: string, fail: Fail): number | undefined {
+function yuan(setting: string, raw: string, fail: Fail, entry = ''): number | undefined {
   let fen: number;
   try {
     fen = parseYuan(raw, setting);
   } catch {
-    return fail(setting, `has "${raw}", which is not an amount in yuan with at most two decimals`);
+    return fail(setting, `${entry}is not an amount in yuan with at most two decimals, e.g. 12.30`);
   }
   if (fen < 1 || fen > MAX_AMOUNT_FEN)
-    return fail(setting, `must be between 0.01 and ${MAX_AMOUNT_FEN / 100}`);
+    return fail(setting, `${entry}must be between 0.01 and ${MAX_AMOUNT_FEN / 100}`);
   return fen;
 }
 

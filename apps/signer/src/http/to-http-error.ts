@@ -43,6 +43,7 @@ export function toHttpError(error: unknown): HttpError {
       case 'INVALID_BANK_CODE':
         return new HttpError('BANK_CODE_NOT_OFFERED', error.message);
       case 'UNSAFE_CHARACTER':
+      case 'INVALID_CHARACTER':
       case 'MISSING_FIELD':
       case 'INVALID_FIELD':
       case 'DUPLICATE_FIELD':

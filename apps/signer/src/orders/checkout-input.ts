@@ -41,6 +41,9 @@ const ALLOWED_FIELDS = new Set(['bankCode', 'amount', 'productName', 'attach', '
 // C0/C1 control characters: no reason to be in a product name or attach, and they break logs and HTML.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// A UTF-16 surrogate without its other half: JSON may carry one (`"\ud800"`), but it has no UTF-8 form, so it
+// cannot be percent-encoded, signed, or stored (PostgreSQL refuses it in jsonb and text).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Checks the fields of `POST /api/checkout` against the configuration; throws `HttpError` with the contract's codes.
@@ -54,6 +57,11 @@ export function parseCheckoutInput(
   for (const name of Object.keys(fields)) {
     if (!ALLOWED_FIELDS.has(name))
       throw new HttpError('INVALID_REQUEST', `unknown field ${name.slice(0, 40)}`);
+  }
+  for (const [name, value] of Object.entries(fields)) {
+    if (LONE_SURROGATE.test(value)) {
+      throw new HttpError('INVALID_REQUEST', `${name} is not valid text (a lone UTF-16 surrogate)`);
+    }
   }
   for (const [name, max] of Object.entries(CHECKOUT_LIMITS)) {
     const value = fields[name];

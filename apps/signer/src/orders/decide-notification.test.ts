@@ -3,6 +3,7 @@
  * Every verdict of a gateway notification, decided without HTTP or a store: what is written (log row, anomaly,
  * paid transition) and what the gateway is told.
  */
+import { LEGACY_NOTIFICATION_SIGNED_FIELDS, sign } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../store/order-store.ts';
 import { notificationBody, TEST_KEY, TEST_MEMBER } from '../../test/helpers/notifications.ts';
@@ -111,7 +112,21 @@ describe('receiveNotification', () => {
       [good.replace('amount=12.3000', 'amount=0.0100'), 'bad_signature', 'BAD_SIGNATURE', 'sign'],
       [good.replace(/&datetime=\d+/, ''), 'malformed', 'MISSING_FIELD', 'datetime'],
       [`${good}&amount=12.3000`, 'malformed', 'DUPLICATE_FIELD', 'amount'],
-      [`${good}&x=%E4%zz`, 'malformed', 'MALFORMED_ENCODING', 'x'],
+      [`${good}&orderid=${ORDER_ID}`, 'malformed', 'DUPLICATE_FIELD', 'orderid'],
+      [good.replace('datetime=', 'datetime=%E4'), 'malformed', 'MALFORMED_ENCODING', 'datetime'],
+      // A NUL in a signed field, raw or percent-encoded, even signed with our key.
+      [
+        notificationBody({ orderid: ORDER_ID, transaction_id: '2024\u0000' }),
+        'malformed',
+        'INVALID_CHARACTER',
+        'transaction_id',
+      ],
+      [
+        notificationBody({ orderid: ORDER_ID, datetime: '20240301120005%00' }),
+        'malformed',
+        'INVALID_CHARACTER',
+        'datetime',
+      ],
       // Signed correctly, but the amount is not a whole number of fen.
       [notificationBody({ orderid: ORDER_ID, amount: '12.3010' }), 'malformed', 'INVALID_AMOUNT', 'amount'],
     ];
@@ -132,6 +147,88 @@ describe('receiveNotification', () => {
       claimedOrderId: null,
     });
   });
+});
+
+describe('unsigned fields of a genuine notification', () => {
+  it.each([
+    // attach '' as the gateway sends it: HTML-escaped (ENT_QUOTES), unencoded, so split into stray fields.
+    ['&#039;&#039;', 'unsigned field #039; appears more than once'],
+    // A shopper who edited the unsigned pay_attach in the form.
+    ['%E4%B8', 'unsigned field attach has malformed percent-encoding'],
+    ['1&attach=2', 'unsigned field attach appears more than once'],
+  ])('attach=%s cannot refuse it: paid, and one anomaly on the order', (attach, detail) => {
+    const body = `${notificationBody({ orderid: ORDER_ID })}`.replace(/&attach=$/, `&attach=${attach}`);
+    expect(body).toContain(`&attach=${attach}`);
+    const decision = decide(body, order());
+    expect(decision).toMatchObject({
+      verdict: 'paid',
+      answer: OK,
+      transition: { orderId: ORDER_ID },
+      anomaly: null,
+      fieldAnomaly: { orderId: ORDER_ID, kind: 'unsigned_field', detail, at: receivedAt },
+      report: { fields: { orderId: ORDER_ID, verdict: 'paid', anomaly: 'unsigned_field' } },
+    });
+    // Kept through the conditional write's answer, and on a duplicate.
+    expect(settleNotification(decision, { outcome: 'paid', order: paidOrder() }).fieldAnomaly).toEqual(
+      decision.fieldAnomaly,
+    );
+    expect(decide(body, paidOrder())).toMatchObject({ verdict: 'duplicate', fieldAnomaly: { detail } });
+    // No order of ours: nothing to file it under.
+    expect(decide(body, null)).toMatchObject({ verdict: 'unknown_order', fieldAnomaly: null });
+  });
+
+  it('the detail stays short and holds no control character, whatever the stray fields are called', () => {
+    const strays = Array.from({ length: 40 }, (_, i) => `%01${'%F0%9F%98%80'.repeat(i)}=1&%01=2`).join('&');
+    const body = `${notificationBody({ orderid: ORDER_ID })}&${strays}`;
+    const { fieldAnomaly } = decide(body, order());
+    expect(Array.from(fieldAnomaly!.detail).length).toBeLessThanOrEqual(303);
+    // eslint-disable-next-line no-control-regex -- control characters are what must not be there
+    expect(fieldAnomaly!.detail).not.toMatch(/[\u0000-\u001f]/);
+    // Whole characters only: a lone surrogate does not survive a round trip through UTF-8.
+    expect(Buffer.from(fieldAnomaly!.detail, 'utf8').toString('utf8')).toBe(fieldAnomaly!.detail);
+  });
+});
+
+describe('the legacy dialect', () => {
+  /** A 5-field legacy notification as the old gateway builds it, `transaction_id` sent but not signed. */
+  function legacyBody(transactionId: string): string {
+    const signed = {
+      memberid: TEST_MEMBER,
+      orderid: ORDER_ID,
+      amount: '12.3000',
+      datetime: '20240301120005',
+      returncode: '00',
+    };
+    const signature = sign(signed, TEST_KEY, {
+      signedFields: LEGACY_NOTIFICATION_SIGNED_FIELDS,
+      dialect: 'legacy',
+    });
+    return `memberid=${TEST_MEMBER}&orderid=${ORDER_ID}&transaction_id=${transactionId}&amount=12.3000&datetime=20240301120005&returncode=00&sign=${signature}&attach=`;
+  }
+
+  it('verifies 5 signed fields with name=>value joins, and only in that dialect', () => {
+    const body = legacyBody('20240301120005123456');
+    expect(receiveNotification(body, credentials, { dialect: 'legacy' })).toMatchObject({
+      kind: 'verified',
+      notification: { orderId: ORDER_ID, amountFen: 1230, transactionId: '20240301120005123456' },
+    });
+    expect(receiveNotification(body, credentials)).toMatchObject({
+      kind: 'unverified',
+      verdict: 'bad_signature',
+    });
+    expect(
+      receiveNotification(notificationBody({ orderid: ORDER_ID }), credentials, { dialect: 'legacy' }),
+    ).toMatchObject({ kind: 'unverified', verdict: 'bad_signature' });
+  });
+
+  it.each(['x y', '2024%00', 'A'.repeat(65), '%E4%B8'])(
+    'keeps the unsigned transaction_id %j only when it looks like one: never stored',
+    (transactionId) => {
+      const received = receiveNotification(legacyBody(transactionId), credentials, { dialect: 'legacy' });
+      const decision = decideNotification({ received, order: order(), receivedAt, eventId: 'evt-1' });
+      expect(decision).toMatchObject({ verdict: 'paid', answer: OK, transition: { transactionId: '' } });
+    },
+  );
 });
 
 describe('claimedOrderId', () => {
@@ -162,6 +259,7 @@ describe('decideNotification: a genuine payment report', () => {
       record: { orderId: ORDER_ID, rawBody: body, verdict: 'paid', receivedAt },
       recordRequired: false,
       anomaly: null,
+      fieldAnomaly: null,
       transition: {
         orderId: ORDER_ID,
         transactionId: '20240301120005123456',
@@ -202,6 +300,7 @@ describe('decideNotification: a genuine payment report', () => {
       record: { orderId: ORDER_ID, rawBody: body, verdict: 'duplicate', receivedAt },
       recordRequired: true,
       anomaly: null,
+      fieldAnomaly: null,
       transition: null,
       paidOrder: null,
       answer: OK,
@@ -252,6 +351,7 @@ describe('decideNotification: a genuine payment report', () => {
       record: { orderId: ORDER_ID, rawBody: body, verdict: 'duplicate', receivedAt },
       recordRequired: true,
       anomaly: null,
+      fieldAnomaly: null,
       transition: null,
       paidOrder: null,
       answer: OK,
@@ -304,6 +404,7 @@ describe('decideNotification: a genuine payment report', () => {
       record: { orderId: 'E0000000000000000404', rawBody: unknown, verdict: 'unknown_order', receivedAt },
       recordRequired: false,
       anomaly: null,
+      fieldAnomaly: null,
       transition: null,
       paidOrder: null,
       answer: fail('unknown_order'),
@@ -327,6 +428,7 @@ describe('decideNotification: signed with our key, but refused', () => {
       record: { orderId: ORDER_ID, rawBody: body, verdict, receivedAt },
       recordRequired: false,
       anomaly: { orderId: ORDER_ID, kind: verdict, detail, at: receivedAt },
+      fieldAnomaly: null,
       transition: null,
       paidOrder: null,
       answer: fail(verdict),
@@ -368,6 +470,7 @@ describe('decideNotification: unverified', () => {
         },
         recordRequired: false,
         anomaly: null,
+        fieldAnomaly: null,
         transition: null,
         paidOrder: null,
         answer: fail(verdict),

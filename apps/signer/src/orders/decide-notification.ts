@@ -14,6 +14,7 @@ import {
   parseNotification,
   SignatureError,
   type Credentials,
+  type Dialect,
   type Notification,
 } from '@jupay/core';
 import {
@@ -107,6 +108,11 @@ export interface NotificationDecision {
   recordRequired: boolean;
   /** An anomaly to record before answering. */
   anomaly: AnomalyEntry | null;
+  /**
+   * A correctly signed notification's unsigned fields that were repeated, badly encoded or not strings, and
+   * ignored (the stored order's `attach` is the truth): one anomaly on our order, recorded before answering.
+   */
+  fieldAnomaly: AnomalyEntry | null;
   /** The conditional write to attempt (unpaid, the amount matches); its answer goes to {@link settleNotification}. */
   transition: MarkPaidInput | null;
   /** The order this notification made paid (after settling): for `onPaid` and an immediate webhook send. */
@@ -125,15 +131,39 @@ export interface DecideNotificationInput {
   eventId: string;
 }
 
+// A gateway order number: `YYYYMMDDHHmmss` and digits on the deployed servers; forks vary, so letters and digits.
+const GATEWAY_TRANSACTION_ID = /^[A-Za-z0-9]{1,64}$/;
+
+/** Options of {@link receiveNotification}. */
+export interface ReceiveNotificationOptions {
+  /** `JUPAY_SIGN_DIALECT`: `legacy` gateways join `name=>value` and sign 5 fields. Default `standard`. */
+  dialect?: Dialect;
+}
+
 /**
- * Parses and verifies a notification body (a POST body or a GET query string) as received.
+ * Parses and verifies a notification body (a POST body or a GET query string) as received. Only the signed fields
+ * can refuse it: core's tolerant mode reports a bad unsigned field (`attach`, or a stray piece of it, since the
+ * gateway sends it HTML-escaped and unencoded) as an anomaly instead.
  * @example
  * const received = receiveNotification(rawBody, { memberId: '10002', key });
  * const order = received.orderToRead === null ? null : await store.getOrder(received.orderToRead);
  */
-export function receiveNotification(rawBody: string, credentials: Credentials): ReceivedNotification {
+export function receiveNotification(
+  rawBody: string,
+  credentials: Credentials,
+  options: ReceiveNotificationOptions = {},
+): ReceivedNotification {
   try {
-    const notification = parseNotification(rawBody, credentials);
+    const legacy = options.dialect === 'legacy';
+    const parsed = parseNotification(rawBody, credentials, {
+      tolerant: true,
+      dialect: options.dialect ?? 'standard',
+    });
+    // The legacy dialect does not sign transaction_id: kept for the record only when it looks like one.
+    const notification =
+      legacy && !GATEWAY_TRANSACTION_ID.test(parsed.transactionId)
+        ? { ...parsed, transactionId: '' }
+        : parsed;
     return { kind: 'verified', rawBody, notification, orderToRead: notification.orderId };
   } catch (error) {
     const claimed = claimedOrderId(rawBody);
@@ -190,6 +220,7 @@ export function decideNotification(input: DecideNotificationInput): Notification
         },
         recordRequired: false,
         anomaly: null,
+        fieldAnomaly: null,
         transition: null,
         paidOrder: null,
         answer: refusal(received.verdict),
@@ -220,6 +251,7 @@ export function decideNotification(input: DecideNotificationInput): Notification
                 detail: received.detail,
                 at: receivedAt,
               },
+        fieldAnomaly: null,
         transition: null,
         paidOrder: null,
         answer: refusal(received.verdict),
@@ -233,7 +265,10 @@ export function decideNotification(input: DecideNotificationInput): Notification
       const evidence = evidenceOf(received.notification);
       const judged = judgePayment(order, evidence, receivedAt);
       const { orderId } = received.notification;
-      if (judged.outcome !== 'pay') return settledDecision(orderId, received.rawBody, judged, receivedAt);
+      const fieldAnomaly = order === null ? null : unsignedFieldAnomaly(received.notification, receivedAt);
+      if (judged.outcome !== 'pay') {
+        return settledDecision(orderId, received.rawBody, judged, receivedAt, fieldAnomaly);
+      }
       // Unpaid and the amount matches: the conditional write decides between paid and a lost race.
       return {
         ...settledDecision(
@@ -241,6 +276,7 @@ export function decideNotification(input: DecideNotificationInput): Notification
           received.rawBody,
           { outcome: 'paid', order: judged.order, anomaly: null },
           receivedAt,
+          fieldAnomaly,
         ),
         transition: paidTransition(judged.order, evidence, receivedAt, input.eventId),
         paidOrder: null,
@@ -272,6 +308,7 @@ export function settleNotification(
     decision.record.rawBody,
     payment,
     decision.record.receivedAt,
+    decision.fieldAnomaly,
   );
 }
 
@@ -288,20 +325,37 @@ function settledDecision(
   rawBody: string,
   payment: SettledPayment,
   receivedAt: Date,
+  fieldAnomaly: AnomalyEntry | null,
 ): NotificationDecision {
   const verdict = VERDICT_OF[payment.outcome];
   const accepted = payment.outcome === 'paid' || payment.outcome === 'already_paid';
+  const fields = fieldAnomaly ? { orderId, verdict, anomaly: fieldAnomaly.kind } : { orderId, verdict };
   return {
     verdict,
     record: verifiedRecord(orderId, rawBody, verdict, receivedAt),
     recordRequired: payment.outcome === 'already_paid',
     anomaly: payment.anomaly,
+    fieldAnomaly,
     transition: null,
     paidOrder: payment.outcome === 'paid' ? payment.order : null,
     answer: accepted ? { status: 200, body: 'OK', verdict: null } : refusal(verdict),
     report: accepted
-      ? { level: 'info', message: 'notification applied', fields: { orderId, verdict } }
-      : { level: 'warn', message: 'notification refused', fields: { orderId, verdict } },
+      ? { level: 'info', message: 'notification applied', fields }
+      : { level: 'warn', message: 'notification refused', fields },
+  };
+}
+
+/** The anomaly a genuine notification's ignored unsigned fields leave on its order, or null when there are none. */
+function unsignedFieldAnomaly(notification: Notification, at: Date): AnomalyEntry | null {
+  if (notification.anomalies.length === 0) return null;
+  // Each message names its field (control characters replaced, 40 characters at most, by core): no body text.
+  const detail = Array.from(notification.anomalies.map((a) => a.message).join('; '));
+  return {
+    orderId: notification.orderId,
+    kind: 'unsigned_field',
+    // Cut by code points, never inside a surrogate pair (a lone surrogate has no place in a text column).
+    detail: detail.length > 300 ? `${detail.slice(0, 300).join('')}...` : detail.join(''),
+    at,
   };
 }
 

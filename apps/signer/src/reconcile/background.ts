@@ -9,6 +9,7 @@ import type { SignerMetrics } from '../metrics/metrics.ts';
 import type { OrderRecord } from '../store/order-store.ts';
 import {
   createWebhookSender,
+  DEFAULT_CONCURRENCY,
   DEFAULT_RETRY_DELAYS_MS,
   type SenderStore,
   type WebhookSender,
@@ -28,6 +29,10 @@ export type BackgroundConfig = Pick<
   webhookRetryMs?: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle loops look for due work; default 1 s. */
   workerPollMs?: number;
+  /** `JUPAY_WEBHOOK_CONCURRENCY`: deliveries in flight at once; default 4 (webhook/sender.ts). */
+  webhookConcurrency?: number;
+  /** `JUPAY_SIGN_DIALECT` of the queries; default `standard`. */
+  signDialect?: SignerConfig['signDialect'];
 };
 
 /** A background job with a lifecycle (the shape of `SignerService` in lifecycle.ts). */
@@ -84,6 +89,7 @@ export function createBackground(options: {
           url: config.webhookUrl,
           secret: config.webhookSecret,
           retryDelaysMs: config.webhookRetryMs ?? DEFAULT_RETRY_DELAYS_MS,
+          concurrency: config.webhookConcurrency ?? DEFAULT_CONCURRENCY,
           pollIntervalMs,
           now,
           logger,
@@ -109,6 +115,7 @@ export function createBackground(options: {
     store,
     credentials: { memberId: config.memberId, key: config.key },
     queryUrl: config.queryUrl,
+    dialect: config.signDialect ?? 'standard',
     schedule: config.reconcileSchedule,
     timeoutMs: config.queryTimeoutMs ?? 10_000,
     pollIntervalMs,

@@ -263,6 +263,75 @@ describe('reconciliation loop', () => {
     expect(after.nextQueryAt!.getTime()).toBe(after.createdAt.getTime() + 100_000);
   });
 
+  it('counts every query of the loop in queryAttempts, the one that found the order paid included', async () => {
+    const counting = await countingGateway(async () => undefined);
+    sim.controls.setFaults({ dropNotification: true });
+    const created = new Date();
+    const id = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: created,
+      nextQueryAt: new Date(created.getTime() + 40),
+    });
+    const r = reconciler({ queryUrl: counting.url, schedule: [40, 80, 400, 800] });
+    r.start();
+    // Asked at least once unpaid, then paid at the gateway: the next query finds it.
+    await waitFor(() => (counting.counts.get(id) ?? 0) >= 1, 'a first query of the unpaid order');
+    await sim.controls.pay(id);
+    await waitFor(async () => (await store.getOrder(id))?.status === 'PAID', 'the query to pay the order');
+    await r.stop();
+    const order = (await store.getOrder(id))!;
+    expect(order.queryAttempts).toBe(counting.counts.get(id));
+    expect(order.queryAttempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says whether a failed query will be retried: on the schedule, or not at all once it has run out', async () => {
+    const down = await brokenGateway((_req, res) => {
+      res.statusCode = 500;
+      res.end('<html>500</html>');
+    });
+    const lines: { msg: string; fields: Record<string, unknown> }[] = [];
+    const record = (fields: object, msg?: string) =>
+      void lines.push({ msg: msg ?? '', fields: fields as Record<string, unknown> });
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const created = new Date(Date.now() - 60);
+    const r = reconciler({ queryUrl: down.url, schedule: [50, 100_000], logger });
+
+    // The loop's query at the first point fails: there is a point left.
+    const id = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: created,
+      nextQueryAt: created,
+    });
+    expect(await r.runOnce()).toBe(1);
+    expect(lines.find((l) => l.fields.orderId === id && /failed/.test(l.msg))).toMatchObject({
+      msg: 'gateway query failed; retrying on schedule',
+      fields: { nextQueryAt: new Date(created.getTime() + 100_000).toISOString() },
+    });
+
+    // A status-triggered query of an order whose schedule has run out: nothing will ask again.
+    lines.length = 0;
+    const spent = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE, nextQueryAt: null });
+    expect(r.requestCheck(spent)).toBe(true);
+    await waitFor(() => lines.some((l) => l.fields.orderId === spent), 'the failed on-demand query');
+    await r.stop();
+    const failed = lines.filter((l) => l.fields.orderId === spent).map((l) => l.msg);
+    expect(failed).toEqual(['gateway query failed; no query left on the schedule']);
+
+    // The loop's last point fails: one line says so, not "retrying".
+    lines.length = 0;
+    const last = reconciler({ queryUrl: down.url, schedule: [10], logger });
+    const lastId = await placeOrder(gateway.url, store, {
+      notifyUrl: NOWHERE,
+      createdAt: new Date(Date.now() - 50),
+      nextQueryAt: new Date(Date.now() - 40),
+    });
+    expect(await last.runOnce()).toBe(1);
+    expect(lines.filter((l) => l.fields.orderId === lastId).map((l) => l.msg)).toEqual([
+      'gateway query failed; no query left on the schedule',
+      'reconciliation schedule exhausted; order left unpaid',
+    ]);
+  });
+
   it('a status request triggers at most one query per order per interval', async () => {
     const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE, nextQueryAt: null });
     sim.controls.setFaults({ dropNotification: true });

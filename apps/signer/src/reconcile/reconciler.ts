@@ -14,6 +14,7 @@ import {
   parseChinaDateTime,
   parseQueryResponse,
   type Credentials,
+  type Dialect,
   type QueryResult,
 } from '@jupay/core';
 import { createRateLimiter } from '../http/rate-limit.ts';
@@ -40,6 +41,8 @@ export interface ReconcilerOptions {
   credentials: Credentials;
   /** The gateway's `Pay_Trade_query.html` URL. */
   queryUrl: string;
+  /** How queries are signed and answers verified (`JUPAY_SIGN_DIALECT`). Default `standard`. */
+  dialect?: Dialect;
   /** Delays from an order's creation, ascending (see `parseReconcileSchedule`). Empty: the loop never queries. */
   schedule: readonly number[];
   /** Per query. Default 10 s (`JUPAY_QUERY_TIMEOUT_MS`). */
@@ -71,8 +74,11 @@ export interface ReconcilerOptions {
 export interface Reconciler {
   /** Claims the due orders, queries each one, and returns how many it claimed. */
   runOnce(): Promise<number>;
-  /** Queries one order now and applies the answer (no claim; used by tests and the status route). */
-  queryOrder(order: OrderRecord): Promise<ReconcileOutcome>;
+  /**
+   * Queries one order now and applies the answer (no claim; used by tests and the status route). `next` is when
+   * the order is asked again should this query fail (default: its stored `nextQueryAt`), for the log line only.
+   */
+  queryOrder(order: OrderRecord, next?: Date | null): Promise<ReconcileOutcome>;
   /**
    * For `GET /api/orders/:id` of a pending order: starts one query in the background unless this order was
    * queried on demand in the last `onDemandIntervalMs` or is being queried by this instance's loop right now.
@@ -124,6 +130,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   if (typeof queryUrl !== 'string' || !/^https?:\/\//.test(queryUrl))
     throw new TypeError('queryUrl: expected an http(s) URL');
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const dialect = options.dialect ?? 'standard';
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
   const onDemandIntervalMs = options.onDemandIntervalMs ?? 30_000;
@@ -146,7 +153,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const inFlight = new Set<Promise<void>>();
 
   async function ask(orderId: string): Promise<QueryResult> {
-    const { body } = createQueryRequest(orderId, credentials);
+    const { body } = createQueryRequest(orderId, credentials, { dialect });
     const response = await fetch(queryUrl, {
       method: 'POST',
       body,
@@ -161,22 +168,36 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       await response.body?.cancel();
       throw new Error(`HTTP ${response.status}`);
     }
-    return parseQueryResponse(await readCapped(response), credentials);
+    return parseQueryResponse(await readCapped(response), credentials, { dialect });
   }
 
-  async function queryOrder(order: OrderRecord): Promise<ReconcileOutcome> {
-    const outcome = await askAndApply(order);
+  async function queryOrder(
+    order: OrderRecord,
+    next: Date | null = order.nextQueryAt,
+  ): Promise<ReconcileOutcome> {
+    const outcome = await askAndApply(order, next);
     options.metrics?.reconcileQuery(outcome);
     return outcome;
   }
 
-  async function askAndApply(order: OrderRecord): Promise<ReconcileOutcome> {
+  async function askAndApply(order: OrderRecord, next: Date | null): Promise<ReconcileOutcome> {
     let result: QueryResult;
     try {
       result = await ask(order.orderId);
     } catch (error) {
       const reason = describeError(error);
-      logger.warn({ orderId: order.orderId, reason }, 'gateway query failed; retrying on schedule');
+      // Say what happens next: another point of the schedule, or nothing (only a status read asks again).
+      if (next === null) {
+        logger.warn(
+          { orderId: order.orderId, reason },
+          'gateway query failed; no query left on the schedule',
+        );
+      } else {
+        logger.warn(
+          { orderId: order.orderId, reason, nextQueryAt: next.toISOString() },
+          'gateway query failed; retrying on schedule',
+        );
+      }
       // A signature or member mismatch is not a network blip: someone should look at it.
       if (error instanceof JupayError && ['BAD_SIGNATURE', 'MEMBER_MISMATCH'].includes(error.code)) {
         await store.recordAnomaly({
@@ -247,10 +268,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     }
   }
 
-  function queryShared(order: OrderRecord): Promise<ReconcileOutcome> {
+  function queryShared(order: OrderRecord, next: Date | null): Promise<ReconcileOutcome> {
     const running = querying.get(order.orderId);
     if (running) return running;
-    const query = queryOrder(order).finally(() => querying.delete(order.orderId));
+    const query = queryOrder(order, next).finally(() => querying.delete(order.orderId));
     querying.set(order.orderId, query);
     return query;
   }
@@ -260,7 +281,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     await Promise.all(
       claimed.map(async (order) => {
         try {
-          const outcome = await queryShared(order);
+          // The point after this one, if this query does not settle the order.
+          const following = nextQueryAt(order.createdAt, schedule, now());
+          const outcome = await queryShared(order, following);
           // Only unpaid orders need another point; a paid one is already out of the schedule (markPaid cleared it).
           const next =
             outcome === 'paid' || outcome === 'already_paid'
@@ -299,7 +322,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         try {
           const order = await store.getOrder(orderId);
           // queryShared again: the loop may have claimed the order while it was being read.
-          if (order && order.status === 'NOTPAY' && (await queryShared(order)) === 'not_paid') {
+          if (
+            order &&
+            order.status === 'NOTPAY' &&
+            (await queryShared(order, order.nextQueryAt)) === 'not_paid'
+          ) {
             options.onNotPaid?.(orderId, now());
           }
         } catch (error) {

@@ -23,8 +23,18 @@ export const DEFAULT_WEBHOOK_RETRY = '5s,30s,2m,10m,30m,1h';
  */
 export function parseDuration(text: string): number {
   const match = /^(\d{1,9})(ms|s|m|h|d)$/.exec(text.trim());
-  if (!match) throw new TypeError(`"${text}" is not a duration like 250ms, 30s, 3m, 1h or 1d`);
+  // The value is not echoed: a secret pasted into the wrong setting must not end up in a message.
+  if (!match) throw new TypeError('not a duration like 250ms, 30s, 3m, 1h or 1d');
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** Runs `parse` for the list entry at `index`, naming the entry (1-based) in its error. */
+function atEntry<T>(index: number, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new TypeError(`entry ${index + 1} is ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -40,12 +50,12 @@ export function parseDuration(text: string): number {
 export function parseReconcileSchedule(text: string): number[] {
   if (text.trim() === '' || text.trim() === 'off') return [];
   const out: number[] = [];
-  for (const item of text.split(',')) {
+  for (const [index, item] of text.split(',').entries()) {
     const [base, times] = item.trim().split('*');
-    const step = parseDuration(base ?? '');
+    const step = atEntry(index, () => parseDuration(base ?? ''));
     const count = times === undefined ? 1 : Number(times);
     if (!Number.isInteger(count) || count < 1 || count > 10_000) {
-      throw new TypeError(`"${item.trim()}": the repeat count after * must be a whole number from 1`);
+      throw new TypeError(`entry ${index + 1}: the repeat count after * must be a whole number from 1`);
     }
     for (let i = 1; i <= count; i += 1) {
       const delay = times === undefined ? step : step * i;
@@ -71,12 +81,12 @@ export function parseReconcileSchedule(text: string): number[] {
  */
 export function parseRetryDelays(text: string): number[] {
   const out: number[] = [];
-  for (const item of text.split(',')) {
+  for (const [index, item] of text.split(',').entries()) {
     const [base, times] = item.trim().split('*');
-    const delay = parseDuration(base ?? '');
+    const delay = atEntry(index, () => parseDuration(base ?? ''));
     const count = times === undefined ? 1 : Number(times);
     if (!Number.isInteger(count) || count < 1 || count > 10_000 || delay <= 0) {
-      throw new TypeError(`"${item.trim()}": expected a positive duration, optionally *<count>`);
+      throw new TypeError(`entry ${index + 1}: expected a positive duration, optionally *<count>`);
     }
     for (let i = 0; i < count; i += 1) out.push(delay);
   }

@@ -7,10 +7,55 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorOf, json } from '../../test/helpers/http.ts';
 import { createTestSigner, SHOP_ORIGIN, type TestSigner } from '../../test/helpers/signer-harness.ts';
 import { TEST_KEY } from '../../test/helpers/notifications.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
+import { createPostgresStore } from '../store/postgres-store.ts';
 
 let t: TestSigner;
 afterEach(async () => {
   await t?.close();
+});
+
+describe.each(['sqlite', 'postgres'] as const)('POST /api/checkout, text no store can hold (%s)', (kind) => {
+  it.each([
+    ['attach', '{"bankCode":"903","amount":"1.00","attach":"\\ud800"}'],
+    ['attach', '{"bankCode":"903","amount":"1.00","attach":"x\\udc00y"}'],
+    ['productName', '{"bankCode":"903","amount":"1.00","productName":"\\ud800"}'],
+    ['productName', '{"bankCode":"903","amount":"1.00","productName":"VIP\\ud83d"}'],
+    ['bankCode', '{"bankCode":"\\ud800","amount":"1.00"}'],
+    ['amount', '{"bankCode":"903","amount":"1\\udfff"}'],
+    ['productName', '{"bankCode":"903","amount":"1.00","productName":"a\\u0000b"}'],
+    ['attach', '{"bankCode":"903","amount":"1.00","attach":"a\\u0000b"}'],
+  ])('a lone surrogate or NUL in %s: 400 naming it, nothing stored', async (field, body) => {
+    const schema = freshSchemaName();
+    let store;
+    if (kind === 'postgres') {
+      store = createPostgresStore({ url: TEST_PG_URL, schema, max: 2 });
+      await store.migrate();
+    }
+    try {
+      t = await createTestSigner(
+        {},
+        store
+          ? { store, newOrderId: () => 'E2024030112000000009' }
+          : {
+              newOrderId: () => 'E2024030112000000009',
+            },
+      );
+      const error = await errorOf(await t.request('/api/checkout', json(body)));
+      expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+      expect(error.message).toContain(field);
+      expect(await t.store.getOrder('E2024030112000000009')).toBeNull();
+      // The same request with clean text goes through, on the same store.
+      const clean = JSON.parse(body.replace(/\\u(d[89a-f][0-9a-f]{2}|0000)/g, '')) as Record<string, string>;
+      if (field !== 'bankCode' && field !== 'amount') {
+        expect((await t.request('/api/checkout', json(clean))).status).toBe(201);
+      }
+    } finally {
+      await t?.close();
+      t = undefined as unknown as TestSigner;
+      if (kind === 'postgres') await dropSchema(schema);
+    }
+  });
 });
 
 describe('POST /api/checkout', () => {

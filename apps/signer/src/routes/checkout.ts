@@ -33,6 +33,7 @@ export type CheckoutRouteConfig = CheckoutInputConfig &
     | 'bodyLimitBytes'
     | 'trustedProxyHeader'
     | 'rateLimit'
+    | 'signDialect'
   >;
 
 /** What {@link checkoutRoute} needs. */
@@ -87,6 +88,7 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
         applyDate: createdAt,
       },
       credentials,
+      { dialect: config.signDialect },
     );
     const result = await store.createOrder({
       orderId,

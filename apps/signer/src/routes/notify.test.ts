@@ -3,6 +3,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkout, createTestSigner, listen, type TestSigner } from '../../test/helpers/signer-harness.ts';
 import { notificationBody, TEST_KEY } from '../../test/helpers/notifications.ts';
+import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
+import { UNVERIFIED_PER_SOURCE_PER_MINUTE } from '../orders/unverified-budget.ts';
+import { createPostgresStore } from '../store/postgres-store.ts';
 
 let t: TestSigner;
 afterEach(async () => {
@@ -20,6 +23,47 @@ async function reply(res: Response): Promise<[number, string, string | null]> {
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   return [res.status, await res.text(), res.headers.get('x-notify-verdict')];
 }
+
+describe.each(['sqlite', 'postgres'] as const)('POST /api/notify and NUL (%s)', (kind) => {
+  it('a NUL in a signed field is malformed; in attach it is ignored: no store error either way', async () => {
+    const schema = freshSchemaName();
+    const store = kind === 'postgres' ? createPostgresStore({ url: TEST_PG_URL, schema, max: 2 }) : null;
+    await store?.migrate();
+    try {
+      t = await createTestSigner({}, store ? { store } : {});
+      const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30', attach: 'sku-7' });
+      for (const fields of [
+        { transaction_id: '2024%00' },
+        { orderid: `${orderId}%00` },
+        { amount: '12.3000%00' },
+      ]) {
+        const body = notificationBody({ orderid: orderId, ...fields });
+        expect(await reply(await notify(body))).toEqual([400, 'FAIL', 'malformed']);
+      }
+      expect((await t.store.getOrder(orderId))?.status).toBe('NOTPAY');
+      const withNul = notificationBody({ orderid: orderId }).replace(/&attach=$/, '&attach=a%00b');
+      expect(await reply(await notify(withNul))).toEqual([200, 'OK', null]);
+      expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', attach: 'sku-7' });
+      // The one naming `<id>%00` claims no order id of ours: it is logged, but not under this order.
+      expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual([
+        'malformed',
+        'malformed',
+        'paid',
+      ]);
+      expect(await t.store.listAnomalies(orderId)).toEqual([
+        expect.objectContaining({
+          kind: 'unsigned_field',
+          detail: 'unsigned field attach holds NUL or a lone surrogate',
+        }),
+      ]);
+      expect(t.logs.join('\n')).not.toMatch(/could not (apply|record) the notification/);
+    } finally {
+      await t?.close();
+      t = undefined as unknown as TestSigner;
+      if (store) await dropSchema(schema);
+    }
+  });
+});
 
 describe('POST /api/notify', () => {
   it('marks the order paid once, writes one outbox event, and answers OK to duplicates and re-sends', async () => {
@@ -72,6 +116,23 @@ describe('POST /api/notify', () => {
       status: 'PAID',
       paidAt: now.toISOString(),
     });
+  });
+
+  it('pays a genuine notification whatever its unsigned fields hold, and records what was ignored', async () => {
+    t = await createTestSigner();
+    const { orderId } = await checkout(t, { bankCode: '903', amount: '12.30', attach: 'sku-7' });
+    const body = notificationBody({ orderid: orderId }).replace(/&attach=$/, '&attach=%E4%B8&attach=x');
+    expect(await reply(await notify(body))).toEqual([200, 'OK', null]);
+    expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', attach: 'sku-7' });
+    expect(await t.store.listAnomalies(orderId)).toEqual([
+      expect.objectContaining({
+        kind: 'unsigned_field',
+        detail: 'unsigned field attach has malformed percent-encoding',
+      }),
+    ]);
+    expect((await t.store.listNotifications(orderId)).map((n) => [n.verdict, n.rawBody])).toEqual([
+      ['paid', body],
+    ]);
   });
 
   it('accepts a lower-case but otherwise correct signature (verify is case-insensitive on hex)', async () => {
@@ -138,7 +199,14 @@ describe('POST /api/notify', () => {
     const good = notificationBody({ orderid: orderId });
     expect(await reply(await notify(good.replace(/&datetime=\d+/, '')))).toEqual([400, 'FAIL', 'malformed']);
     expect(await reply(await notify(`${good}&amount=12.3000`))).toEqual([400, 'FAIL', 'malformed']);
-    expect(await reply(await notify(`${good}&x=%E4%zz`))).toEqual([400, 'FAIL', 'malformed']);
+    expect(await reply(await notify(good.replace('datetime=', 'datetime=%E4%zz')))).toEqual([
+      400,
+      'FAIL',
+      'malformed',
+    ]);
+    // A NUL in a signed field, even correctly signed: nothing may store or act on it.
+    const nul = notificationBody({ orderid: orderId, transaction_id: '2024%00' });
+    expect(await reply(await notify(nul))).toEqual([400, 'FAIL', 'malformed']);
     expect(await reply(await notify(notificationBody({ orderid: orderId, amount: '12.3010' })))).toEqual([
       400,
       'FAIL',
@@ -162,6 +230,7 @@ describe('POST /api/notify', () => {
       ['amount_mismatch', orderId, null],
       ['member_mismatch', orderId, null],
       ['not_success', orderId, null],
+      ['malformed', null, orderId],
       ['malformed', null, orderId],
       ['malformed', null, orderId],
       ['malformed', null, orderId],
@@ -261,8 +330,11 @@ describe('POST /api/notify', () => {
     // The log grew by about the kept 512 bytes per entry (plus row and index overhead), not by 16 KiB.
     expect(size() - before).toBeLessThanOrEqual(count * 768);
 
+    // One source: its first ones are stored, the rest only counted (orders/unverified-budget.ts).
     const log = await t.store.listNotifications(orderId);
-    expect(log).toHaveLength(count);
+    expect(log).toHaveLength(UNVERIFIED_PER_SOURCE_PER_MINUTE);
+    const summary = t.logs.find((line) => line.includes('unverified notifications not stored'));
+    expect(JSON.parse(summary!)).toMatchObject({ level: 40, notStored: 1, sources: 1 });
     for (const entry of log) {
       expect(entry.orderId).toBeNull();
       expect(entry.claimedOrderId).toBe(orderId);

@@ -7,9 +7,10 @@
  * the verdict in `X-Notify-Verdict`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Credentials } from '@jupay/core';
+import type { Credentials, Dialect } from '@jupay/core';
 import { Hono, type Context } from 'hono';
 import { HttpError } from '../errors.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { rawQuery } from '../http/raw-query.ts';
 import { readBodyText } from '../http/read-body.ts';
 import { setResponseHeader } from '../http/response-header.ts';
@@ -22,6 +23,7 @@ import {
   type NotificationDecision,
   type NotifyAnswer,
 } from '../orders/decide-notification.ts';
+import { createUnverifiedBudget, type UnverifiedBudget } from '../orders/unverified-budget.ts';
 import type { NotificationLogEntry, OrderRecord, OrderStore } from '../store/order-store.ts';
 
 /** What {@link notifyRoute} needs. */
@@ -29,6 +31,8 @@ export interface NotifyRouteDeps {
   credentials: Credentials;
   /** The largest body accepted, in bytes (`JUPAY_BODY_LIMIT`). */
   bodyLimitBytes: number;
+  /** `JUPAY_SIGN_DIALECT`; default `standard`. */
+  dialect?: Dialect;
   store: Pick<OrderStore, 'getOrder' | 'markPaid' | 'recordAnomaly' | 'recordNotification'>;
   clock: () => Date;
   /**
@@ -40,6 +44,10 @@ export interface NotifyRouteDeps {
   newEventId?: () => string;
   /** Told the verdict of every answer (metrics): `paid`, `duplicate`, the `X-Notify-Verdict` of a FAIL. */
   onVerdict?: (verdict: string) => void;
+  /** `JUPAY_TRUSTED_PROXY_HEADER`: where the sender's address is, behind a proxy; null: the socket's. */
+  trustedProxyHeader?: string | null;
+  /** How many unverified notifications are stored; default: the limits of `orders/unverified-budget.ts`. */
+  unverifiedBudget?: UnverifiedBudget;
 }
 
 /**
@@ -51,6 +59,8 @@ export interface NotifyRouteDeps {
 export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
   const { store, clock, credentials } = deps;
   const newEventId = deps.newEventId ?? randomUUID;
+  const budget = deps.unverifiedBudget ?? createUnverifiedBudget({ clock: () => clock().getTime() });
+  const trustedProxyHeader = deps.trustedProxyHeader ?? null;
 
   const answer = (c: Context, reply: NotifyAnswer, verdict = reply.verdict): Response => {
     if (verdict !== null) deps.onVerdict?.(verdict);
@@ -64,6 +74,8 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       raw = c.req.method === 'GET' ? rawQuery(c.req.url) : await readBodyText(c, deps.bodyLimitBytes);
     } catch (error) {
       if (error instanceof HttpError) {
+        // e.g. `Connection: close` after an oversize body whose rest is never read.
+        for (const [name, value] of Object.entries(error.headers)) setResponseHeader(c, name, value);
         return answer(c, {
           status: error.status as 400 | 413,
           body: 'FAIL',
@@ -73,7 +85,7 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       throw error;
     }
     const receivedAt = clock();
-    const received = receiveNotification(raw, credentials);
+    const received = receiveNotification(raw, credentials, { dialect: deps.dialect ?? 'standard' });
 
     let decision: NotificationDecision;
     try {
@@ -82,12 +94,20 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       if (decision.transition)
         decision = settleNotification(decision, await store.markPaid(decision.transition));
       if (decision.anomaly) await store.recordAnomaly(decision.anomaly);
+      if (decision.fieldAnomaly) await store.recordAnomaly(decision.fieldAnomaly);
     } catch (error) {
       // Not written, so not acknowledged: the gateway (or the reconciliation loop) will bring it back.
       log.error({ err: error, orderId: received.orderToRead }, 'could not apply the notification');
       return answer(c, STORE_ERROR_ANSWER);
     }
 
+    // Anybody can send unverified notifications, as many as they like: past the budget they are only counted, so
+    // no sender can fill the disk with them. A correctly signed notification never gets here.
+    if (received.kind === 'unverified' && !budget.admit(clientAddress(c, trustedProxyHeader))) {
+      const summary = budget.takeSummary();
+      if (summary) log.warn({ ...summary }, 'unverified notifications not stored');
+      return answer(c, decision.answer);
+    }
     const recorded = await record(store, decision.record, log);
     // A duplicate's "already paid" came from a read; the log write's durable commit is what proves that state is
     // on disk (see store/sqlite-group-commit.ts). Without it, no OK: the gateway or reconciliation comes back.
@@ -117,5 +137,6 @@ function answerGateway(c: Context, reply: NotifyAnswer): Response {
   // No status argument for OK: Hono's fast path for a plain 200 text.
   if (reply.body === 'OK') return c.text('OK');
   setResponseHeader(c, 'X-Notify-Verdict', reply.verdict);
+  setResponseHeader(c, 'Cache-Control', 'no-store');
   return c.text('FAIL', reply.status);
 }

@@ -25,6 +25,11 @@ describe('GET|POST /api/return', () => {
     const get = await t.request(`/api/return?${good.toString()}`);
     expect(get.headers.get('location')).toBe(`https://shop.example/thanks?lang=zh&orderId=${orderId}`);
 
+    // An unsigned field the gateway mangled (attach escaped and unencoded) does not hide a verified order id.
+    good.delete('attach');
+    const mangled = await t.request(`/api/return?${good.toString()}&attach=&#039;&#039;&x=%E4%B8`);
+    expect(mangled.headers.get('location')).toBe(`https://shop.example/thanks?lang=zh&orderId=${orderId}`);
+
     // Forged, unknown, or pointing elsewhere: always the bare configured page.
     const forged = new URLSearchParams(notificationFields({ orderid: orderId }, 'wrong-key-wrong-key'));
     const unknown = new URLSearchParams(notificationFields({ orderid: 'E0000000000000000404' }));

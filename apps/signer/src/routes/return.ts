@@ -4,15 +4,18 @@
  * and the target is always the configured return page, so this can never redirect anywhere else. Payment is
  * decided by the notification or a query only: the return changes nothing.
  */
-import { JupayError, parseNotification, type Credentials } from '@jupay/core';
+import { JupayError, parseNotification, type Credentials, type Dialect } from '@jupay/core';
 import { Hono } from 'hono';
 import { HttpError } from '../errors.ts';
 import { rawQuery } from '../http/raw-query.ts';
 import { readBodyText } from '../http/read-body.ts';
 import { setResponseHeader } from '../http/response-header.ts';
-import type { SignerEnv } from '../log.ts';
+import type { Logger, SignerEnv } from '../log.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import { returnLocation } from '../widget/round-trip.ts';
+
+// The order ids checkout makes (core's newOrderId): 1 to 32 letters and digits.
+const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
 
 /** What {@link returnRoute} needs. */
 export interface ReturnRouteDeps {
@@ -24,6 +27,8 @@ export interface ReturnRouteDeps {
   returnUrl: string;
   bodyLimitBytes: number;
   store: Pick<OrderStore, 'getOrder'>;
+  /** `JUPAY_SIGN_DIALECT`; default `standard`. */
+  dialect?: Dialect;
 }
 
 /**
@@ -45,14 +50,40 @@ export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
         raw = await readBodyText(c, deps.bodyLimitBytes);
       }
       if (raw !== '') {
-        const n = parseNotification(raw, deps.credentials);
-        if (await store.getOrder(n.orderId)) orderId = n.orderId;
+        // Only the signed fields matter here: a mangled attach must not hide a verified order id.
+        const n = parseNotification(raw, deps.credentials, {
+          tolerant: true,
+          dialect: deps.dialect ?? 'standard',
+        });
+        orderId = await ourOrder(store, n.orderId, c.get('log'));
       }
     } catch (error) {
       if (!(error instanceof JupayError) && !(error instanceof HttpError)) throw error;
+      // e.g. `Connection: close` after an oversize body whose rest is never read.
+      if (error instanceof HttpError) {
+        for (const [name, value] of Object.entries(error.headers)) setResponseHeader(c, name, value);
+      }
       c.get('log').warn({ code: error.code }, 'unverifiable return');
     }
     setResponseHeader(c, 'Cache-Control', 'no-store');
     return c.redirect(returnLocation(deps.returnUrl, orderId, c.req.param('lang')), 303);
   });
+}
+
+/**
+ * The verified order id when it is one of ours. When the store cannot tell (down, timing out), the shopper still
+ * goes back to the shop with the id the gateway signed with our key: the return decides nothing, and the shop
+ * page's status reads will answer once the store is back.
+ */
+async function ourOrder(
+  store: Pick<OrderStore, 'getOrder'>,
+  orderId: string,
+  log: Logger,
+): Promise<string | null> {
+  try {
+    return (await store.getOrder(orderId)) ? orderId : null;
+  } catch (error) {
+    log.warn({ err: error, orderId }, 'return: order not checked, store unavailable');
+    return ORDER_ID.test(orderId) ? orderId : null;
+  }
 }

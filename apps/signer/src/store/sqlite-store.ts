@@ -7,9 +7,9 @@
  * Writes go through a group commit that settles each write's promise only once its commit is durable
  * (`sqlite-group-commit.ts`). Reads of one event-loop turn share one read transaction (`getOrder`).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDirectory } from './ensure-directory.ts';
 import { SqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
@@ -222,9 +222,11 @@ function prepareAll(db: Database.Database) {
        RETURNING *`,
     ),
     scheduleNextQuery: db.prepare(
-      // A paid order is never rescheduled, even when its query was in flight while the notification landed.
-      `UPDATE orders SET next_query_at = ?, query_attempts = ?, lease_until = NULL
-       WHERE order_id = ? AND status = 'NOTPAY'`,
+      // A paid order is never rescheduled, even when its query was in flight while the notification landed; its
+      // attempts are still counted (the query that found it paid is one), as the PostgreSQL store does.
+      `UPDATE orders SET next_query_at = CASE WHEN status = 'NOTPAY' THEN ? ELSE NULL END, query_attempts = ?,
+         lease_until = NULL
+       WHERE order_id = ?`,
     ),
     claimEvents: db.prepare<[number, number, number, number], EventRow>(
       `UPDATE outbox SET lease_until = ?
@@ -274,7 +276,7 @@ export class SqliteStore implements OrderStore {
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensureDirectory(dirname(path));
     this.db = new Database(path);
     const mode = this.db.pragma('journal_mode = WAL', { simple: true });
     const ownSync = mode === 'wal' && (options.durability ?? 'wal-fsync') === 'wal-fsync';

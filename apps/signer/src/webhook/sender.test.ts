@@ -98,6 +98,38 @@ describe('webhook sender', () => {
     expect(r.received).toHaveLength(1);
   });
 
+  it('has at most `concurrency` deliveries in flight, each claimed alone, and drains a backlog in one scan', async () => {
+    // The receiver answers 15 ms after each arrival: the requests it holds at a moment are the ones in flight.
+    let holding = 0;
+    let most = 0;
+    const r = await receiver(
+      SECRET,
+      () => {
+        holding += 1;
+        most = Math.max(most, holding);
+        setTimeout(() => (holding -= 1), 15);
+        return 200;
+      },
+      { answerAfterMs: 15 },
+    );
+    const claimLimits: number[] = [];
+    const counting: Parameters<typeof createWebhookSender>[0]['store'] = {
+      claimDueEvents: (now, limit, leaseMs) => {
+        claimLimits.push(limit);
+        return store.claimDueEvents(now, limit, leaseMs);
+      },
+      markEventDelivered: (id, at) => store.markEventDelivered(id, at),
+      markEventFailed: (id, next, error) => store.markEventFailed(id, next, error),
+    };
+    for (let i = 0; i < 12; i++) await paidOrder();
+    const sender = createWebhookSender({ store: counting, url: r.url, secret: SECRET, concurrency: 3 });
+    expect(await sender.runOnce()).toBe(12);
+    expect(new Set(r.accepted().map((e) => e.id)).size).toBe(12);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThanOrEqual(2);
+    expect(new Set(claimLimits)).toEqual(new Set([1]));
+  });
+
   it('retries after 500s with back-off until a 2xx', async () => {
     const r = await receiver(SECRET, (i) => (i < 2 ? 500 : 204));
     const orderId = await paidOrder();

@@ -3,7 +3,10 @@
  * The outbox sender: claims due `order.paid` events from the store, POSTs each as signed JSON to the merchant's
  * webhook URL, and marks it delivered on a 2xx or schedules a retry with back-off otherwise. The outbox rows are the
  * queue, so undelivered events survive restarts; claims keep two instances from sending one event at the same time.
- * Delivery is at-least-once (a crash between the 2xx and the write re-sends): merchants dedupe on the event id.
+ * Delivery is at-least-once: an instance that dies while a POST is in flight (the merchant may have acted on it) or
+ * before its answer is recorded re-sends that event after the claim's lease; merchants dedupe on the event id. So
+ * the events in flight are kept few: a few lanes, each claiming one event, sending it and recording the answer
+ * before it claims the next ({@link DEFAULT_CONCURRENCY}), rather than a batch of events all sent at once.
  */
 import type { OrderStore, OutboxEvent } from '../store/order-store.ts';
 import {
@@ -21,6 +24,12 @@ export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
   5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000,
 ];
 
+/**
+ * Deliveries in flight at once per instance, by default: what one crash can make the merchant receive twice, at
+ * most. Each lane sends one event after another; four keep a backlog moving against a slow merchant endpoint.
+ */
+export const DEFAULT_CONCURRENCY = 4;
+
 /** The store calls the sender makes: the outbox and nothing else. */
 export type SenderStore = Pick<OrderStore, 'claimDueEvents' | 'markEventDelivered' | 'markEventFailed'>;
 
@@ -37,8 +46,10 @@ export interface WebhookSenderOptions {
   timeoutMs?: number;
   /** Sleep between scans when there is no backlog. Default 1 s. */
   pollIntervalMs?: number;
-  /** Events claimed per scan. Default 20. */
+  /** Events handled per scan (the loop scans again at once after a full one). Default 20. */
   batchSize?: number;
+  /** Deliveries in flight at once, each its own claim. Default {@link DEFAULT_CONCURRENCY}. */
+  concurrency?: number;
   /** How long a claim keeps other instances off an event. Default: twice the timeout plus 5 s. */
   leaseMs?: number;
   now?: () => Date;
@@ -49,7 +60,7 @@ export interface WebhookSenderOptions {
 
 /** The outbox sender of one signer instance. */
 export interface WebhookSender {
-  /** Claims due events, sends each once, and returns how many it claimed. */
+  /** Claims due events one by one, in a few lanes, sends each once, and returns how many it handled. */
   runOnce(): Promise<number>;
   /** Sends one event now and records the result; true on a 2xx. */
   deliver(event: OutboxEvent): Promise<boolean>;
@@ -90,6 +101,9 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     throw new TypeError('retryDelaysMs: expected positive delays');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const batchSize = options.batchSize ?? 20;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new TypeError('concurrency: expected 1 or more');
   const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
@@ -113,16 +127,19 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         // A redirect is not an acknowledgement: the merchant must answer 2xx at the configured URL.
         redirect: 'manual',
       });
-      await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) {
         options.onAttempt?.('delivered');
-        await store.markEventDelivered(event.id, now());
+        // Recorded as soon as the status is known: until this write, a crash means sending it again.
+        const marked = store.markEventDelivered(event.id, now());
+        await response.body?.cancel().catch(() => undefined);
+        await marked;
         logger.info(
           { eventId: event.id, orderId: event.orderId, attempt, status: response.status },
           'webhook delivered',
         );
         return true;
       }
+      await response.body?.cancel().catch(() => undefined);
       failure = `HTTP ${response.status}`;
     } catch (error) {
       failure = describeError(error);
@@ -144,18 +161,30 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   }
 
   async function runOnce(): Promise<number> {
-    const events = await store.claimDueEvents(now(), batchSize, leaseMs);
-    await Promise.all(
-      events.map(async (event) => {
+    let taken = 0;
+    // One claim per event, made only when a lane is free to send it: an event is never claimed and then left
+    // waiting while others are sent, and at most `concurrency` POSTs are in flight.
+    const lane = async () => {
+      while (taken < batchSize) {
+        taken += 1;
+        const [event] = await store.claimDueEvents(now(), 1, leaseMs);
+        if (!event) {
+          taken -= 1;
+          return;
+        }
         try {
-          await deliver(event);
+          // A failure ends this lane's scan: the endpoint is likely failing, and an event retried after a very
+          // short delay must not be sent again and again within one scan.
+          if (!(await deliver(event))) return;
         } catch (error) {
           // A store error after the POST: the claim expires and the event is sent again (at-least-once).
           logger.error({ err: error, eventId: event.id }, 'recording a webhook attempt failed');
+          return;
         }
-      }),
-    );
-    return events.length;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    return taken;
   }
 
   const loop: PollingLoop = createPollingLoop('webhook', runOnce, {

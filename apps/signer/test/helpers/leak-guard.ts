@@ -16,8 +16,11 @@ import { captureResponse, captureText, findSecret, guardSecret, settleCaptures }
 export const TEST_SECRETS: readonly string[] = [
   // The merchant key: helpers/notifications.ts TEST_KEY, helpers/sim-orders.ts DEMO.key (the gateway's demo key).
   't4ig5acnpx4fet4zapshjacjd9o4bhbi',
-  // Webhook secrets: cluster.test, fulfilment.test, webhook/sender.test (two), config/load-config.test.
+  // Webhook secrets: cluster.test, fulfilment.test, webhook/sender.test (two), config/load-config.test,
+  // secrets-in-settings.test, webhook-crash.test.
   'whsec_cluster_test_0123456789',
+  'whsec-planted-0123456789abcdef',
+  'whsec_crash_test_0123456789',
   'whsec_fulfilment_0123456789',
   'whsec_test_0123456789abcdef',
   'another-secret-0123456',

@@ -36,7 +36,15 @@ export type ReceiverBehaviour = (index: number, event: WebhookEvent | null) => n
 export async function startWebhookReceiver(
   secret: string,
   behaviour: ReceiverBehaviour = () => 200,
-  options: { toleranceSeconds?: number } = {},
+  options: {
+    toleranceSeconds?: number;
+    /**
+     * How long the merchant takes to answer, as a shop that ships before it replies: the request is recorded (and
+     * counted as delivered, when its answer is a 2xx) on arrival, whether or not the sender is still there for the
+     * answer.
+     */
+    answerAfterMs?: number;
+  } = {},
 ) {
   const received: ReceivedWebhook[] = [];
   const server = createServer((req, res) => {
@@ -68,8 +76,12 @@ export async function startWebhookReceiver(
       };
       received.push(entry);
       if (decided === 'hang') return;
-      res.statusCode = decided;
-      res.end(decided < 300 ? 'ok' : 'no');
+      const answer = () => {
+        res.statusCode = decided;
+        res.end(decided < 300 ? 'ok' : 'no');
+      };
+      if (options.answerAfterMs) setTimeout(answer, options.answerAfterMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
