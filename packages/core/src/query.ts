@@ -6,11 +6,10 @@
  */
 import { parseChinaDateTime } from './china-time.ts';
 import { checkCredentials, type Credentials } from './credentials.ts';
-import { GatewayError, NotificationError, ProtocolError, SignatureError } from './errors.ts';
+import { GatewayError, NotificationError, ProtocolError, SignatureError, ValidationError } from './errors.ts';
 import { encodeForm } from './form.ts';
 import { parseGatewayAmount } from './money.ts';
 import { QUERY_SIGNED_FIELDS, sign, verify, type Dialect, type Fields } from './signature.ts';
-import { ValidationError } from './errors.ts';
 
 /** The signed query: POST `body` (a form) to the gateway's query URL. */
 export interface QueryRequest {

@@ -170,7 +170,7 @@ export function minifyMarkup(parts: readonly string[]): string[] {
  * module has none.
  *
  * @example
- * minifyTemplatesIn('html`<p>\n  x\n</p>`', parseAst); // 'html`<p> x</p>`'
+ * minifyTemplatesIn('html`<p>\n  x\n</p>`', parseAst); // 'html`<p>x</p>`'
  */
 export function minifyTemplatesIn(code: string, parse: (code: string) => unknown): string | null {
   if (!/\b(html|svg|css)`|unsafeCSS\(/.test(code)) return null;

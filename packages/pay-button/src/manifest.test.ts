@@ -4,10 +4,10 @@
  * and nothing private. Served in memory by test/helpers/fake-server.mjs with the analyzer and config the build uses.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { styles } from './pay-button.styles.js';
-import { PayButton } from './pay-button.js';
-import './define.js';
-import { FakeSigner, SIGNER, config, order } from '../test/helpers/fake-signer.js';
+import { styles } from './pay-button.styles.ts';
+import { PayButton } from './pay-button.ts';
+import './define.ts';
+import { FakeSigner, SIGNER, config, order } from '../test/helpers/fake-signer.ts';
 
 interface Named {
   name: string;

@@ -3,11 +3,11 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { FakeSigner, GATEWAY, SIGNER, checkout, config, signerError } from '../test/helpers/fake-signer.js';
-import { definePayButton } from './define.js';
-import type { PayErrorDetail, PayRequestDetail, PaySubmitDetail } from './events.js';
-import { strings } from './i18n.js';
-import { PayButton } from './pay-button.js';
+import { FakeSigner, GATEWAY, SIGNER, checkout, config, signerError } from '../test/helpers/fake-signer.ts';
+import { definePayButton } from './define.ts';
+import type { PayErrorDetail, PayRequestDetail, PaySubmitDetail } from './events.ts';
+import { strings } from './i18n.ts';
+import { PayButton } from './pay-button.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(el: Element, sel: string): T => {
   const found = el.shadowRoot!.querySelector<T>(sel);

@@ -2,7 +2,7 @@
  * @module fake-signer: stubs `fetch` with a scripted signer for the element's browser tests. Each route answers
  * from a queue of replies (then from its default), and every call is recorded.
  */
-import type { Checkout, Order, SignerConfig } from '../../src/signer-client.js';
+import type { Checkout, Order, SignerConfig } from '../../src/signer-client.ts';
 
 /** The signer origin used by the tests. */
 export const SIGNER = 'https://signer.test';
@@ -84,7 +84,8 @@ export class FakeSigner {
   private original = window.fetch;
 
   install(): this {
-    window.fetch = (input, init = {}) => this.handle(String(input), init);
+    window.fetch = (input, init = {}) =>
+      this.handle(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, init);
     return this;
   }
 

@@ -1,7 +1,7 @@
 /**
  * @module test/helpers/signer-stack
  * A real signer delivering to a receiver under test: the signer app of apps/signer started as its own process
- * (`node --import tsx src/server.ts`, the documented way to run it) on a fresh SQLite file, the gateway simulator,
+ * (`jupay-signer start` from its sources: `node --import tsx src/cli/main.ts start`) on a fresh SQLite file, the gateway simulator,
  * and a one-line forwarder that gives the signer a public URL before it has a port. `payOrder` goes through the
  * whole flow: checkout at the signer, the signed form to the gateway, the cashier's pay, the gateway's notification,
  * the signer's `order.paid` webhook.
@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GatewaySim, RunningGatewaySim } from '@jupay/gateway-sim';
 import { startChild, type Child } from './child.ts';
 
-const SIGNER_SERVER = fileURLToPath(new URL('../../../../apps/signer/src/server.ts', import.meta.url));
+const SIGNER_CLI = fileURLToPath(new URL('../../../../apps/signer/src/cli/main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SHOP_ORIGIN = 'https://shop.example';
 
@@ -71,7 +71,7 @@ export async function startSignerStack(options: {
   const cwd = mkdtempSync(join(tmpdir(), 'jupay-webhook-signer-'));
   const front = await forwarder();
   // `source`: workspace packages load from their sources, as in development, whether or not they were built.
-  const signer = startChild(process.execPath, ['--conditions=source', '--import', TSX, SIGNER_SERVER], {
+  const signer = startChild(process.execPath, ['--conditions=source', '--import', TSX, SIGNER_CLI, 'start'], {
     // An empty folder: no stray .env is read.
     cwd,
     env: {
