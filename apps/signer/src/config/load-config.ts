@@ -118,7 +118,8 @@ export interface LoadConfigOptions {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-// Signed URL values pass through the gateway's htmlspecialchars/strip_tags before it verifies (PROTOCOL.md).
+// Signed URL values pass through the gateway's htmlspecialchars/strip_tags before it verifies
+// (docs/protocol.md#input-filter).
 const UNSAFE_URL_CHARS = /[&<>"'\s]/;
 // A DNS name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens, 253 characters.
 const HOSTNAME =
@@ -176,8 +177,8 @@ export function loadConfig(
     allowQuery: true,
   });
 
-  // Unsigned, yet the gateway escapes every value it receives (PROTOCOL.md): a query string's `&` would come back
-  // as `&amp;`. The signer adds the one parameter it needs (`?lang=`) itself.
+  // Unsigned, yet the gateway escapes every value it receives (docs/protocol.md#input-filter): a query string's
+  // `&` would come back as `&amp;`. The signer adds the one parameter it needs (`?lang=`) itself.
   let cancelUrl = httpUrl('JUPAY_CANCEL_URL', get('JUPAY_CANCEL_URL'), fail, { required: false });
   if (cancelUrl !== undefined && UNSAFE_URL_CHARS.test(cancelUrl)) {
     cancelUrl = fail('JUPAY_CANCEL_URL', 'must not contain & < > " \' or spaces');
@@ -384,7 +385,8 @@ function httpUrl(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(setting, 'must be an http(s) URL');
   if (url.username !== '' || url.password !== '') return fail(setting, 'must not contain credentials');
   if (url.hash !== '') return fail(setting, 'must not contain a fragment');
-  // The gateway escapes `&` in signed URLs (PROTOCOL.md), so gateway-facing URLs carry no query string.
+  // The gateway escapes `&` in signed URLs (docs/protocol.md#input-filter), so gateway-facing URLs carry no query
+  // string.
   if (!rules.allowQuery && url.search !== '') return fail(setting, 'must not contain a query string');
   return raw;
 }
