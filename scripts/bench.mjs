@@ -23,7 +23,7 @@ const benches = [
     command: ['node', 'packages/pay-button/bench/render.mjs'],
     file: 'packages/pay-button/bench/render.mjs',
     // First render is timed in Debian's Chromium, which a fresh machine does not have yet.
-    before: ['node', 'scripts/ensure-chromium.mjs'],
+    before: ['node', 'scripts/ensure-test-tools.mjs', 'chromium'],
   },
 ];
 

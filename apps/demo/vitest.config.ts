@@ -1,10 +1,14 @@
-/** @module vitest.config — the demo's test project: the whole stack in-process, driven by Debian's Chromium. */
+/**
+ * @module vitest.config — the demo's test project (from the root: `pnpm vitest run --project demo`). Unit tests sit
+ * beside their file in `src/`; the whole stack (in process or as the `pnpm start` child process) and the
+ * end-to-end runs in Debian's Chromium (`*.e2e.test.ts`) in `test/`.
+ */
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
     name: 'demo',
-    include: ['e2e/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

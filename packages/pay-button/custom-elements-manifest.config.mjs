@@ -1,6 +1,8 @@
 // @module custom-elements-manifest config: analyze the TypeScript sources (Lit) and describe the published files:
 // module paths point into dist/lib, and the element's internal state properties are not listed as attributes.
-const toDist = (p) => p.replace(/^\/?src\/(.*)\.(ts|js)$/, 'dist/lib/$1.js');
+// Relative references (`./amount.ts`, as the sources import it) name the published `.js` file too.
+const toDist = (p) =>
+  p.replace(/^\/?src\/(.*)\.(ts|js)$/, 'dist/lib/$1.js').replace(/^(\.{1,2}\/.*)\.ts$/, '$1.js');
 
 export default {
   globs: ['src/**/*.ts'],

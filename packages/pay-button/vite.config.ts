@@ -1,81 +1,10 @@
 /**
  * @module vite config: the self-contained `dist/pay-button.js` for `<script type="module">`: lit bundled, minified,
- * defining the element on load. The npm modules (lit external) and the .d.ts come from `tsc -p tsconfig.build.json`.
+ * defining the element on load, its Lit templates minified too (build/minify-lit-templates.ts). The npm modules (lit
+ * external) and the .d.ts come from `tsc -p tsconfig.build.json`.
  */
 import { defineConfig, type Plugin } from 'vite';
-
-type Node = { type: string; start: number; end: number; [key: string]: unknown };
-
-/** CSS inside css`` templates: comments and layout whitespace go. A space before `:` is kept (descendant selectors). */
-const minifyCss = (s: string) =>
-  s
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/ ?([{};,>]) ?/g, '$1')
-    .replace(/: /g, ':')
-    .replace(/;}/g, '}')
-    // [part='x'] -> [part=x] and 0.5rem -> .5rem: the same CSS, fewer bytes.
-    .replace(/='([\w-]+)'\]/g, '=$1]')
-    .replace(/([ :(])0\./g, '$1.')
-    .trim();
-
-/**
- * Markup inside html``/svg`` templates: a run of whitespace with a line break becomes one space, and whitespace
- * right after a `>` or right before a `<` goes (no attribute value here holds either character). That whitespace would
- * be a text node that renders as nothing in this element, whose texts all sit in flex or grid containers (which
- * drop whitespace-only text between items) or at the edges of an element.
- */
-const minifyMarkup = (s: string) =>
-  s
-    .replace(/\s*\n\s*/g, ' ')
-    // Inside a tag, a space before its closing `>` is layout only (but not before `/>`, which an unquoted value
-    // binding would swallow).
-    .replace(/ +>/g, '>')
-    .replace(/> +/g, '>')
-    .replace(/ +</g, '<');
-
-/**
- * Vite keeps template literals as written; Lit templates are mostly indentation. This shrinks the static parts of
- * `html`, `svg` and `css` tagged templates, found through the parser (not a regex over code), in src/ only.
- */
-function minifyLitTemplates(): Plugin {
-  return {
-    name: 'minify-lit-templates',
-    apply: 'build',
-    transform(code, id) {
-      if (!/\/src\/[\w.-]+\.ts$/.test(id) || !/\b(html|svg|css)`|unsafeCSS\(/.test(code)) return null;
-      const edits: [number, number, string][] = [];
-      const walk = (node: unknown): void => {
-        if (Array.isArray(node)) return node.forEach(walk);
-        if (!node || typeof node !== 'object') return;
-        const n = node as Node;
-        const tag = n.type === 'TaggedTemplateExpression' && (n.tag as Node & { name?: string }).name;
-        // unsafeCSS(`...`): a stylesheet written without the css tag (pay-button.styles.ts says why).
-        const sheet =
-          n.type === 'CallExpression' &&
-          (n.callee as Node & { name?: string }).name === 'unsafeCSS' &&
-          (n.arguments as Node[])[0]?.type === 'TemplateLiteral'
-            ? ((n.arguments as Node[])[0] as Node)
-            : null;
-        if (tag === 'html' || tag === 'svg' || tag === 'css' || sheet) {
-          const quasi = (sheet ?? n.quasi) as { quasis: (Node & { value: { raw: string } })[] };
-          for (const q of quasi.quasis) {
-            const raw = code.slice(q.start, q.end);
-            if (raw !== q.value.raw) throw new Error(`minify-lit-templates: unexpected quasi span in ${id}`);
-            edits.push([q.start, q.end, tag === 'css' || sheet ? minifyCss(raw) : minifyMarkup(raw)]);
-          }
-        }
-        for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v);
-      };
-      walk(this.parse(code));
-      let out = code;
-      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) {
-        out = out.slice(0, start) + text + out.slice(end);
-      }
-      return { code: out, map: null };
-    },
-  };
-}
+import { minifyLitTemplates } from './build/minify-lit-templates.ts';
 
 /**
  * Lit's production build keeps three developer messages for misuse this bundle cannot commit (a `new CSSResult`, a

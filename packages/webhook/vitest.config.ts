@@ -5,7 +5,7 @@ export default defineProject({
   test: {
     name: 'webhook',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
     // The process-level suites pack, install and start real servers (and php-cli): minutes on a cold machine.
     testTimeout: 60_000,
     hookTimeout: 300_000,

@@ -9,11 +9,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createGatewaySim, DEMO_MERCHANT, type GatewaySimControls } from '@jupay/gateway-sim';
-import { loadConfig, startServer, type OrderStore, type Signer } from '@jupay/signer';
+import {
+  loadConfig,
+  startServer,
+  widgetSnippet,
+  type OrderStore,
+  type Signer,
+  type WidgetSnippet,
+} from '@jupay/signer';
 import type { Server } from 'node:http';
 import { resolvePort } from './ports.ts';
 import { createShopApp } from './shop-app.ts';
-import { widgetSnippet, type WidgetSnippet } from '@jupay/signer';
 import { createWebhookLog, type WebhookLog } from './webhook-log.ts';
 
 /** The default data folder: `apps/demo/data` (gitignored), kept between runs. */

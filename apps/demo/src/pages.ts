@@ -5,6 +5,7 @@
  * `<script type="module">` from the signer and one `<pay-button>`. No inline script or style anywhere, so the
  * pages run under a strict Content-Security-Policy.
  */
+import type { WidgetSnippet } from '@jupay/signer';
 import type { ReceivedEvent } from './webhook-log.ts';
 
 /**
@@ -12,7 +13,6 @@ import type { ReceivedEvent } from './webhook-log.ts';
  * gateway hands it back, and it arrives in the `order.paid` webhook next to the order.
  */
 export const DEMO_MEMBER = 'member-1024';
-import type { WidgetSnippet } from '@jupay/signer';
 
 /** The languages of the demo pages. */
 export type Lang = 'zh-CN' | 'en';

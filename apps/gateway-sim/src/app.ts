@@ -45,7 +45,7 @@ export interface GatewaySimOptions {
   bankCodes?: readonly BankCodeInfo[];
   /** Re-sends after an unacknowledged notification, 0-3; default 3 (the document). */
   resendCount?: number;
-  /** Time between re-sends; default 10 s, or 50 ms when running under vitest. */
+  /** Time between re-sends; default 10 s, as the document says. Tests pass a few milliseconds. */
   resendIntervalMs?: number;
   /** How long to wait for the merchant's reply; default 10 s like the gateway. */
   notifyTimeoutMs?: number;
@@ -207,10 +207,7 @@ export function createGatewaySim(options: GatewaySimOptions = {}): GatewaySim {
   const merchantList = validateMerchants(options.merchants ?? [DEMO_MERCHANT]);
   const merchants = new Map(merchantList.map((m) => [m.memberId, m]));
   const bankCodes = [...(options.bankCodes ?? BANK_CODES)];
-  const defaults: Behaviour = {
-    ...DEFAULT_BEHAVIOUR,
-    resendIntervalMs: process.env.VITEST ? 50 : DEFAULT_BEHAVIOUR.resendIntervalMs,
-  };
+  const defaults: Behaviour = { ...DEFAULT_BEHAVIOUR };
   try {
     Object.assign(
       defaults,

@@ -15,7 +15,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BEHAVIOUR, FaultBook, validateFaults, type Behaviour } from './faults.ts';
 import { DEMO_MERCHANT } from './merchants.ts';
-import { formOf, paymentFields, postForm, useSimAndMerchant } from './test-helpers.ts';
+import { formOf, paymentFields, postForm, useSimAndMerchant } from '../test/helpers/fixtures.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
 const t = useSimAndMerchant();

@@ -5,7 +5,7 @@
  */
 import type { Dialect } from '@jupay/core';
 
-/** The query answer variants (PROTOCOL.md, "Order query"). */
+/** The query answer variants (docs/protocol.md#order-query). */
 export type QueryMode = 'normal' | 'error' | 'http-500' | 'data-array';
 
 /** Every switch; all optional, unset means "as configured". */

@@ -1,6 +1,6 @@
 /**
  * @module input-filter
- * The deployed gateway's input filter (PROTOCOL.md, "Deployed behaviour worth knowing"): every request value goes
+ * The deployed gateway's input filter (docs/protocol.md#input-filter): every request value goes
  * through PHP `strip_tags` and then `htmlspecialchars` (ThinkPHP's default `I()` filter) BEFORE the signature is
  * checked, and the escaped value is what gets stored and echoed back. `pay_memberid` goes through `intval` instead.
  * Reproducing this is what makes a notify URL with `&` fail here exactly as it fails in production.
@@ -168,8 +168,8 @@ export function filterInput(value: string): string {
 }
 
 /**
- * PHP `intval` on a string: optional leading white space, an optional sign, then decimal digits; anything else
- * stops the number, and no digits give 0. `"010002"` is `10002` (PROTOCOL.md: signed as `"10002"`).
+ * PHP `intval` on a string: optional leading white space, an optional sign, then decimal digits; anything else stops
+ * the number, and no digits give 0. `"010002"` is `10002` (docs/protocol.md#payment-request: signed as `"10002"`).
  *
  * @example
  * phpIntval('010002'); // 10002

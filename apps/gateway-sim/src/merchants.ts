@@ -15,7 +15,7 @@ export interface Merchant {
 }
 
 /**
- * The public demo merchant: the key printed in the gateway's own public demo (PROTOCOL.md, "Public test vectors").
+ * The public demo merchant: the key printed in the gateway's own public demo (docs/protocol.md#test-vectors).
  *
  * @example
  * DEMO_MERCHANT.memberId; // '10002'

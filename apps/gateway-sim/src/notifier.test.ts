@@ -1,7 +1,7 @@
 /**
  * @module notifier.test
  * The asynchronous notification over real HTTP: a merchant receiver on a free port gets what the deployed gateway
- * sends (PROTOCOL.md, "Async notification").
+ * sends (docs/protocol.md#notification).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +25,7 @@ import {
   startSim,
   type MerchantReceiver,
   type StartedSim,
-} from './test-helpers.ts';
+} from '../test/helpers/fixtures.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
 const cleanups: (() => Promise<void>)[] = [];
@@ -53,7 +53,7 @@ async function order(sim: StartedSim, merchant: MerchantReceiver, overrides: Rec
 const standard: Behaviour = { ...DEFAULT_BEHAVIOUR, resendIntervalMs: 10 };
 
 describe('building the notification', () => {
-  it('reproduces the V3 body of PROTOCOL.md byte for byte', () => {
+  it('reproduces the V3 body of docs/protocol.md#test-vectors byte for byte', () => {
     const v3Order = {
       memberId: '10002',
       orderId: 'E20161226181818123456',

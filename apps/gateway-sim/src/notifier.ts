@@ -1,11 +1,11 @@
 /**
  * @module notifier
- * Sends the asynchronous notification (支付结果通知) the way the deployed gateway does (PROTOCOL.md, "Async
- * notification"): a POST whose body is built by hand as `key=value&...` WITHOUT URL-encoding, in the server's field
- * order (`memberid, orderid, transaction_id, amount, datetime, returncode, sign, attach`), `amount` as the database
- * decimal (four decimals), `datetime` = the time of sending (so every re-send has a new `datetime` and `sign`). A
- * reply counts as received when its body contains `ok` in any case; the HTTP status is ignored, as curl's caller
- * ignores it. Every attempt is logged.
+ * Sends the asynchronous notification (支付结果通知) the way the deployed gateway does (docs/protocol.md#notification): a
+ * POST whose body is built by hand as `key=value&...` WITHOUT URL-encoding, in the server's field order (`memberid,
+ * orderid, transaction_id, amount, datetime, returncode, sign, attach`), `amount` as the database decimal (four
+ * decimals), `datetime` = the time of sending (so every re-send has a new `datetime` and `sign`). A reply counts as
+ * received when its body contains `ok` in any case; the HTTP status is ignored, as curl's caller ignores it. Every
+ * attempt is logged.
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -1,10 +1,10 @@
 /**
  * @module payment.test
- * `POST /Pay_Index.html` over real HTTP: the PROTOCOL.md vectors, each check in the server's order, the input
- * filter's effect on signatures.
+ * `POST /Pay_Index.html` over real HTTP: the vectors of docs/protocol.md#test-vectors, each check in the server's
+ * order, the input filter's effect on signatures.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { paymentFields, postForm, startSim, type StartedSim } from './test-helpers.ts';
+import { paymentFields, postForm, startSim, type StartedSim } from '../test/helpers/fixtures.ts';
 
 let sim: StartedSim;
 let payUrl: string;
@@ -23,7 +23,7 @@ async function errorOf(response: Response): Promise<{ status: string; msg: strin
   return (await response.json()) as { status: string; msg: string; data: unknown };
 }
 
-// PROTOCOL.md "Public test vectors", V1 and V2, exactly as printed there.
+// docs/protocol.md#test-vectors, V1 and V2, exactly as printed there.
 const V1 = {
   pay_amount: '100.00',
   pay_applydate: '2016-12-26 18:18:18',

@@ -1,6 +1,6 @@
 /**
  * @module payment
- * The payment request checks of `Pay_Index.html`, in the real server's order (PROTOCOL.md, "Payment request";
+ * The payment request checks of `Pay_Index.html`, in the real server's order (docs/protocol.md#payment-request;
  * the server's `firstCheckParams`, `judgeRepeatOrder`, then `verify`): merchant, amount, bank code, order id,
  * duplicate, signature. Values are filtered first (strip_tags + htmlspecialchars), `pay_memberid` goes through
  * `intval`, and the signature must equal the computed one exactly (case-sensitive string comparison).

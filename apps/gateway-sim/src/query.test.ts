@@ -1,11 +1,11 @@
 /**
  * @module query.test
- * `Pay_Trade_query.html` over real HTTP (PROTOCOL.md, "Order query").
+ * `Pay_Trade_query.html` over real HTTP (docs/protocol.md#order-query).
  */
 import { createQueryRequest, encodeForm, parseQueryResponse, QUERY_SIGNED_FIELDS, sign } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_MERCHANT } from './merchants.ts';
-import { paymentFields, postForm, useSimAndMerchant } from './test-helpers.ts';
+import { paymentFields, postForm, useSimAndMerchant } from '../test/helpers/fixtures.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
 const t = useSimAndMerchant();

@@ -1,6 +1,6 @@
 /**
  * @module query
- * `Pay_Trade_query.html` (PROTOCOL.md, "Order query", the server's `TradeController`): checks in its order
+ * `Pay_Trade_query.html` (docs/protocol.md#order-query, the server's `TradeController`): checks in its order
  * (member id, merchant, order id present, signature, order exists), then a JSON answer served as `text/html`
  * (the server echoes `json_encode` without a content type). `returncode` is `"00"` even for `NOTPAY`, and
  * `time_end` of an unpaid order is the Unix epoch in China time, `1970-01-01 08:00:00`.

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     notifyBodies,
   };
   process.send!(ready);
-  process.on('message', async (message) => {
+  const onMessage = async (message: unknown) => {
     if (message === 'stats') {
       const roundTrips = (signerStore as { roundTrips?: number }).roundTrips;
       const stats: BenchStats = {
@@ -136,7 +136,8 @@ async function main(): Promise<void> {
     await straightforward.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
-  });
+  };
+  process.on('message', (message) => void onMessage(message));
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@
  * one mapping in `http/to-http-error.ts`.
  */
 
-/** Stable error codes of the signer HTTP API (docs/CONTRACTS.md), with their HTTP status. */
+/** Stable error codes of the signer HTTP API, with their HTTP status; the README's Errors table lists them. */
 export const ERROR_STATUS = {
   INVALID_REQUEST: 400,
   INVALID_AMOUNT: 400,

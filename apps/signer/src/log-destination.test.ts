@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jupay-log-destination-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A write function that answers each call from `script` (an error code, or how many bytes to take). */
-function scripted(script: (string | number | 'all')[]): { write: WriteFn; taken: string[] } {
+function scripted(script: (string | number)[]): { write: WriteFn; taken: string[] } {
   const taken: string[] = [];
   const write: WriteFn = (_fd, buffer, callback) => {
     const step = script.shift() ?? 'all';

@@ -245,18 +245,3 @@ function listenError(error: unknown, config: SignerConfig): StartupError {
       return startup('PORT', `cannot listen on ${at} (check HOST too): ${storeFailureReason(error, '')}`);
   }
 }
-
-// Run as a file (`node --import tsx src/server.ts`), this is `jupay-signer start` with the same arguments. Not a
-// top-level await: the command imports this module, which must have finished evaluating first.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  void import('./cli/run-cli.ts')
-    .then(({ runCli }) =>
-      runCli(['start', ...process.argv.slice(2)], {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-        cwd: process.cwd(),
-      }),
-    )
-    .then((code) => process.exit(code));
-}

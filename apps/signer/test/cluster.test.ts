@@ -1,6 +1,6 @@
 /**
  * @module cluster.test
- * Real signer processes (`tsx src/server.ts`), the real simulator, a real webhook receiver, over real HTTP:
+ * Real signer processes (`jupay-signer start` from the sources), the real simulator, a real webhook receiver, over real HTTP:
  * - two instances on one PostgreSQL database behind a round-robin proxy, 200 orders, each order's notification sent
  *   to both instances at the same moment so they race at the conditional write: each order paid once, one webhook
  *   event each, none lost, and both instances won a fair share of the races;

@@ -174,6 +174,9 @@ describe('every route and error path', () => {
       t.store.getOrder = async () => {
         throw new Error(`failure ${TEST_KEY}`);
       };
+      t.store.applyNotification = async () => {
+        throw new Error(`failure ${TEST_KEY}`);
+      };
       const internal = await t.request(`/api/orders/${orderId}`);
       expect(internal.status).toBe(500);
       const notify = await t.request('/api/notify', {
@@ -188,6 +191,9 @@ describe('every route and error path', () => {
     // Enough output was actually scanned: responses of every request above plus their log lines.
     expect(capturedCount() - before).toBeGreaterThan(50);
     expect(t.logs.some((l) => l.includes('failure [redacted]'))).toBe(true);
+    const notifyError = t.logs.filter((l) => l.includes('could not apply the notification'));
+    expect(notifyError).toHaveLength(1);
+    expect(notifyError[0]).toContain('failure [redacted]');
     expect(findSecret()).toBeUndefined();
   });
 });

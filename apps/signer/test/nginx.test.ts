@@ -4,7 +4,7 @@
  * free ones), over real HTTP: the gateway simulator's notification passes through to `OK`, the rate limit counts
  * each client by the address nginx puts in X-Forwarded-For (clients on 127.0.0.2 and 127.0.0.3; a forged header
  * changes nothing), the widget arrives compressed, and the console, metrics and anything else stay closed.
- * nginx is installed by `scripts/ensure-nginx.mjs` (run by `pnpm test`) when missing.
+ * nginx is installed by `scripts/ensure-test-tools.mjs` (run by `pnpm test`) when missing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,7 +111,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 beforeAll(async () => {
   if (!existsSync(NGINX)) {
     throw new Error(
-      `nginx is missing at ${NGINX}: run node scripts/ensure-nginx.mjs (pnpm test does) or set NGINX_PATH`,
+      `nginx is missing at ${NGINX}: run node scripts/ensure-test-tools.mjs nginx (pnpm test does) or set NGINX_PATH`,
     );
   }
   dir = mkdtempSync(join(tmpdir(), 'jupay-nginx-'));

@@ -167,7 +167,7 @@ describe('server errors after start', () => {
 });
 
 describe('the command line', () => {
-  const serverFile = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+  const cliFile = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
   function run(
@@ -176,7 +176,7 @@ describe('the command line', () => {
     deadlineMs = 15_000,
   ) {
     const cwd = tempDir();
-    const child = spawn(process.execPath, ['--import', tsx, serverFile], {
+    const child = spawn(process.execPath, ['--import', tsx, cliFile, 'start'], {
       cwd,
       env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { captureText } from './helpers/leak-log.ts';
 import { baseEnv } from './helpers/signer-harness.ts';
 
-const serverFile = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const cliFile = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,7 +25,7 @@ afterEach(() => {
 async function stopWithBlockedLog(reader: 'stalls' | 'dies'): Promise<{ code: number | null; ms: number }> {
   const cwd = mkdtempSync(join(tmpdir(), 'jupay-shutdown-log-'));
   dirs.push(cwd);
-  const child = spawn(process.execPath, ['--import', tsx, serverFile], {
+  const child = spawn(process.execPath, ['--import', tsx, cliFile, 'start'], {
     cwd,
     env: {
       PATH: process.env.PATH,

@@ -1,7 +1,7 @@
 /**
  * @module bank-codes
- * The bank codes (银行编码) of the merchant document. Operators add and change codes at any time (PROTOCOL.md),
- * so this is data a caller extends, not an enum.
+ * The bank codes (银行编码) of the merchant document. Operators add and change codes at any time
+ * (docs/protocol.md#bank-codes), so this is data a caller extends, not an enum.
  */
 
 export interface BankCodeInfo {

@@ -11,8 +11,8 @@ export interface Credentials {
 }
 
 /**
- * The server passes `pay_memberid` through PHP `intval` before signing (PROTOCOL.md), so `"010002"` is signed as
- * `"10002"`. Sending the normalised form keeps both sides on the same string.
+ * The server passes `pay_memberid` through PHP `intval` before signing (docs/protocol.md#payment-request), so
+ * `"010002"` is signed as `"10002"`. Sending the normalised form keeps both sides on the same string.
  *
  * @example
  * normalizeMemberId('010002'); // '10002'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeForm, parseForm, toFields } from './form.ts';
-import { errorCode } from '../test/error-code.ts';
+import { errorCode } from '../test/helpers/error-code.ts';
 
 describe('form encoding', () => {
   it('round-trips unicode, spaces and reserved characters', () => {

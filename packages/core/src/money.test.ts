@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatYuan, parseGatewayAmount, parseYuan } from './money.ts';
-import { errorCode } from '../test/error-code.ts';
+import { errorCode } from '../test/helpers/error-code.ts';
 
 describe('parseYuan', () => {
   it.each([

@@ -4,9 +4,9 @@
  * percent-encoded. In tolerant mode only the signed fields (and `sign`) are held to those rules; the others
  * (`attach`, and whatever a fork or the body's missing encoding adds) cannot refuse the notification: a repeated,
  * badly encoded or non-string unsigned field, or one holding NUL or a lone surrogate, is left out and reported as
- * an anomaly. The deployed gateway
- * HTML-escapes `attach` and builds the body without encoding it (PROTOCOL.md), so an attach of `''` arrives as
- * `attach=&#039;&#039;`: three fields, two of them the same stray `#039;`.
+ * an anomaly. The deployed gateway HTML-escapes `attach` and builds the body without encoding it
+ * (docs/protocol.md#notification), so an attach of `''` arrives as `attach=&#039;&#039;`: three fields, two of them
+ * the same stray `#039;`.
  */
 import { ValidationError } from './errors.ts';
 import { toFields } from './form.ts';

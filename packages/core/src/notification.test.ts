@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.ts';
+import vectors from '../test/helpers/vectors.ts';
 import { encodeForm } from './form.ts';
 import { parseNotification } from './notification.ts';
 import { LEGACY_NOTIFICATION_SIGNED_FIELDS, NOTIFICATION_SIGNED_FIELDS, sign } from './signature.ts';
-import { errorCode } from '../test/error-code.ts';
+import { errorCode } from '../test/helpers/error-code.ts';
 
 const key = vectors.key;
 const credentials = { memberId: '10002', key };

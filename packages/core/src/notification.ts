@@ -1,8 +1,8 @@
 /**
  * @module notification
- * Parses and verifies the gateway's asynchronous notification (支付结果通知, PROTOCOL.md). The signature is checked
- * over the strings exactly as received: re-formatting `amount` from `"100.0000"` to `"100.00"` first would reject
- * a genuine notification (vector V3).
+ * Parses and verifies the gateway's asynchronous notification (支付结果通知, docs/protocol.md#notification). The signature
+ * is checked over the strings exactly as received: re-formatting `amount` from `"100.0000"` to `"100.00"` first
+ * would reject a genuine notification (vector V3).
  */
 import { checkCredentials, type Credentials } from './credentials.ts';
 import { NotificationError, SignatureError, ValidationError } from './errors.ts';
@@ -119,7 +119,7 @@ export function parseNotification(
       fields,
     );
   }
-  // Only successful payments are notified; anything else is not a payment (PROTOCOL.md).
+  // Only successful payments are notified; anything else is not a payment (docs/protocol.md#notification).
   if (fields.returncode !== '00') {
     throw new NotificationError('NOT_SUCCESS', 'notification returncode is not "00"', 'returncode', fields);
   }

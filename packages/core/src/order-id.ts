@@ -1,8 +1,8 @@
 /**
  * @module order-id
- * Order ids the gateway accepts unchanged: 20 characters of `[0-9A-Za-z]` (PROTOCOL.md: letters and digits only,
- * "length 20"). 8 characters of time then 12 of crypto randomness (about 71 bits): unguessable, and sorting the
- * ids as strings sorts them by creation millisecond.
+ * Order ids the gateway accepts unchanged: 20 characters of `[0-9A-Za-z]` (docs/protocol.md#payment-request: letters
+ * and digits only, "length 20"). 8 characters of time then 12 of crypto randomness (about 71 bits): unguessable, and
+ * sorting the ids as strings sorts them by creation millisecond.
  */
 
 // In ASCII order, so that string order equals numeric order of the time prefix.

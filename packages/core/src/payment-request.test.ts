@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.ts';
+import vectors from '../test/helpers/vectors.ts';
 import { createPaymentRequest, encodeAttach, type PaymentInput } from './payment-request.ts';
 import { PAYMENT_SIGNED_FIELDS, sign } from './signature.ts';
 

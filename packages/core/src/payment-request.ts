@@ -1,7 +1,7 @@
 /**
  * @module payment-request
  * Builds the browser form for `Pay_Index.html` and refuses, before anything is sent, every input the deployed
- * gateway would reject or silently mangle (PROTOCOL.md, "Payment request").
+ * gateway would reject or silently mangle (docs/protocol.md#payment-request).
  */
 import { formatChinaDateTime } from './china-time.ts';
 import { checkCredentials, type Credentials } from './credentials.ts';
@@ -21,7 +21,7 @@ export interface PaymentInput {
   /** When given, `bankCode` must be one of these. */
   allowedBankCodes?: readonly string[];
   notifyUrl: string;
-  /** Optional: an empty callback URL is simply not signed (PROTOCOL.md vector V2). */
+  /** Optional: an empty callback URL is simply not signed (docs/protocol.md#signature, vector V2). */
   callbackUrl?: string;
   productName: string;
   /**
@@ -52,7 +52,7 @@ export interface PaymentRequest {
 }
 
 // The server runs inputs through htmlspecialchars before verifying: a signed value with one of these is
-// verified in its escaped form and fails (PROTOCOL.md).
+// verified in its escaped form and fails (docs/protocol.md#input-filter).
 const UNSAFE = /[&<>"']/;
 
 function fail(code: ConstructorParameters<typeof ValidationError>[0], message: string, field: string): never {
@@ -73,8 +73,8 @@ const ATTACH_KEEP = /[A-Za-z0-9._-]/;
 /**
  * Percent-encodes `attach` for `pay_attach`: every byte of its UTF-8 form but letters, digits and `- . _`. The
  * gateway HTML-escapes `& < > " '` (htmlspecialchars with ENT_QUOTES), splits the notification body on `&`, and
- * builds that body without encoding it (PROTOCOL.md); `encodeURIComponent` leaves `' ! * ( ) ~` raw, so an attach
- * of `''` came back as `attach=&#039;&#039;`. Decode with `decodeURIComponent`.
+ * builds that body without encoding it (docs/protocol.md#notification); `encodeURIComponent` leaves `' ! * ( ) ~`
+ * raw, so an attach of `''` came back as `attach=&#039;&#039;`. Decode with `decodeURIComponent`.
  *
  * @example
  * encodeAttach("sku-7 'gift'"); // 'sku-7%20%27gift%27'

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../test/vectors.ts';
+import vectors from '../test/helpers/vectors.ts';
 import { parseForm } from './form.ts';
 import { createQueryRequest, parseQueryResponse } from './query.ts';
 import { QUERY_SIGNED_FIELDS, sign } from './signature.ts';
-import { errorCode } from '../test/error-code.ts';
+import { errorCode } from '../test/helpers/error-code.ts';
 
 const key = vectors.key;
 const credentials = { memberId: '10002', key };

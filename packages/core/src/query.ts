@@ -1,15 +1,15 @@
 /**
  * @module query
- * The order query API (`Pay_Trade_query.html`, PROTOCOL.md): the signed request, and a tolerant but verified
- * reading of the answer, which is JSON served as `text/html`, sometimes behind a BOM, sometimes nested in `data`.
+ * The order query API (`Pay_Trade_query.html`, docs/protocol.md#order-query): the signed request, and a tolerant but
+ * verified reading of the answer, which is JSON served as `text/html`, sometimes behind a BOM, sometimes nested in
+ * `data`.
  */
 import { parseChinaDateTime } from './china-time.ts';
 import { checkCredentials, type Credentials } from './credentials.ts';
-import { GatewayError, NotificationError, ProtocolError, SignatureError } from './errors.ts';
+import { GatewayError, NotificationError, ProtocolError, SignatureError, ValidationError } from './errors.ts';
 import { encodeForm } from './form.ts';
 import { parseGatewayAmount } from './money.ts';
 import { QUERY_SIGNED_FIELDS, sign, verify, type Dialect, type Fields } from './signature.ts';
-import { ValidationError } from './errors.ts';
 
 /** The signed query: POST `body` (a form) to the gateway's query URL. */
 export interface QueryRequest {
@@ -89,9 +89,9 @@ function flatten(object: Record<string, unknown>, text: string): Fields {
 }
 
 /**
- * The field sets a genuine answer may be signed over. The default is the top-level object. One fork nests the
- * order in `data: [ {...} ]` (PROTOCOL.md: a variant, not the default); depending on the fork the signature sits
- * inside the row, or at the top with `memberid`/`returncode` there and covers them plus the row.
+ * The field sets a genuine answer may be signed over. The default is the top-level object. One fork nests the order
+ * in `data: [ {...} ]` (docs/protocol.md#order-query: a variant, not the default); depending on the fork the
+ * signature sits inside the row, or at the top with `memberid`/`returncode` there and covers them plus the row.
  */
 function candidateFieldSets(object: Record<string, unknown>, text: string): Fields[] {
   if ('trade_state' in object || !('data' in object)) return [flatten(object, text)];

@@ -1,12 +1,12 @@
 /**
  * @module signature
- * The gateway's MD5 signature (PROTOCOL.md, "Signature"): non-empty fields, sorted by name in byte order, joined
+ * The gateway's MD5 signature (docs/protocol.md#signature): non-empty fields, sorted by name in byte order, joined
  * as raw `name=value&` pairs, then `key=<secret>`, MD5 over the UTF-8 bytes, upper-case hex.
  */
 import { md5Hex } from '#md5';
 import { ValidationError } from './errors.ts';
 
-/** `standard` joins `name=value&`; `legacy` (2016-17 deployments, PROTOCOL.md) joins `name=>value&`. */
+/** `standard` joins `name=value&`; `legacy` (2016-17 servers, docs/protocol.md#dialects) joins `name=>value&`. */
 export type Dialect = 'standard' | 'legacy';
 
 /** A set of wire fields: names to raw string values. */
@@ -18,7 +18,7 @@ export interface SignOptions {
   dialect?: Dialect;
 }
 
-/** The 7 fields of a payment request that are signed (PROTOCOL.md, "Payment request"). */
+/** The 7 fields of a payment request that are signed (docs/protocol.md#payment-request). */
 export const PAYMENT_SIGNED_FIELDS = Object.freeze([
   'pay_memberid',
   'pay_orderid',

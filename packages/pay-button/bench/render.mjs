@@ -1,5 +1,5 @@
 // @module bench/render: time from the bundle's arrival to the element's first render, in headless Chromium
-// (/usr/bin/chromium or CHROME_PATH), next to the bare Lit element. Each page is served by a local HTTP server
+// (/usr/bin/chromium or CHROMIUM_PATH), next to the bare Lit element. Each page is served by a local HTTP server
 // and loaded in a fresh browser; the median of RUNS runs (default 7) is printed as a BENCH line. The default page
 // has a fixed amount, so the first render formats money (by hand: the first Intl.NumberFormat of a page loads
 // locale data, ~20 ms here). ATTRS='signer=...' style overrides set other attributes.
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { buildBare, readBundle } from './bare.mjs';
 
 const RUNS = Number(process.env.RUNS || 7);
-const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
+const chrome = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const files = { '/pay-button.js': readBundle(), '/bare.js': await buildBare() };
 
 // The page measures from the moment the module finished arriving (Resource Timing) to the end of the first

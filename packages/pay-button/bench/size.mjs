@@ -1,5 +1,5 @@
 // @module bench/size: the gzip and raw size of dist/pay-button.js (run `pnpm build` first) next to a bare Lit
-// element bundled and minified by vite in the same run, as the baseline. Prints BENCH lines (docs/CONTRACTS.md).
+// element bundled and minified by vite in the same run, as the baseline. Prints BENCH lines (scripts/bench.mjs).
 import { gzipSync } from 'node:zlib';
 import { buildBare, readBundle } from './bare.mjs';
 

@@ -2,7 +2,7 @@
  * @module amount tests
  */
 import { expect } from '@open-wc/testing';
-import { fenToYuan, formatAmount, parseAmount } from './amount.js';
+import { fenToYuan, formatAmount, parseAmount } from './amount.ts';
 
 describe('parseAmount', () => {
   it('turns yuan text into integer fen', () => {

@@ -1,7 +1,7 @@
 /**
  * @module amount: parse what a visitor types into integer fen, and format fen for display. Never a float.
  */
-import type { Lang } from './i18n.js';
+import type { Lang } from './i18n.ts';
 
 /** Why a typed amount was refused, before any bound is checked. */
 export type AmountProblem = 'empty' | 'nan' | 'decimals';

@@ -2,7 +2,7 @@
  * @module define: registers `<pay-button>`. Guarded, so a page that loads the script twice (or two bundles that
  * both include it) does not throw.
  */
-import { PayButton } from './pay-button.js';
+import { PayButton } from './pay-button.ts';
 
 /**
  * Defines `<pay-button>` unless a `pay-button` element is already defined (by this or another copy).

@@ -2,7 +2,7 @@
  * @module events tests
  */
 import { expect } from '@open-wc/testing';
-import { emit } from './events.js';
+import { emit } from './events.ts';
 
 describe('emit', () => {
   it('dispatches bubbling, composed events across a shadow root', () => {

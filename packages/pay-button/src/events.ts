@@ -1,7 +1,7 @@
 /**
  * @module events: the typed events `<pay-button>` fires. All bubble and cross shadow roots (`composed`).
  */
-import type { OrderStatus } from './signer-client.js';
+import type { OrderStatus } from './signer-client.ts';
 
 /**
  * `pay-request`: cancelable, fired before the signer is called.

@@ -2,8 +2,8 @@
  * @module form tests
  */
 import { expect } from '@open-wc/testing';
-import { buildPaymentForm, originOf } from './form.js';
-import { SignerError, type Checkout } from './signer-client.js';
+import { buildPaymentForm, originOf } from './form.ts';
+import { SignerError, type Checkout } from './signer-client.ts';
 
 const checkout = (over: Partial<Checkout> = {}): Checkout => ({
   orderId: 'E1',

@@ -2,7 +2,7 @@
  * @module form: turns the signer's checkout answer into a `<form method="post">` with DOM APIs only (never
  * `innerHTML` from the network), refusing an action whose origin is not the configured gateway's.
  */
-import { SignerError, type Checkout } from './signer-client.js';
+import { SignerError, type Checkout } from './signer-client.ts';
 
 /**
  * The origin of a URL, or `''` when it is not an absolute http(s) URL.

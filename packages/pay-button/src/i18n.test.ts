@@ -2,7 +2,7 @@
  * @module i18n tests
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { errorMessage, pickLang, strings } from './i18n.js';
+import { errorMessage, pickLang, strings } from './i18n.ts';
 
 describe('pickLang', () => {
   it('reads the element, then its ancestors, across a shadow root', async () => {

@@ -2,7 +2,7 @@
  * @module icons tests
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { icon, iconKind } from './icons.js';
+import { icon, iconKind } from './icons.ts';
 
 describe('icons', () => {
   it('maps bank codes to icon families', () => {

@@ -6,7 +6,8 @@
 import { html, type TemplateResult } from 'lit';
 
 /**
- * The mark's family for a bank code (PROTOCOL.md): 901/902 WeChat, 903/904 Alipay, 905/908 QQ, 907 online banking.
+ * The mark's family for a bank code (docs/protocol.md#bank-codes): 901/902 WeChat, 903/904 Alipay, 905/908 QQ,
+ * 907 online banking.
  *
  * @example
  * const kind: IconKind = iconKind('907'); // 'bank'

@@ -6,8 +6,8 @@
  * import { PayButton } from '@jupay/pay-button/class';
  * customElements.define('my-pay-button', class extends PayButton {});
  */
-export { PayButton } from './pay-button.js';
-export { styles } from './pay-button.styles.js';
+export { PayButton } from './pay-button.ts';
+export { styles } from './pay-button.styles.ts';
 export type {
   PayErrorDetail,
   PayErrorEvent,
@@ -17,9 +17,9 @@ export type {
   PayStatusEvent,
   PaySubmitDetail,
   PaySubmitEvent,
-} from './events.js';
-export { fenToYuan, formatAmount, parseAmount, type AmountProblem } from './amount.js';
-export { buildPaymentForm, originOf } from './form.js';
+} from './events.ts';
+export { fenToYuan, formatAmount, parseAmount, type AmountProblem } from './amount.ts';
+export { buildPaymentForm, originOf } from './form.ts';
 export {
   SignerClient,
   SignerError,
@@ -29,4 +29,4 @@ export {
   type Order,
   type OrderStatus,
   type SignerConfig,
-} from './signer-client.js';
+} from './signer-client.ts';

@@ -8,5 +8,5 @@
  * const el = document.createElement('pay-button'); // typed PayButton
  * el.signer = 'https://pay.merchant.com';
  */
-export * from './index.js';
-export { definePayButton } from './define.js';
+export * from './index.ts';
+export { definePayButton } from './define.ts';

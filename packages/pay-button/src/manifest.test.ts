@@ -1,13 +1,13 @@
 /**
  * @module manifest tests: the custom elements manifest (`custom-elements.json`, from custom-elements-manifest.config.mjs
  * and the JSDoc tags of pay-button.ts) describes the element as it is: every attribute, event, part and CSS property,
- * and nothing private. Served in memory by test/fake-server.mjs with the analyzer and config the build uses.
+ * and nothing private. Served in memory by test/helpers/fake-server.mjs with the analyzer and config the build uses.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { styles } from './pay-button.styles.js';
-import { PayButton } from './pay-button.js';
-import './define.js';
-import { FakeSigner, SIGNER, config, order } from '../test/fake-signer.js';
+import { styles } from './pay-button.styles.ts';
+import { PayButton } from './pay-button.ts';
+import './define.ts';
+import { FakeSigner, SIGNER, config, order } from '../test/helpers/fake-signer.ts';
 
 interface Named {
   name: string;

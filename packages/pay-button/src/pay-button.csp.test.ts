@@ -1,6 +1,6 @@
 /**
  * @module pay-button under a strict CSP: /csp/page.html is served with `default-src 'self'; form-action <gateway>`
- * (test/fake-server.mjs) and loads the production bundle twice. The element talks to a fake signer over real HTTP
+ * (test/helpers/fake-server.mjs) and loads the production bundle twice. The element talks to a fake signer over real HTTP
  * and posts to a gateway on another origin (127.0.0.1 while the page is on localhost). No violation or script
  * error may be reported, and the styles must apply.
  */

@@ -5,11 +5,11 @@
  * the shopper came back with.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { FakeSigner, SIGNER, order, signerError } from '../test/fake-signer.js';
-import './define.js';
-import type { PayStatusDetail } from './events.js';
-import { strings } from './i18n.js';
-import type { PayButton } from './pay-button.js';
+import { FakeSigner, SIGNER, order, signerError } from '../test/helpers/fake-signer.ts';
+import './define.ts';
+import type { PayStatusDetail } from './events.ts';
+import { strings } from './i18n.ts';
+import type { PayButton } from './pay-button.ts';
 
 const $ = (el: Element, sel: string): HTMLElement => {
   const found = el.shadowRoot!.querySelector<HTMLElement>(sel);

@@ -1,7 +1,7 @@
 /**
  * @module pay-button snippet test: the README's `pay-button { display: block; min-height: … }` rule reserves the
  * element's height before its script arrives, so nothing below it moves when the element upgrades, shows its
- * skeleton, then its controls. /snippet/page.html (test/fake-server.mjs) has the rule and no script; the test adds
+ * skeleton, then its controls. /snippet/page.html (test/helpers/fake-server.mjs) has the rule and no script; the test adds
  * the production bundle and records every height the element takes.
  */
 import { expect, waitUntil } from '@open-wc/testing';

@@ -1,13 +1,13 @@
 /**
- * @module pay-button tests: the element in Chromium against a fake signer (fetch replaced by test/fake-signer.ts), the form intercepted.
+ * @module pay-button tests: the element in Chromium against a fake signer (fetch replaced by test/helpers/fake-signer.ts), the form intercepted.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { FakeSigner, GATEWAY, SIGNER, checkout, config, signerError } from '../test/fake-signer.js';
-import { definePayButton } from './define.js';
-import type { PayErrorDetail, PayRequestDetail, PaySubmitDetail } from './events.js';
-import { strings } from './i18n.js';
-import { PayButton } from './pay-button.js';
+import { FakeSigner, GATEWAY, SIGNER, checkout, config, signerError } from '../test/helpers/fake-signer.ts';
+import { definePayButton } from './define.ts';
+import type { PayErrorDetail, PayRequestDetail, PaySubmitDetail } from './events.ts';
+import { strings } from './i18n.ts';
+import { PayButton } from './pay-button.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(el: Element, sel: string): T => {
   const found = el.shadowRoot!.querySelector<T>(sel);
@@ -548,12 +548,14 @@ describe('<pay-button>', () => {
       ['UNKNOWN_PRODUCT', 400, false, 'This payment button is not set up correctly (UNKNOWN_PRODUCT).'],
       ['FIELD_TOO_LONG', 400, false, general('FIELD_TOO_LONG')],
       ['ORIGIN_NOT_ALLOWED', 403, false, 'This payment button is not set up correctly (ORIGIN_NOT_ALLOWED).'],
+      ['NOT_FOUND', 404, false, general('NOT_FOUND')],
       ['ORDER_NOT_FOUND', 404, false, 'Order not found.'],
       ['PAYLOAD_TOO_LARGE', 413, false, general('PAYLOAD_TOO_LARGE')],
       ['UNSUPPORTED_MEDIA_TYPE', 415, false, general('UNSUPPORTED_MEDIA_TYPE')],
       ['IDEMPOTENCY_KEY_REUSED', 422, true, general('IDEMPOTENCY_KEY_REUSED')],
       ['RATE_LIMITED', 429, true, 'Too many attempts; retry shortly.'],
       ['INTERNAL', 500, true, general('INTERNAL')],
+      ['STORE_UNAVAILABLE', 503, true, general('STORE_UNAVAILABLE')],
       ['SOMETHING_NEW', 503, true, general('SOMETHING_NEW')],
     ];
     for (const [code, status, retryable, message] of codes) {

@@ -6,10 +6,10 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
-import { FakeSigner, SIGNER, config } from '../test/fake-signer.js';
-import './define.js';
-import { strings } from './i18n.js';
-import type { PayButton } from './pay-button.js';
+import { FakeSigner, SIGNER, config } from '../test/helpers/fake-signer.ts';
+import './define.ts';
+import { strings } from './i18n.ts';
+import type { PayButton } from './pay-button.ts';
 
 const $ = (el: Element, sel: string): HTMLElement => {
   const found = el.shadowRoot!.querySelector<HTMLElement>(sel);
@@ -27,7 +27,7 @@ async function settle(el: PayButton): Promise<PayButton> {
   return el;
 }
 
-/** The methods of PROTOCOL.md's list, as a signer offering all ten would name them. */
+/** docs/protocol.md#bank-codes' nine codes and an operator's own 911, as a signer offering all ten names them. */
 const TEN = [
   ['901', '微信公众号', 'WeChat Official Account'],
   ['902', '微信扫码支付', 'WeChat Pay QR code'],
@@ -113,7 +113,7 @@ describe('<pay-button> themes, states and layout', () => {
     it('the return page is accessible in each theme on both pages', async () => {
       fake.defaults.order = {
         status: 200,
-        body: { ...(await import('../test/fake-signer.js')).order('PAID') },
+        body: { ...(await import('../test/helpers/fake-signer.ts')).order('PAID') },
       };
       for (const theme of ['light', 'dark', 'auto'])
         for (const page of ['#ffffff', '#121212']) {

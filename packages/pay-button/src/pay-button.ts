@@ -4,19 +4,19 @@
  * page it follows the order's status and shows a receipt once it is paid.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { fenToYuan, formatAmount, parseAmount } from './amount.js';
-import { emit, type PayErrorDetail } from './events.js';
-import { buildPaymentForm, originOf } from './form.js';
-import { errorMessage, pickLang, strings, type Lang, type Strings } from './i18n.js';
-import { icon } from './icons.js';
-import { styles } from './pay-button.styles.js';
+import { fenToYuan, formatAmount, parseAmount } from './amount.ts';
+import { emit, type PayErrorDetail } from './events.ts';
+import { buildPaymentForm, originOf } from './form.ts';
+import { errorMessage, pickLang, strings, type Lang, type Strings } from './i18n.ts';
+import { icon } from './icons.ts';
+import { styles } from './pay-button.styles.ts';
 import {
   SignerClient,
   SignerError,
   type CheckoutBody,
   type Order,
   type SignerConfig,
-} from './signer-client.js';
+} from './signer-client.ts';
 
 const splitList = (s: string) =>
   s
@@ -186,13 +186,13 @@ export class PayButton extends LitElement {
     this.busy = false;
     this.#attemptBody = undefined;
     this.#sent?.remove();
-    if (this.#returnId()) this.#poll();
+    if (this.#returnId()) void this.#poll();
   };
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('pageshow', this.#onPageShow);
-    if (this.hasUpdated && this.#returnId()) this.#poll();
+    if (this.hasUpdated && this.#returnId()) void this.#poll();
   }
 
   override disconnectedCallback(): void {
@@ -211,7 +211,7 @@ export class PayButton extends LitElement {
     // Started here, not in updated(), so the loading state they set joins this render instead of forcing another.
     if (changed.has('signer') || changed.has('orderId') || changed.has('orderIdParam')) {
       if (this.#returnId()) {
-        this.#poll();
+        void this.#poll();
         // Only for the receipt's method name: a failure leaves the bank code in its place, quietly.
         if (!this.config) this.#loadConfig().catch(() => {});
       } else if (this.signer && !this.#returnPage()) this.#startConfig();
@@ -376,7 +376,7 @@ export class PayButton extends LitElement {
       HTMLFormElement.prototype.submit.call(form);
     } catch (e) {
       this.busy = false;
-      this.#fail(e, () => this.#pay());
+      this.#fail(e, () => void this.#pay());
     }
   }
 
@@ -404,7 +404,7 @@ export class PayButton extends LitElement {
       } catch (e) {
         if (token !== this.#pollToken) return;
         // Transient failures keep the poll going; a missing order or a refused request will not improve.
-        if (!(e instanceof SignerError && e.retryable)) return this.#fail(e, () => this.#poll());
+        if (!(e instanceof SignerError && e.retryable)) return this.#fail(e, () => void this.#poll());
       }
       if (Date.now() + delay > end) {
         // Still unpaid when the time is up: say so, rather than wait for ever.
@@ -444,7 +444,7 @@ export class PayButton extends LitElement {
       novalidate
       @submit=${(e: Event) => {
         e.preventDefault();
-        this.#pay();
+        void this.#pay();
       }}
     >
       <fieldset part="methods" class=${methods.length > 4 ? 'grid' : ''}>

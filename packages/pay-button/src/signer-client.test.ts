@@ -2,8 +2,8 @@
  * @module signer-client tests
  */
 import { expect } from '@open-wc/testing';
-import { FakeSigner, SIGNER, config, signerError } from '../test/fake-signer.js';
-import { SignerClient, SignerError } from './signer-client.js';
+import { FakeSigner, SIGNER, config, signerError } from '../test/helpers/fake-signer.ts';
+import { SignerClient, SignerError } from './signer-client.ts';
 
 async function failure(p: Promise<unknown>): Promise<SignerError> {
   try {

@@ -1,6 +1,6 @@
 /**
- * @module signer-client: the three calls the element makes to the signer (docs/CONTRACTS.md), each with a
- * timeout, every failure turned into a {@link SignerError} with a stable code.
+ * @module signer-client: the three calls the element makes to the signer (apps/signer/README.md#routes), each
+ * with a timeout, every failure turned into a {@link SignerError} with a stable code.
  */
 
 /**
@@ -86,7 +86,7 @@ export interface Order {
 const RETRYABLE = /^(NETWORK_ERROR|TIMEOUT|BAD_RESPONSE|RATE_LIMITED|INTERNAL|IDEMPOTENCY_KEY_REUSED)$/;
 
 /**
- * A failed signer call: a signer error code (CONTRACTS.md), or `NETWORK_ERROR`, `TIMEOUT`, `BAD_RESPONSE`. The
+ * A failed signer call: a signer error code (apps/signer/README.md#errors), or `NETWORK_ERROR`, `TIMEOUT`, `BAD_RESPONSE`. The
  * message is the signer's own when it sent one, else the code: every word costs bundle bytes, and the code names
  * the problem.
  *

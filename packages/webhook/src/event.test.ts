@@ -4,7 +4,7 @@
  * envelope checked.
  */
 import { describe, expect, it } from 'vitest';
-import { vectors } from '../test/vectors.ts';
+import { vectors } from '../test/helpers/vectors.ts';
 import { WebhookVerificationError } from './errors.ts';
 import { ORDER_PAID, parseWebhookEvent } from './event.ts';
 

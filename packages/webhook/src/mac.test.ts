@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { secretOf, vectors } from '../test/vectors.ts';
+import { secretOf, vectors } from '../test/helpers/vectors.ts';
 import { WebhookArgumentError } from './errors.ts';
 import { checkSecret, checkTimestamp, MAX_TIMESTAMP, webhookMac } from './mac.ts';
 

@@ -1,6 +1,6 @@
 /** @module sign-webhook.test — the header for the signer's vectors, the current time by default, bad arguments. */
 import { describe, expect, it } from 'vitest';
-import { secretOf, vectors } from '../test/vectors.ts';
+import { secretOf, vectors } from '../test/helpers/vectors.ts';
 import { WebhookArgumentError } from './errors.ts';
 import { signWebhook } from './sign-webhook.ts';
 

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { secretOf, vectors } from '../test/vectors.ts';
+import { secretOf, vectors } from '../test/helpers/vectors.ts';
 import { WebhookArgumentError, WebhookVerificationError } from './errors.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { verifyWebhook } from './verify-webhook.ts';

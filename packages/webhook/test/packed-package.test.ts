@@ -10,8 +10,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { vectors } from './vectors.ts';
-import { installPacked, type PackedInstall } from './support/packed.ts';
+import { vectors } from './helpers/vectors.ts';
+import { installPacked, type PackedInstall } from './helpers/packed.ts';
 
 const W1 = vectors.vectors[0]!;
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -6,7 +6,7 @@
  */
 import { formatYuan } from '@jupay/core';
 import type { OrderRecord } from '../store/order-store.ts';
-import { chinaTime } from './admin-queries.ts';
+import { chinaTime } from './china-day.ts';
 
 /** The header row's columns, in order. */
 export const CSV_COLUMNS = [

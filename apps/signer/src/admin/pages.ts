@@ -8,7 +8,8 @@ import { formatYuan } from '@jupay/core';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AnomalyEntry, NotificationLogEntry, OrderRecord, OutboxEvent } from '../store/order-store.ts';
-import { chinaTime, type AnomalyRow, type DayTotal } from './admin-queries.ts';
+import type { AnomalyRow, DayTotal } from './admin-queries.ts';
+import { chinaTime } from './china-day.ts';
 import { messages, type ConsoleLang } from './i18n.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;

@@ -5,13 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { OrderRecord, OutboxEvent } from '../store/order-store.ts';
-import {
-  CHINA_OFFSET_MS,
-  type AdminQueries,
-  type AnomalyRow,
-  type DayTotal,
-  type OrderFilter,
-} from './admin-queries.ts';
+import type { AdminQueries, AnomalyRow, DayTotal, OrderFilter } from './admin-queries.ts';
+import { CHINA_OFFSET_MS } from './china-day.ts';
 
 interface OrderRow {
   order_id: string;

@@ -1,10 +1,10 @@
 /**
  * @module check/probe-credentials
- * Proves the member id and the key against the gateway before any shopper pays. A signed order query for an id
- * the signer can never have made (32 characters; ours have 20) must come back with the gateway's "no such order"
- * answer (`不存在的交易订单.`): the gateway only says that after it found the merchant and verified our signature
- * (PROTOCOL.md, the query's checks in order: member id, merchant, order id, signature, order). Any other answer
- * names the setting to fix.
+ * Proves the member id and the key against the gateway before any shopper pays. A signed order query for an id the
+ * signer can never have made (32 characters; ours have 20) must come back with the gateway's "no such order" answer
+ * (`不存在的交易订单.`): the gateway only says that after it found the merchant and verified our signature
+ * (docs/protocol.md#order-query, the query's checks in order: member id, merchant, order id, signature, order). Any
+ * other answer names the setting to fix.
  */
 import { randomBytes } from 'node:crypto';
 import {

@@ -1,7 +1,7 @@
 /**
  * @module cli/cli-io
  * What a `jupay-signer` command talks to: two output streams, the environment and the working directory. The real
- * process gives its own (`main.ts`); tests give strings to read back.
+ * process gives its own (`processIo`); tests give strings to read back.
  */
 
 /** The streams, environment and folder a command runs with. */
@@ -19,6 +19,15 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/**
+ * The running process's own streams, environment and working directory: what the `jupay-signer` command uses.
+ * @example
+ * process.exitCode = await runCli(['check'], processIo());
+ */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
 /**

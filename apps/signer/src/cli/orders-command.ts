@@ -4,7 +4,8 @@
  * console's list: `--status PAID|NOTPAY`, `--from`/`--to` (China-time days, inclusive), `--limit N` (default 20).
  */
 import { formatYuan } from '@jupay/core';
-import { adminQueriesFor, chinaDayStart, chinaTime, type OrderFilter } from '../admin/admin-queries.ts';
+import { adminQueriesFor, type OrderFilter } from '../admin/admin-queries.ts';
+import { chinaDayStart, chinaTime } from '../admin/china-day.ts';
 import { loadSignerConfig } from '../config/config-source.ts';
 import { openStore } from '../store/open-store.ts';
 import { UsageError, type CliIo } from './cli-io.ts';

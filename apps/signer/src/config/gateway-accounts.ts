@@ -302,7 +302,7 @@ function strayAccountSettings(env: Record<string, string | undefined>, ids: read
 function queryUrlOf(setting: string, raw: string | undefined, paymentUrl: string | undefined, fail: Fail) {
   const queryUrl = httpUrl(setting, raw, fail, { required: false });
   if (queryUrl !== undefined || raw !== undefined) return queryUrl;
-  // The deployed gateways serve both pages from one directory (PROTOCOL.md, "Endpoints").
+  // The deployed gateways serve both pages from one directory (docs/protocol.md#endpoints).
   return paymentUrl === undefined ? undefined : new URL('Pay_Trade_query.html', paymentUrl).href;
 }
 

@@ -209,8 +209,8 @@ export function loadConfig(
     allowQuery: true,
   });
 
-  // Unsigned, yet the gateway escapes every value it receives (PROTOCOL.md): a query string's `&` would come back
-  // as `&amp;`. The signer adds the one parameter it needs (`?lang=`) itself.
+  // Unsigned, yet the gateway escapes every value it receives (docs/protocol.md#input-filter): a query string's
+  // `&` would come back as `&amp;`. The signer adds the one parameter it needs (`?lang=`) itself.
   let cancelUrl = httpUrl('JUPAY_CANCEL_URL', get('JUPAY_CANCEL_URL'), fail, { required: false });
   if (cancelUrl !== undefined && UNSAFE_URL_CHARS.test(cancelUrl)) {
     cancelUrl = fail('JUPAY_CANCEL_URL', 'must not contain & < > " \' or spaces');

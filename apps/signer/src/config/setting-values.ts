@@ -13,7 +13,7 @@ export type Fail = (setting: string, problem: string) => undefined;
 
 /**
  * Characters a signed URL must not hold: the gateway runs every value through `htmlspecialchars` and `strip_tags`
- * before it verifies (PROTOCOL.md), so these would be verified in another form and fail.
+ * before it verifies (docs/protocol.md#input-filter), so these would be verified in another form and fail.
  */
 export const UNSAFE_URL_CHARS = /[&<>"'\s]/;
 
@@ -44,7 +44,8 @@ export function httpUrl(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(setting, 'must be an http(s) URL');
   if (url.username !== '' || url.password !== '') return fail(setting, 'must not contain credentials');
   if (url.hash !== '') return fail(setting, 'must not contain a fragment');
-  // The gateway escapes `&` in signed URLs (PROTOCOL.md), so gateway-facing URLs carry no query string.
+  // The gateway escapes `&` in signed URLs (docs/protocol.md#input-filter), so gateway-facing URLs carry no query
+  // string.
   if (!rules.allowQuery && url.search !== '') return fail(setting, 'must not contain a query string');
   return raw;
 }
@@ -108,8 +109,8 @@ export function integer(
 }
 
 /**
- * A member id (商户号) as the gateway signs it: the gateway runs it through `intval` before signing (PROTOCOL.md),
- * so `010002` would be signed as `10002`: digits without a leading zero.
+ * A member id (商户号) as the gateway signs it: the gateway runs it through `intval` before signing
+ * (docs/protocol.md#payment-request), so `010002` would be signed as `10002`: digits without a leading zero.
  * @example
  * memberIdValue('JUPAY_MEMBER_ID', '10002', fail); // '10002'
  */

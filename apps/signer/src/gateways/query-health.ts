@@ -2,7 +2,7 @@
  * @module gateways/query-health
  * What one order query says about its gateway's health. A gateway is healthy when it answers the query the way a
  * working gateway does: a signed answer (paid or not), or its "no such order" error, which it only gives after it
- * found the merchant and verified our signature (PROTOCOL.md, the query's checks in order). It is failing when the
+ * found the merchant and verified our signature (docs/protocol.md#order-query, the query's checks in order). It is failing when the
  * query gets no answer (refused, reset, timed out), an HTTP error, something that is not the query's answer, any
  * other error (`系统错误`, `验签失败!`, `商户不存在`), or an answer that does not verify with the account's key.
  */

@@ -1,12 +1,10 @@
 /**
  * @module orders/apply-payment
-/**
- * @module orders/apply-payment
  * Applies verified evidence that an order was paid through the store's single conditional write, with the
  * `order.paid` outbox event in the same transaction: `applyPayment` (a query answer from the reconciliation loop, or
- * any caller with a verified report) and `applyNotification` (a notification: the transition and its log row in one
- * commit). The rules are those of `judge-payment.ts`, which both stores' notification path follows too, so there is
- * exactly one way an order becomes paid.
+ * any caller with a verified report) and `applyNotification` (a notification, as `/api/notify` applies it: the
+ * transition and its log row in one commit). The rules are those of `judge-payment.ts`, which both stores'
+ * `applyNotification` follows too, so there is exactly one way an order becomes paid.
  */
 import { randomUUID } from 'node:crypto';
 import type { ApplyNotificationResult, OrderRecord, OrderStore } from '../store/order-store.ts';
@@ -88,7 +86,7 @@ export interface NotificationEvidence {
  * reply(result.outcome === 'paid' || result.outcome === 'already_paid' ? 'OK' : 'FAIL');
  */
 export function applyNotification(
-  store: OrderStore,
+  store: Pick<OrderStore, 'applyNotification'>,
   evidence: NotificationEvidence,
   options: ApplyPaymentOptions,
 ): Promise<ApplyNotificationResult> {

@@ -1,19 +1,22 @@
 /**
  * @module orders/decide-notification.test
- * Every verdict of a gateway notification, decided without HTTP or a store: what is written (log row, anomaly,
- * paid transition) and what the gateway is told.
+ * Every verdict of a gateway notification, decided without HTTP or a store: what a verified one's commit result
+ * means (the answer, the report, the paid order, the unsigned-field anomaly), what a refused or unverified one writes
+ * (log row, anomaly), and what the gateway is told.
  */
 import { LEGACY_NOTIFICATION_SIGNED_FIELDS, sign } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
-import type { OrderRecord } from '../store/order-store.ts';
+import type { ApplyNotificationResult, OrderRecord } from '../store/order-store.ts';
 import { notificationBody, TEST_KEY, TEST_MEMBER } from '../../test/helpers/notifications.ts';
 import {
   claimedOrderId,
+  decideApplied,
   decideNotification,
   receiveNotification,
-  settleNotification,
   truncateUtf8,
+  type AppliedDecision,
   type NotificationDecision,
+  type VerifiedNotification,
 } from './decide-notification.ts';
 
 const credentials = { memberId: TEST_MEMBER, key: TEST_KEY };
@@ -48,29 +51,63 @@ const paidOrder = (overrides: Partial<OrderRecord> = {}) =>
     ...overrides,
   });
 
-/** Receives `body` and decides it against `stored` (looked up by the id the body names, as the route does). */
+/**
+ * Receives `body`, which cannot pay, and decides it against `stored` (looked up by the id the body names, as the
+ * route does).
+ */
 function decide(body: string, stored: OrderRecord | null): NotificationDecision {
   const received = receiveNotification(body, credentials);
+  if (received.kind === 'verified') throw new Error('decide: a verified body is for decideApplied');
   return decideNotification({
     received,
     order: received.orderToRead === null ? null : stored,
     receivedAt,
-    eventId: 'evt-1',
   });
+}
+
+function verified(body: string): VerifiedNotification {
+  const received = receiveNotification(body, credentials);
+  if (received.kind !== 'verified') throw new Error(`expected a verified body, got ${received.kind}`);
+  return received;
+}
+
+/** Each result the store's commit can give, for an order as stored. */
+const result = {
+  paid: (): ApplyNotificationResult => ({ outcome: 'paid', order: paidOrder(), verdict: 'paid' }),
+  alreadyPaid: (stored = paidOrder()): ApplyNotificationResult => ({
+    outcome: 'already_paid',
+    order: stored,
+    verdict: 'duplicate',
+  }),
+  amountMismatch: (stored = order()): ApplyNotificationResult => ({
+    outcome: 'amount_mismatch',
+    order: stored,
+    verdict: 'amount_mismatch',
+  }),
+  notFound: (): ApplyNotificationResult => ({ outcome: 'not_found', verdict: 'unknown_order' }),
+};
+
+/** Receives the verified `body` and decides what the store's commit answered. */
+function applied(body: string, outcome: ApplyNotificationResult): AppliedDecision {
+  return decideApplied(verified(body), outcome, receivedAt);
 }
 
 const OK = { status: 200, body: 'OK', verdict: null };
 const fail = (verdict: string) => ({ status: 400, body: 'FAIL', verdict });
 
 describe('receiveNotification', () => {
-  it('a genuine notification names its order to read', () => {
+  it('a genuine notification: the whole body and the verified fields, for the store', () => {
     const body = notificationBody({ orderid: ORDER_ID, amount: '12.3000' });
     const received = receiveNotification(body, credentials);
-    expect(received).toMatchObject({
+    expect(received).toEqual({
       kind: 'verified',
       rawBody: body,
-      orderToRead: ORDER_ID,
-      notification: { orderId: ORDER_ID, amountFen: 1230, transactionId: '20240301120005123456' },
+      notification: expect.objectContaining({
+        orderId: ORDER_ID,
+        amountFen: 1230,
+        transactionId: '20240301120005123456',
+        anomalies: [],
+      }),
     });
   });
 
@@ -159,28 +196,43 @@ describe('unsigned fields of a genuine notification', () => {
   ])('attach=%s cannot refuse it: paid, and one anomaly on the order', (attach, detail) => {
     const body = `${notificationBody({ orderid: ORDER_ID })}`.replace(/&attach=$/, `&attach=${attach}`);
     expect(body).toContain(`&attach=${attach}`);
-    const decision = decide(body, order());
-    expect(decision).toMatchObject({
+    const fieldAnomaly = { orderId: ORDER_ID, kind: 'unsigned_field', detail, at: receivedAt };
+    expect(applied(body, result.paid())).toEqual({
       verdict: 'paid',
+      fieldAnomaly,
+      paidOrder: paidOrder(),
       answer: OK,
-      transition: { orderId: ORDER_ID },
-      anomaly: null,
-      fieldAnomaly: { orderId: ORDER_ID, kind: 'unsigned_field', detail, at: receivedAt },
-      report: { fields: { orderId: ORDER_ID, verdict: 'paid', anomaly: 'unsigned_field' } },
+      report: {
+        level: 'info',
+        message: 'notification applied',
+        fields: { orderId: ORDER_ID, verdict: 'paid', anomaly: 'unsigned_field' },
+      },
     });
-    // Kept through the conditional write's answer, and on a duplicate.
-    expect(settleNotification(decision, { outcome: 'paid', order: paidOrder() }).fieldAnomaly).toEqual(
-      decision.fieldAnomaly,
-    );
-    expect(decide(body, paidOrder())).toMatchObject({ verdict: 'duplicate', fieldAnomaly: { detail } });
+    // On every outcome where the order is ours: a duplicate, another amount.
+    expect(applied(body, result.alreadyPaid())).toMatchObject({ verdict: 'duplicate', fieldAnomaly });
+    expect(applied(body, result.amountMismatch())).toMatchObject({
+      verdict: 'amount_mismatch',
+      fieldAnomaly,
+      report: { fields: { anomaly: 'unsigned_field' } },
+    });
     // No order of ours: nothing to file it under.
-    expect(decide(body, null)).toMatchObject({ verdict: 'unknown_order', fieldAnomaly: null });
+    expect(applied(body, result.notFound())).toEqual({
+      verdict: 'unknown_order',
+      fieldAnomaly: null,
+      paidOrder: null,
+      answer: fail('unknown_order'),
+      report: {
+        level: 'warn',
+        message: 'notification refused',
+        fields: { orderId: ORDER_ID, verdict: 'unknown_order' },
+      },
+    });
   });
 
   it('the detail stays short and holds no control character, whatever the stray fields are called', () => {
     const strays = Array.from({ length: 40 }, (_, i) => `%01${'%F0%9F%98%80'.repeat(i)}=1&%01=2`).join('&');
     const body = `${notificationBody({ orderid: ORDER_ID })}&${strays}`;
-    const { fieldAnomaly } = decide(body, order());
+    const { fieldAnomaly } = applied(body, result.paid());
     expect(Array.from(fieldAnomaly!.detail).length).toBeLessThanOrEqual(303);
     // eslint-disable-next-line no-control-regex -- control characters are what must not be there
     expect(fieldAnomaly!.detail).not.toMatch(/[\u0000-\u001f]/);
@@ -225,8 +277,11 @@ describe('the legacy dialect', () => {
     'keeps the unsigned transaction_id %j only when it looks like one: never stored',
     (transactionId) => {
       const received = receiveNotification(legacyBody(transactionId), credentials, { dialect: 'legacy' });
-      const decision = decideNotification({ received, order: order(), receivedAt, eventId: 'evt-1' });
-      expect(decision).toMatchObject({ verdict: 'paid', answer: OK, transition: { transactionId: '' } });
+      // The transaction id the store is given (and writes on the order and its event): none.
+      expect(received).toMatchObject({
+        kind: 'verified',
+        notification: { orderId: ORDER_ID, amountFen: 1230, transactionId: '' },
+      });
     },
   );
 });
@@ -249,38 +304,14 @@ describe('claimedOrderId', () => {
   });
 });
 
-describe('decideNotification: a genuine payment report', () => {
+describe('decideApplied: what the one store commit did', () => {
   const body = notificationBody({ orderid: ORDER_ID, amount: '12.3000' });
 
-  it('an unpaid order: the paid transition, the log row, OK once the write says paid', () => {
-    const decision = decide(body, order());
-    expect(decision).toEqual({
+  it('paid: OK, and the order as paid for the paid hooks', () => {
+    expect(applied(body, result.paid())).toEqual({
       verdict: 'paid',
-      record: { orderId: ORDER_ID, rawBody: body, verdict: 'paid', receivedAt },
-      recordRequired: false,
-      anomaly: null,
       fieldAnomaly: null,
-      transition: {
-        orderId: ORDER_ID,
-        transactionId: '20240301120005123456',
-        amountFen: 1230,
-        paidAt: receivedAt,
-        via: 'notify',
-        event: {
-          id: 'evt-1',
-          payload: {
-            orderId: ORDER_ID,
-            amountFen: 1230,
-            bankCode: '903',
-            productName: 'VIP',
-            attach: null,
-            transactionId: '20240301120005123456',
-            paidAt: receivedAt.toISOString(),
-            via: 'notify',
-          },
-        },
-      },
-      paidOrder: null,
+      paidOrder: paidOrder(),
       answer: OK,
       report: {
         level: 'info',
@@ -288,20 +319,12 @@ describe('decideNotification: a genuine payment report', () => {
         fields: { orderId: ORDER_ID, verdict: 'paid' },
       },
     });
-
-    const settled = settleNotification(decision, { outcome: 'paid', order: paidOrder() });
-    expect(settled).toEqual({ ...decision, transition: null, paidOrder: paidOrder() });
   });
 
-  it('the write lost a race: a duplicate, OK only once its log row is durable', () => {
-    const decision = decide(body, order());
-    expect(settleNotification(decision, { outcome: 'already_paid', order: paidOrder() })).toEqual({
+  it('already paid: a duplicate, OK, and no paid order (another instance or request made the transition)', () => {
+    const duplicate = {
       verdict: 'duplicate',
-      record: { orderId: ORDER_ID, rawBody: body, verdict: 'duplicate', receivedAt },
-      recordRequired: true,
-      anomaly: null,
       fieldAnomaly: null,
-      transition: null,
       paidOrder: null,
       answer: OK,
       report: {
@@ -309,103 +332,33 @@ describe('decideNotification: a genuine payment report', () => {
         message: 'notification applied',
         fields: { orderId: ORDER_ID, verdict: 'duplicate' },
       },
-    });
-    // Won by another transaction id: still OK, and recorded.
-    const other = settleNotification(decision, {
-      outcome: 'already_paid',
-      order: paidOrder({ transactionId: 'T0' }),
-    });
-    expect(other).toMatchObject({
-      verdict: 'duplicate',
-      answer: OK,
-      anomaly: { kind: 'transaction_mismatch' },
-    });
+    };
+    expect(applied(body, result.alreadyPaid())).toEqual(duplicate);
+    // Paid by another transaction id: still OK (the store has recorded the transaction anomaly).
+    expect(applied(body, result.alreadyPaid(paidOrder({ transactionId: 'T0' })))).toEqual(duplicate);
   });
 
-  it('the write found another amount, or no order: refused', () => {
-    const decision = decide(body, order());
-    expect(
-      settleNotification(decision, { outcome: 'amount_mismatch', order: order({ amountFen: 1 }) }),
-    ).toMatchObject({
-      verdict: 'amount_mismatch',
-      record: { verdict: 'amount_mismatch' },
-      anomaly: { kind: 'amount_mismatch', detail: 'notify reported 1230 fen, order is 1 fen' },
-      answer: fail('amount_mismatch'),
-      report: { level: 'warn', message: 'notification refused' },
-    });
-    expect(settleNotification(decision, { outcome: 'not_found' })).toMatchObject({
-      verdict: 'unknown_order',
-      anomaly: null,
-      paidOrder: null,
-      answer: fail('unknown_order'),
-    });
-  });
-
-  it('settling needs a transition', () => {
-    expect(() => settleNotification(decide(body, paidOrder()), { outcome: 'not_found' })).toThrow(TypeError);
-  });
-
-  it('an order already paid: a duplicate without a write, OK once its log row is durable', () => {
-    expect(decide(body, paidOrder())).toEqual({
-      verdict: 'duplicate',
-      record: { orderId: ORDER_ID, rawBody: body, verdict: 'duplicate', receivedAt },
-      recordRequired: true,
-      anomaly: null,
-      fieldAnomaly: null,
-      transition: null,
-      paidOrder: null,
-      answer: OK,
-      report: {
-        level: 'info',
-        message: 'notification applied',
-        fields: { orderId: ORDER_ID, verdict: 'duplicate' },
-      },
-    });
-    const otherTransaction = decide(
-      notificationBody({ orderid: ORDER_ID, transaction_id: 'T2' }),
-      paidOrder(),
-    );
-    expect(otherTransaction).toMatchObject({
-      verdict: 'duplicate',
-      answer: OK,
-      anomaly: {
-        orderId: ORDER_ID,
-        kind: 'transaction_mismatch',
-        detail: 'notify reported transaction T2, order was paid by 20240301120005123456',
-        at: receivedAt,
-      },
-    });
-  });
-
-  it('another amount: an anomaly, never a payment, paid order or not', () => {
-    for (const stored of [order(), paidOrder()]) {
-      const decision = decide(notificationBody({ orderid: ORDER_ID, amount: '12.2900' }), stored);
-      expect(decision).toMatchObject({
+  it('another amount: FAIL with the verdict, paid order or not, never a paid order', () => {
+    for (const stored of [order({ amountFen: 1 }), paidOrder({ amountFen: 1 })]) {
+      expect(applied(body, result.amountMismatch(stored))).toEqual({
         verdict: 'amount_mismatch',
-        record: { orderId: ORDER_ID, verdict: 'amount_mismatch' },
-        recordRequired: false,
-        anomaly: {
-          orderId: ORDER_ID,
-          kind: 'amount_mismatch',
-          detail: 'notify reported 1229 fen, order is 1230 fen',
-          at: receivedAt,
-        },
-        transition: null,
+        fieldAnomaly: null,
+        paidOrder: null,
         answer: fail('amount_mismatch'),
-        report: { level: 'warn', fields: { orderId: ORDER_ID, verdict: 'amount_mismatch' } },
+        report: {
+          level: 'warn',
+          message: 'notification refused',
+          fields: { orderId: ORDER_ID, verdict: 'amount_mismatch' },
+        },
       });
     }
   });
 
-  it('not one of our orders: unknown_order, filed under the id it names', () => {
+  it('not one of our orders: unknown_order, FAIL, reported under the id it names', () => {
     const unknown = notificationBody({ orderid: 'E0000000000000000404' });
-    expect(decide(unknown, null)).toEqual({
+    expect(applied(unknown, result.notFound())).toEqual({
       verdict: 'unknown_order',
-      record: { orderId: 'E0000000000000000404', rawBody: unknown, verdict: 'unknown_order', receivedAt },
-      recordRequired: false,
-      anomaly: null,
       fieldAnomaly: null,
-      transition: null,
       paidOrder: null,
       answer: fail('unknown_order'),
       report: {
@@ -426,11 +379,7 @@ describe('decideNotification: signed with our key, but refused', () => {
     expect(decide(body, order())).toEqual({
       verdict,
       record: { orderId: ORDER_ID, rawBody: body, verdict, receivedAt },
-      recordRequired: false,
       anomaly: { orderId: ORDER_ID, kind: verdict, detail, at: receivedAt },
-      fieldAnomaly: null,
-      transition: null,
-      paidOrder: null,
       answer: fail(verdict),
       report: { level: 'warn', message: 'notification refused', fields: { orderId: ORDER_ID, verdict } },
     });
@@ -468,11 +417,7 @@ describe('decideNotification: unverified', () => {
           verdict,
           receivedAt,
         },
-        recordRequired: false,
         anomaly: null,
-        fieldAnomaly: null,
-        transition: null,
-        paidOrder: null,
         answer: fail(verdict),
         report: {
           level: 'warn',
@@ -493,11 +438,11 @@ describe('decideNotification: unverified', () => {
     expect(padded.startsWith(record.rawBody)).toBe(true);
     expect(record.claimedOrderId).toBe(ORDER_ID);
     // A verified body is kept whole, however long (its size is bounded by the body limit).
-    const long = notificationBody({ orderid: ORDER_ID, attach: 'x'.repeat(2000) });
+    const long = notificationBody({ orderid: ORDER_ID, memberid: '10003', attach: 'x'.repeat(2000) });
     expect(decide(long, order()).record).toEqual({
       orderId: ORDER_ID,
       rawBody: long,
-      verdict: 'paid',
+      verdict: 'member_mismatch',
       receivedAt,
     });
   });
@@ -507,11 +452,11 @@ describe('the answer', () => {
   it('is OK for paid and duplicate only, FAIL with the verdict for every other outcome', () => {
     const body = (fields: Record<string, string>, key?: string) =>
       notificationBody({ orderid: ORDER_ID, ...fields }, key);
-    const decisions: [NotificationDecision, string][] = [
-      [settleNotification(decide(body({}), order()), { outcome: 'paid', order: paidOrder() }), 'paid'],
-      [decide(body({}), paidOrder()), 'duplicate'],
-      [decide(body({ amount: '1.0000' }), order()), 'amount_mismatch'],
-      [decide(body({}), null), 'unknown_order'],
+    const decisions: [AppliedDecision | NotificationDecision, string][] = [
+      [applied(body({}), result.paid()), 'paid'],
+      [applied(body({}), result.alreadyPaid()), 'duplicate'],
+      [applied(body({ amount: '1.0000' }), result.amountMismatch()), 'amount_mismatch'],
+      [applied(body({}), result.notFound()), 'unknown_order'],
       [decide(body({ memberid: '10003' }), order()), 'member_mismatch'],
       [decide(body({ returncode: '01' }), order()), 'not_success'],
       [decide(body({}, 'forger-key-0000'), order()), 'bad_signature'],
@@ -520,6 +465,7 @@ describe('the answer', () => {
     for (const [decision, verdict] of decisions) {
       expect(decision.verdict).toBe(verdict);
       expect(decision.answer).toEqual(verdict === 'paid' || verdict === 'duplicate' ? OK : fail(verdict));
+      expect(decision.report.level).toBe(verdict === 'paid' || verdict === 'duplicate' ? 'info' : 'warn');
       // FAIL can never be read as "ok" by the gateway.
       if (decision.answer.body === 'FAIL') expect(decision.answer.body.toLowerCase()).not.toContain('ok');
     }

@@ -1,12 +1,15 @@
 /**
  * @module orders/decide-notification
  * Everything `/api/notify` decides, as pure functions: whether the gateway's notification is ours and acceptable,
- * what must be written (the notification log row, an anomaly, the paid transition), and what the gateway is told.
- * The route reads the body and the order, calls these, performs the writes and sends the answer.
+ * what the route writes, and what the gateway is told. The route reads the body, calls these around its store calls
+ * and sends the answer.
  *
- * In two steps, because which order to read depends on the verified body: {@link receiveNotification} parses and
- * verifies the raw body (and names the order to read), {@link decideNotification} decides given that order. When
- * the decision holds a paid transition, {@link settleNotification} reads the conditional write's answer.
+ * {@link receiveNotification} parses and verifies the raw body. A verified payment report is applied by the store in
+ * one commit (`OrderStore.applyNotification`: the paid transition, its outbox event, the log row and any amount or
+ * transaction anomaly, decided on the order's state read in that same step); {@link decideApplied} turns that
+ * commit's result into the answer, the operator's log line, the paid order and the anomaly of ignored unsigned
+ * fields. A notification that cannot pay (refused or unverified) is decided by {@link decideNotification}, given
+ * the order it claims as read, and written by the route (an anomaly, then the log row).
  */
 import {
   JupayError,
@@ -20,18 +23,10 @@ import {
 import {
   UNVERIFIED_BODY_LIMIT,
   type AnomalyEntry,
-  type MarkPaidInput,
-  type MarkPaidResult,
+  type ApplyNotificationResult,
   type NotificationLogEntry,
   type OrderRecord,
 } from '../store/order-store.ts';
-import {
-  judgePayment,
-  judgeTransition,
-  paidTransition,
-  type PaymentEvidence,
-  type SettledPayment,
-} from './judge-payment.ts';
 
 /** A notification's verdict: the notification log's `verdict`, and the `X-Notify-Verdict` header of a FAIL. */
 export type NotificationVerdict =
@@ -55,39 +50,41 @@ export type NotifyAnswer =
 /** The answer when a store call fails: not written, so not acknowledged; the gateway or reconciliation comes back. */
 export const STORE_ERROR_ANSWER: NotifyAnswer = { status: 500, body: 'FAIL', verdict: 'store_error' };
 
-/** The body as read and verified, before anything is looked up. `orderToRead` names the order the decision needs. */
-export type ReceivedNotification =
-  | {
-      /** Signed with our key, for our member id, a success: a payment report. */
-      kind: 'verified';
-      rawBody: string;
-      notification: Notification;
-      orderToRead: string;
-    }
-  | {
-      /** Signed with our key, yet not acceptable: another member id, or not a success. */
-      kind: 'refused';
-      rawBody: string;
-      verdict: 'member_mismatch' | 'not_success';
-      /** The anomaly's detail, from the verified field at fault. */
-      detail: string;
-      /** The order id the body names, if it looks like one of ours. */
-      claimedOrderId: string | null;
-      /** Read to file an anomaly under the order when it is ours. */
-      orderToRead: string | null;
-    }
-  | {
-      /** Not signed with our key, or not a notification at all: anybody may send these. */
-      kind: 'unverified';
-      rawBody: string;
-      verdict: 'bad_signature' | 'malformed';
-      /** The order id the body claims: for the audit trail only, never trusted. */
-      claimedOrderId: string | null;
-      /** The core error's code and field, for the operator's log. */
-      code: string;
-      field: string | undefined;
-      orderToRead: null;
-    };
+/** Signed with our key, for our member id, a success: a payment report, for the store to apply. */
+export interface VerifiedNotification {
+  kind: 'verified';
+  rawBody: string;
+  notification: Notification;
+}
+
+/** Signed with our key, yet not acceptable: another member id, or not a success. */
+export interface RefusedNotification {
+  kind: 'refused';
+  rawBody: string;
+  verdict: 'member_mismatch' | 'not_success';
+  /** The anomaly's detail, from the verified field at fault. */
+  detail: string;
+  /** The order id the body names, if it looks like one of ours. */
+  claimedOrderId: string | null;
+  /** Read to file an anomaly under the order when it is ours. */
+  orderToRead: string | null;
+}
+
+/** Not signed with our key, or not a notification at all: anybody may send these. */
+export interface UnverifiedNotification {
+  kind: 'unverified';
+  rawBody: string;
+  verdict: 'bad_signature' | 'malformed';
+  /** The order id the body claims: for the audit trail only, never trusted. */
+  claimedOrderId: string | null;
+  /** The core error's code and field, for the operator's log. */
+  code: string;
+  field: string | undefined;
+  orderToRead: null;
+}
+
+/** The body as read and verified, before anything is looked up or written. */
+export type ReceivedNotification = VerifiedNotification | RefusedNotification | UnverifiedNotification;
 
 /** The operator's log line about this notification. */
 export interface NotificationReport {
@@ -96,39 +93,42 @@ export interface NotificationReport {
   fields: Record<string, unknown>;
 }
 
-/** What to write and what to answer. */
-export interface NotificationDecision {
-  verdict: NotificationVerdict;
-  /** The notification log row: filed under its order when verified, a truncated claim when not. */
-  record: NotificationLogEntry;
+/** A verified notification once the store has applied it: what is left to do and what to answer. */
+export interface AppliedDecision {
+  /** The verdict of the log row the store wrote. */
+  verdict: ApplyNotificationResult['verdict'];
   /**
-   * true when `OK` may only be sent once `record` is durable: a duplicate's "already paid" came from a read, and
-   * the log write's commit is what proves that state is on disk. Otherwise a failed log write is only reported.
-   */
-  recordRequired: boolean;
-  /** An anomaly to record before answering. */
-  anomaly: AnomalyEntry | null;
-  /**
-   * A correctly signed notification's unsigned fields that were repeated, badly encoded or not strings, and
-   * ignored (the stored order's `attach` is the truth): one anomaly on our order, recorded before answering.
+   * The signed notification's unsigned fields that were repeated, badly encoded or not strings, and ignored (the
+   * stored order's `attach` is the truth): one anomaly on our order, for the route to record before answering;
+   * null when there are none, or when no order of ours is named.
    */
   fieldAnomaly: AnomalyEntry | null;
-  /** The conditional write to attempt (unpaid, the amount matches); its answer goes to {@link settleNotification}. */
-  transition: MarkPaidInput | null;
-  /** The order this notification made paid (after settling): for `onPaid` and an immediate webhook send. */
+  /** The order this notification made paid: for `onPaid` and an immediate webhook send. */
   paidOrder: OrderRecord | null;
+  answer: NotifyAnswer;
+  report: NotificationReport;
+}
+
+/** What to write and what to answer for a notification that cannot pay (refused or unverified). */
+export interface NotificationDecision {
+  verdict: RefusedNotification['verdict'] | UnverifiedNotification['verdict'];
+  /**
+   * The notification log row: filed under the order a refused notification names, a truncated claim when
+   * unverified. The answer is FAIL whether or not it is written, so a failed write is only reported.
+   */
+  record: NotificationLogEntry;
+  /** An anomaly on our order, to record before answering. */
+  anomaly: AnomalyEntry | null;
   answer: NotifyAnswer;
   report: NotificationReport;
 }
 
 /** Inputs of {@link decideNotification}. */
 export interface DecideNotificationInput {
-  received: ReceivedNotification;
+  received: RefusedNotification | UnverifiedNotification;
   /** The stored order named by `received.orderToRead`; null when there is none (or nothing to read). */
   order: OrderRecord | null;
   receivedAt: Date;
-  /** The id of the `order.paid` outbox event, used only if this notification pays the order. */
-  eventId: string;
 }
 
 // A gateway order number: `YYYYMMDDHHmmss` and digits on the deployed servers; forks vary, so letters and digits.
@@ -146,7 +146,7 @@ export interface ReceiveNotificationOptions {
  * gateway sends it HTML-escaped and unencoded) as an anomaly instead.
  * @example
  * const received = receiveNotification(rawBody, { memberId: '10002', key });
- * const order = received.orderToRead === null ? null : await store.getOrder(received.orderToRead);
+ * received.kind; // 'verified': for the store to apply; 'refused' or 'unverified': for decideNotification
  */
 export function receiveNotification(
   rawBody: string,
@@ -164,7 +164,7 @@ export function receiveNotification(
       legacy && !GATEWAY_TRANSACTION_ID.test(parsed.transactionId)
         ? { ...parsed, transactionId: '' }
         : parsed;
-    return { kind: 'verified', rawBody, notification, orderToRead: notification.orderId };
+    return { kind: 'verified', rawBody, notification };
   } catch (error) {
     const claimed = claimedOrderId(rawBody);
     if (error instanceof NotificationError) {
@@ -196,152 +196,100 @@ export function receiveNotification(
 }
 
 /**
- * Decides a received notification given its stored order.
+ * Decides a verified notification from what the store's one commit did (`OrderStore.applyNotification`, which has
+ * written the log row and any amount or transaction anomaly): OK for `paid` and `duplicate`, FAIL with the verdict
+ * otherwise.
  * @example
- * const decision = decideNotification({ received, order, receivedAt: new Date(), eventId: randomUUID() });
- * decision.answer; // { status: 200, body: 'OK', verdict: null } when it pays the order
+ * const result = await applyNotification(store, evidence, { now: receivedAt });
+ * const decided = decideApplied(received, result, receivedAt);
+ * decided.answer; // { status: 200, body: 'OK', verdict: null } when it paid the order or was a duplicate
  */
-export function decideNotification(input: DecideNotificationInput): NotificationDecision {
-  const { received, order, receivedAt } = input;
-  switch (received.kind) {
-    case 'unverified': {
-      // Not signed with our key: anyone can send these, as many as they like. So only the start of the body is
-      // kept, and the order id it names is only a claim, filed apart from the orders' verified log.
-      const { text, truncated } = truncateUtf8(received.rawBody, UNVERIFIED_BODY_LIMIT);
-      return {
-        verdict: received.verdict,
-        record: {
-          orderId: null,
-          claimedOrderId: received.claimedOrderId,
-          rawBody: text,
-          bodyTruncated: truncated,
-          verdict: received.verdict,
-          receivedAt,
-        },
-        recordRequired: false,
-        anomaly: null,
-        fieldAnomaly: null,
-        transition: null,
-        paidOrder: null,
-        answer: refusal(received.verdict),
-        report: {
-          level: 'warn',
-          message: 'notification refused',
-          fields: {
-            orderId: received.claimedOrderId,
-            verdict: received.verdict,
-            code: received.code,
-            field: received.field,
-          },
-        },
-      };
-    }
-    case 'refused':
-      return {
-        verdict: received.verdict,
-        record: verifiedRecord(received.claimedOrderId, received.rawBody, received.verdict, receivedAt),
-        recordRequired: false,
-        // Filed under the order only when it is ours.
-        anomaly:
-          order === null || received.claimedOrderId === null
-            ? null
-            : {
-                orderId: received.claimedOrderId,
-                kind: received.verdict,
-                detail: received.detail,
-                at: receivedAt,
-              },
-        fieldAnomaly: null,
-        transition: null,
-        paidOrder: null,
-        answer: refusal(received.verdict),
-        report: {
-          level: 'warn',
-          message: 'notification refused',
-          fields: { orderId: received.claimedOrderId, verdict: received.verdict },
-        },
-      };
-    case 'verified': {
-      const evidence = evidenceOf(received.notification);
-      const judged = judgePayment(order, evidence, receivedAt);
-      const { orderId } = received.notification;
-      const fieldAnomaly = order === null ? null : unsignedFieldAnomaly(received.notification, receivedAt);
-      if (judged.outcome !== 'pay') {
-        return settledDecision(orderId, received.rawBody, judged, receivedAt, fieldAnomaly);
-      }
-      // Unpaid and the amount matches: the conditional write decides between paid and a lost race.
-      return {
-        ...settledDecision(
-          orderId,
-          received.rawBody,
-          { outcome: 'paid', order: judged.order, anomaly: null },
-          receivedAt,
-          fieldAnomaly,
-        ),
-        transition: paidTransition(judged.order, evidence, receivedAt, input.eventId),
-        paidOrder: null,
-      };
-    }
-  }
-}
-
-/**
- * The decision once the store has answered the paid transition (`decision.transition`).
- * @example
- * if (decision.transition) decision = settleNotification(decision, await store.markPaid(decision.transition));
- */
-export function settleNotification(
-  decision: NotificationDecision,
-  result: MarkPaidResult,
-): NotificationDecision {
-  const { transition } = decision;
-  if (transition === null) throw new TypeError('settleNotification: the decision holds no paid transition');
-  const evidence: PaymentEvidence = {
-    orderId: transition.orderId,
-    transactionId: transition.transactionId,
-    amountFen: transition.amountFen,
-    via: transition.via,
-  };
-  const payment = judgeTransition(result, evidence, transition.paidAt);
-  return settledDecision(
-    decision.record.orderId,
-    decision.record.rawBody,
-    payment,
-    decision.record.receivedAt,
-    decision.fieldAnomaly,
-  );
-}
-
-const VERDICT_OF = {
-  paid: 'paid',
-  already_paid: 'duplicate',
-  amount_mismatch: 'amount_mismatch',
-  not_found: 'unknown_order',
-} as const satisfies Record<SettledPayment['outcome'], NotificationVerdict>;
-
-/** The decision about a verified payment report once its outcome is known. */
-function settledDecision(
-  orderId: string | null,
-  rawBody: string,
-  payment: SettledPayment,
+export function decideApplied(
+  received: VerifiedNotification,
+  result: ApplyNotificationResult,
   receivedAt: Date,
-  fieldAnomaly: AnomalyEntry | null,
-): NotificationDecision {
-  const verdict = VERDICT_OF[payment.outcome];
-  const accepted = payment.outcome === 'paid' || payment.outcome === 'already_paid';
+): AppliedDecision {
+  const { verdict } = result;
+  const orderId = received.notification.orderId;
+  // Filed under the order only when it is ours: a notification for an unknown order has nothing to file it under.
+  const fieldAnomaly =
+    result.outcome === 'not_found' ? null : unsignedFieldAnomaly(received.notification, receivedAt);
+  const accepted = result.outcome === 'paid' || result.outcome === 'already_paid';
   const fields = fieldAnomaly ? { orderId, verdict, anomaly: fieldAnomaly.kind } : { orderId, verdict };
   return {
     verdict,
-    record: verifiedRecord(orderId, rawBody, verdict, receivedAt),
-    recordRequired: payment.outcome === 'already_paid',
-    anomaly: payment.anomaly,
     fieldAnomaly,
-    transition: null,
-    paidOrder: payment.outcome === 'paid' ? payment.order : null,
+    paidOrder: result.outcome === 'paid' ? result.order : null,
     answer: accepted ? { status: 200, body: 'OK', verdict: null } : refusal(verdict),
     report: accepted
       ? { level: 'info', message: 'notification applied', fields }
       : { level: 'warn', message: 'notification refused', fields },
+  };
+}
+
+/**
+ * Decides a notification that cannot pay (refused or unverified), given the order it claims as read (refused
+ * only: an unverified body's claim is never looked up).
+ * @example
+ * const order = received.orderToRead === null ? null : await store.getOrder(received.orderToRead);
+ * const decision = decideNotification({ received, order, receivedAt: new Date() });
+ * decision.answer; // { status: 400, body: 'FAIL', verdict: 'member_mismatch' }
+ */
+export function decideNotification(input: DecideNotificationInput): NotificationDecision {
+  const { received, order, receivedAt } = input;
+  if (received.kind === 'unverified') {
+    // Not signed with our key: anyone can send these, as many as they like. So only the start of the body is
+    // kept, and the order id it names is only a claim, filed apart from the orders' verified log.
+    const { text, truncated } = truncateUtf8(received.rawBody, UNVERIFIED_BODY_LIMIT);
+    return {
+      verdict: received.verdict,
+      record: {
+        orderId: null,
+        claimedOrderId: received.claimedOrderId,
+        rawBody: text,
+        bodyTruncated: truncated,
+        verdict: received.verdict,
+        receivedAt,
+      },
+      anomaly: null,
+      answer: refusal(received.verdict),
+      report: {
+        level: 'warn',
+        message: 'notification refused',
+        fields: {
+          orderId: received.claimedOrderId,
+          verdict: received.verdict,
+          code: received.code,
+          field: received.field,
+        },
+      },
+    };
+  }
+  return {
+    verdict: received.verdict,
+    // A row of the verified log: the whole body, filed under the order id it names.
+    record: {
+      orderId: received.claimedOrderId,
+      rawBody: received.rawBody,
+      verdict: received.verdict,
+      receivedAt,
+    },
+    // Filed under the order only when it is ours.
+    anomaly:
+      order === null || received.claimedOrderId === null
+        ? null
+        : {
+            orderId: received.claimedOrderId,
+            kind: received.verdict,
+            detail: received.detail,
+            at: receivedAt,
+          },
+    answer: refusal(received.verdict),
+    report: {
+      level: 'warn',
+      message: 'notification refused',
+      fields: { orderId: received.claimedOrderId, verdict: received.verdict },
+    },
   };
 }
 
@@ -357,25 +305,6 @@ function unsignedFieldAnomaly(notification: Notification, at: Date): AnomalyEntr
     detail: detail.length > 300 ? `${detail.slice(0, 300).join('')}...` : detail.join(''),
     at,
   };
-}
-
-function evidenceOf(notification: Notification): PaymentEvidence {
-  return {
-    orderId: notification.orderId,
-    transactionId: notification.transactionId,
-    amountFen: notification.amountFen,
-    via: 'notify',
-  };
-}
-
-/** A row of the verified log: the whole body, filed under the order it names. */
-function verifiedRecord(
-  orderId: string | null,
-  rawBody: string,
-  verdict: NotificationVerdict,
-  receivedAt: Date,
-): NotificationLogEntry {
-  return { orderId, rawBody, verdict, receivedAt };
 }
 
 function refusal(verdict: NotificationVerdict): NotifyAnswer {

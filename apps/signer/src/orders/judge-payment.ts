@@ -2,8 +2,9 @@
  * @module orders/judge-payment
  * The rules of the paid transition, as pure functions over the stored order and verified evidence: what a payment
  * report means (pay, duplicate, amount mismatch, unknown order), which anomaly it leaves, and the conditional write
- * that pays. `applyPayment` (the reconciliation loop) and the notification decision both follow these rules, so an
- * order becomes paid the same way whoever learnt of the payment.
+ * that pays, for `applyPayment` (the reconciliation loop's query answers). A notification is judged by the same
+ * rules inside the store's one commit (`OrderStore.applyNotification`, its anomalies from `notificationAnomaly` in
+ * order-store.ts, of the same kinds and details), so an order becomes paid the same way whoever learnt of it.
  */
 import {
   paidEventPayload,

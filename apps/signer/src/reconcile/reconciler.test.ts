@@ -89,21 +89,21 @@ async function countingGateway(hold: () => Promise<unknown>) {
   const proxy = await brokenGateway((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks).toString();
+    req.on('end', () => void answer(Buffer.concat(chunks).toString()));
+    const answer = async (body: string) => {
       const orderId = new URLSearchParams(body).get('pay_orderid') ?? '';
       counts.set(orderId, (counts.get(orderId) ?? 0) + 1);
       inFlight.set(orderId, (inFlight.get(orderId) ?? 0) + 1);
       if (inFlight.get(orderId)! > 1) overlaps += 1;
       await hold();
-      const answer = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
+      const upstream = await fetch(`${gateway.url}/Pay_Trade_query.html`, {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
-      res.end(await answer.text());
+      res.end(await upstream.text());
       inFlight.set(orderId, inFlight.get(orderId)! - 1);
-    });
+    };
   });
   return { url: proxy.url, counts, overlaps: () => overlaps };
 }

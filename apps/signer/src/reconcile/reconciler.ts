@@ -1,11 +1,12 @@
 /**
  * @module reconcile/reconciler
  * Reconciliation: unpaid orders are queried at the gateway (`Pay_Trade_query.html`) on a back-off schedule from
- * their creation, because deployed gateways notify once or never (PROTOCOL.md). A verified `SUCCESS` with the
- * order's amount goes through the same conditional `markPaid` as a notification; anything else (down, slow,
- * garbage, an error JSON, a bad signature) is logged and retried at the next point of the schedule. Orders are taken
- * with row claims in the store, so several instances never query the same order at once; within one instance, a
- * status-triggered query and the loop share one query per order (whichever starts second waits for the first).
+ * their creation, because deployed gateways notify once or never (docs/protocol.md#notification). A verified
+ * `SUCCESS` with the order's amount goes through the store's conditional `markPaid`, the transition a
+ * notification's commit (`applyNotification`) makes too; anything else (down, slow, garbage, an error JSON, a bad
+ * signature) is logged and retried at the next point of the schedule. Orders are taken with row claims in the
+ * store, so several instances never query the same order at once; within one instance, a status-triggered query
+ * and the loop share one query per order (whichever starts second waits for the first).
  */
 import {
   createQueryRequest,
@@ -161,7 +162,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
-    // Errors come back as HTTP 200 JSON (PROTOCOL.md); a non-200 is a proxy or a crash in front of the gateway.
+    // Errors come back as HTTP 200 JSON (docs/protocol.md#order-query); a non-200 is a proxy or a crash in front of
+    // the gateway.
     if (response.status !== 200) {
       await response.body?.cancel();
       throw new Error(`HTTP ${response.status}`);
@@ -235,7 +237,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     switch (applied.outcome) {
       case 'paid':
         if (options.metrics && result.paidAt !== null) {
-          // time_end is the gateway's payment time, in China time (PROTOCOL.md).
+          // time_end is the gateway's payment time, in China time (docs/protocol.md#order-query).
           const paidAtGateway = parseChinaDateTime(result.paidAt);
           if (paidAtGateway)
             options.metrics.paidByQueryDelay((at.getTime() - paidAtGateway.getTime()) / 1000);

@@ -7,7 +7,7 @@
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** The default reconciliation schedule: 1, 3, 10, 30 minutes, then hourly up to 24 hours (PROTOCOL.md). */
+/** The default reconciliation schedule: 1, 3, 10, 30 min, then hourly up to 24 h (docs/protocol.md#notification). */
 export const DEFAULT_RECONCILE_SCHEDULE = '1m,3m,10m,30m,1h*24';
 /** The default webhook retry delays: the last repeats until the merchant answers 2xx. */
 export const DEFAULT_WEBHOOK_RETRY = '5s,30s,2m,10m,30m,1h';

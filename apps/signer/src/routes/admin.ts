@@ -16,7 +16,7 @@ import { parseYuan } from '@jupay/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { AdminQueries, OrderFilter } from '../admin/admin-queries.ts';
-import { chinaDayStart } from '../admin/admin-queries.ts';
+import { chinaDayStart } from '../admin/china-day.ts';
 import { CONSOLE_CSS } from '../admin/console-css.ts';
 import { messages, pickLang, type ConsoleLang } from '../admin/i18n.ts';
 import { CSV_HEAD, csvLine } from '../admin/orders-csv.ts';

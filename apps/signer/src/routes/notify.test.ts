@@ -1,10 +1,12 @@
 /** @module routes/notify.test — `/api/notify`: exactly-once payment, every refusal, with the stored state checked. */
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkout, createTestSigner, listen, type TestSigner } from '../../test/helpers/signer-harness.ts';
 import { notificationBody, TEST_KEY } from '../../test/helpers/notifications.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
 import { UNVERIFIED_PER_SOURCE_PER_MINUTE } from '../orders/unverified-budget.ts';
+import type { OrderRecord } from '../store/order-store.ts';
 import { createPostgresStore } from '../store/postgres-store.ts';
 
 let t: TestSigner;
@@ -270,8 +272,8 @@ describe('POST /api/notify', () => {
   it('answers FAIL (never OK) when the write fails, and OK once it works again', async () => {
     t = await createTestSigner();
     const { orderId } = await checkout(t);
-    const original = t.store.markPaid.bind(t.store);
-    t.store.markPaid = async () => {
+    const original = t.store.applyNotification.bind(t.store);
+    t.store.applyNotification = async () => {
       throw new Error('SQLITE_IOERR');
     };
     expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([
@@ -280,8 +282,35 @@ describe('POST /api/notify', () => {
       'store_error',
     ]);
     expect((await t.store.getOrder(orderId))?.status).toBe('NOTPAY');
-    t.store.markPaid = original;
+    expect(await t.store.listEvents(orderId)).toEqual([]);
+    expect(await t.store.listNotifications(orderId)).toEqual([]);
+    expect(t.logs.filter((line) => line.includes('could not apply the notification'))).toHaveLength(1);
+    t.store.applyNotification = original;
     expect(await reply(await notify(notificationBody({ orderid: orderId })))).toEqual([200, 'OK', null]);
+    expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual(['paid']);
+  });
+
+  it('answers FAIL when the anomaly of ignored unsigned fields cannot be written; the re-send records it', async () => {
+    const paid: OrderRecord[] = [];
+    t = await createTestSigner({}, { onPaid: (order) => void paid.push(order) });
+    const { orderId } = await checkout(t);
+    const body = notificationBody({ orderid: orderId }).replace(/&attach=$/, '&attach=%E4%B8');
+    const recordAnomaly = t.store.recordAnomaly.bind(t.store);
+    t.store.recordAnomaly = async () => {
+      throw new Error('SQLITE_IOERR');
+    };
+    expect(await reply(await notify(body))).toEqual([500, 'FAIL', 'store_error']);
+    // The payment committed before the anomaly was tried: paid once, its hooks run by this instance.
+    expect((await t.store.getOrder(orderId))?.status).toBe('PAID');
+    expect(paid.map((o) => o.orderId)).toEqual([orderId]);
+    expect(await t.store.listAnomalies(orderId)).toEqual([]);
+    t.store.recordAnomaly = recordAnomaly;
+    // The gateway re-sends until it reads OK: a duplicate, which files the anomaly.
+    expect(await reply(await notify(body))).toEqual([200, 'OK', null]);
+    expect((await t.store.listNotifications(orderId)).map((n) => n.verdict)).toEqual(['paid', 'duplicate']);
+    expect((await t.store.listAnomalies(orderId)).map((a) => a.kind)).toEqual(['unsigned_field']);
+    expect(await t.store.listEvents(orderId)).toHaveLength(1);
+    expect(paid).toHaveLength(1);
   });
 
   it('answers FAIL, not a JSON error, when a refused notification meets a failing store', async () => {
@@ -357,27 +386,114 @@ describe('POST /api/notify', () => {
     expect(await reply(res)).toEqual([413, 'FAIL', 'payload_too_large']);
   });
 
-  it('50 identical notifications in parallel over HTTP: one transition, one event, 50 OKs', async () => {
+  it('never logs the signature or the key', async () => {
     t = await createTestSigner();
+    const { orderId } = await checkout(t);
+    await notify(notificationBody({ orderid: orderId }));
+    await notify(notificationBody({ orderid: orderId }, 'wrong-key-123'));
+    const logs = t.logs.join('\n');
+    expect(logs).toContain(orderId);
+    expect(logs).not.toMatch(/[0-9A-F]{32}/);
+    expect(logs).not.toContain(TEST_KEY);
+  });
+});
+
+/** Makes the store refuse every notification log row of `orderId` (a trigger); returns what removes the trigger. */
+async function refuseLogRows(
+  kind: 'sqlite' | 'postgres',
+  schema: string | null,
+  orderId: string,
+): Promise<() => Promise<void>> {
+  expect(orderId).toMatch(/^[A-Za-z0-9]+$/);
+  if (kind === 'sqlite') {
+    const run = (sql: string) => {
+      const db = new Database(t.config.store);
+      try {
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    };
+    run(`CREATE TRIGGER refuse_log BEFORE INSERT ON notifications WHEN NEW.order_id = '${orderId}'
+         BEGIN SELECT RAISE(ABORT, 'the notification log refuses this order'); END`);
+    return async () => run('DROP TRIGGER refuse_log');
+  }
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`
+    CREATE FUNCTION ${schema}.refuse_log() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the notification log refuses this order'; END $$;
+    CREATE TRIGGER refuse_log BEFORE INSERT ON ${schema}.notifications
+      FOR EACH ROW WHEN (NEW.order_id = '${orderId}') EXECUTE FUNCTION ${schema}.refuse_log();`);
+  return () => run(`DROP TRIGGER refuse_log ON ${schema}.notifications`);
+}
+
+describe.each(['sqlite', 'postgres'] as const)('POST /api/notify: one commit (%s)', (kind) => {
+  let schema: string | null = null;
+  beforeEach(async () => {
+    schema = kind === 'postgres' ? freshSchemaName() : null;
+    const store = schema ? createPostgresStore({ url: TEST_PG_URL, schema, max: 2 }) : null;
+    await store?.migrate();
+    t = await createTestSigner({}, store ? { store } : {});
+  });
+  afterEach(async () => {
+    await t?.close();
+    t = undefined as unknown as TestSigner;
+    if (schema) await dropSchema(schema);
+  });
+
+  it('the paid transition and its log row commit together: a refused log row leaves the order unpaid', async () => {
+    const { orderId } = await checkout(t);
+    const body = notificationBody({ orderid: orderId });
+    const allowLogRows = await refuseLogRows(kind, schema, orderId);
+    expect(await reply(await notify(body))).toEqual([500, 'FAIL', 'store_error']);
+    // The log row is written after the transition and its event in the same commit: neither may remain.
+    expect(await t.store.getOrder(orderId)).toMatchObject({
+      status: 'NOTPAY',
+      transactionId: null,
+      paidAt: null,
+    });
+    expect(await t.store.listEvents(orderId)).toEqual([]);
+    expect(await t.store.listNotifications(orderId)).toEqual([]);
+    expect(t.logs.filter((line) => line.includes('could not apply the notification'))).toHaveLength(1);
+    expect(t.logs.join('\n')).not.toContain('notification applied');
+
+    await allowLogRows();
+    expect(await reply(await notify(body))).toEqual([200, 'OK', null]);
+    expect(await t.store.getOrder(orderId)).toMatchObject({ status: 'PAID', paidVia: 'notify' });
+    expect(await t.store.listEvents(orderId)).toHaveLength(1);
+    expect((await t.store.listNotifications(orderId)).map((n) => [n.verdict, n.rawBody])).toEqual([
+      ['paid', body],
+    ]);
+  });
+
+  it('50 identical notifications in parallel over HTTP: one transition, one event, 50 OKs', async () => {
     const http = await listen(t.fetch);
     try {
       const { orderId } = await checkout(t);
       const body = notificationBody({ orderid: orderId });
-      // Hold every read of this order until all 50 requests have read it: each then sees NOTPAY and goes on to
-      // the write, so the 50 race at the conditional write itself (without this, the later requests read PAID
-      // and answer "duplicate" without ever writing, and the test could not catch a write that pays twice).
-      const read = t.store.getOrder.bind(t.store);
+      // Hold every store call for this order until all 50 requests have made theirs, then let them all reach the
+      // store at once: only the store's conditional transition, inside its one commit, can tell them apart
+      // (without this, the requests would arrive spread out, most after the first had committed).
+      const apply = t.store.applyNotification.bind(t.store);
       const waiting: (() => void)[] = [];
-      let reads = 0;
-      t.store.getOrder = async (id) => {
-        const order = await read(id);
-        if (id !== orderId || reads >= 50) return order;
-        reads += 1;
-        await new Promise<void>((resolve) => {
-          waiting.push(resolve);
-          if (waiting.length === 50) for (const release of waiting) release();
-        });
-        return order;
+      let calls = 0;
+      t.store.applyNotification = async (input) => {
+        if (input.orderId === orderId && calls < 50) {
+          calls += 1;
+          await new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            if (waiting.length === 50) for (const release of waiting) release();
+          });
+        }
+        return apply(input);
       };
       const replies = await Promise.all(
         Array.from({ length: 50 }, () =>
@@ -388,7 +504,7 @@ describe('POST /api/notify', () => {
           }).then(async (r) => `${r.status} ${await r.text()}`),
         ),
       );
-      expect(reads).toBe(50);
+      expect(calls).toBe(50);
       expect(replies).toEqual(Array.from({ length: 50 }, () => '200 OK'));
       expect(await t.store.listEvents(orderId)).toHaveLength(1);
       const verdicts = (await t.store.listNotifications(orderId)).map((n) => n.verdict);
@@ -397,16 +513,5 @@ describe('POST /api/notify', () => {
     } finally {
       await http.close();
     }
-  });
-
-  it('never logs the signature or the key', async () => {
-    t = await createTestSigner();
-    const { orderId } = await checkout(t);
-    await notify(notificationBody({ orderid: orderId }));
-    await notify(notificationBody({ orderid: orderId }, 'wrong-key-123'));
-    const logs = t.logs.join('\n');
-    expect(logs).toContain(orderId);
-    expect(logs).not.toMatch(/[0-9A-F]{32}/);
-    expect(logs).not.toContain(TEST_KEY);
   });
 });

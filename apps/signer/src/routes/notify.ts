@@ -1,10 +1,16 @@
 /**
  * @module routes/notify
  * `GET|POST /api/notify`: the gateway's server reports a payment (a POST form, sometimes a GET query string). Not a
- * browser route: no CORS, no rate limit. What the notification means, what is written and what is answered is
- * decided by `orders/decide-notification.ts`; this route reads the body and the order, performs the writes in
- * order and answers. Exactly `OK` only after the writes it depends on are durable; anything else is `FAIL`, with
- * the verdict in `X-Notify-Verdict`.
+ * browser route: no CORS, no rate limit. What the notification means and what is answered is decided by
+ * `orders/decide-notification.ts`; this route reads the body, makes the store calls and answers.
+ *
+ * A verified payment report is applied in ONE store commit (`OrderStore.applyNotification`, through
+ * `orders/apply-payment.ts`): the paid transition, its outbox event and the notification log row, together or not
+ * at all, with any amount or transaction anomaly, decided on the order's state read in that same step; an anomaly
+ * of ignored unsigned fields follows in a write of its own. A refused notification (another member id, not a
+ * success) reads the order it names, records an anomaly on it and its log row; an unverified one has its start
+ * logged as a claim, within the unverified budget. Exactly `OK` only after the commits it depends on have
+ * returned; anything else is `FAIL`, with the verdict in `X-Notify-Verdict`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Credentials, Dialect } from '@jupay/core';
@@ -14,17 +20,19 @@ import { clientAddress } from '../http/client-address.ts';
 import { rawQuery } from '../http/raw-query.ts';
 import { readBodyText } from '../http/read-body.ts';
 import { setResponseHeader } from '../http/response-header.ts';
-import type { Logger, SignerEnv } from '../log.ts';
+import type { SignerEnv } from '../log.ts';
+import { applyNotification } from '../orders/apply-payment.ts';
 import {
+  decideApplied,
   decideNotification,
   receiveNotification,
-  settleNotification,
   STORE_ERROR_ANSWER,
   type NotificationDecision,
   type NotifyAnswer,
+  type VerifiedNotification,
 } from '../orders/decide-notification.ts';
 import { createUnverifiedBudget, type UnverifiedBudget } from '../orders/unverified-budget.ts';
-import type { NotificationLogEntry, OrderRecord, OrderStore } from '../store/order-store.ts';
+import type { ApplyNotificationResult, OrderRecord, OrderStore } from '../store/order-store.ts';
 
 /** What {@link notifyRoute} needs. */
 export interface NotifyRouteDeps {
@@ -33,11 +41,11 @@ export interface NotifyRouteDeps {
   bodyLimitBytes: number;
   /** `JUPAY_SIGN_DIALECT`; default `standard`. */
   dialect?: Dialect;
-  store: Pick<OrderStore, 'getOrder' | 'markPaid' | 'recordAnomaly' | 'recordNotification'>;
+  store: Pick<OrderStore, 'applyNotification' | 'getOrder' | 'recordAnomaly' | 'recordNotification'>;
   clock: () => Date;
   /**
-   * Called with each order this instance made paid, after the log write and before the answer; not awaited, so
-   * the gateway's `OK` never waits on the merchant (`onPaid` and an immediate webhook send).
+   * Called with each order this instance made paid, once the commit that paid it has returned and before the
+   * answer; not awaited, so the gateway's `OK` never waits on the merchant (`onPaid` and an immediate webhook send).
    */
   orderPaid: (order: OrderRecord) => void | Promise<void>;
   /** Outbox event ids; default `randomUUID`. */
@@ -67,6 +75,43 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
     return answerGateway(c, reply);
   };
 
+  /** A verified payment report: one store commit, then what it decided. */
+  const applyVerified = async (
+    c: Context<SignerEnv>,
+    received: VerifiedNotification,
+    receivedAt: Date,
+  ): Promise<Response> => {
+    const log = c.get('log');
+    const { orderId, transactionId, amountFen } = received.notification;
+    let result: ApplyNotificationResult;
+    try {
+      result = await applyNotification(
+        store,
+        { orderId, transactionId, amountFen, rawBody: received.rawBody },
+        { now: receivedAt, newEventId },
+      );
+    } catch (error) {
+      // The commit failed, so nothing of it was written and nothing is acknowledged: the gateway (or the
+      // reconciliation loop) will bring it back.
+      log.error({ err: error, orderId }, 'could not apply the notification');
+      return answer(c, STORE_ERROR_ANSWER);
+    }
+    const decided = decideApplied(received, result, receivedAt);
+    // The payment is committed whatever follows: this instance made the transition, so it runs the paid hooks.
+    if (decided.paidOrder) void deps.orderPaid(decided.paidOrder);
+    log[decided.report.level](decided.report.fields, decided.report.message);
+    if (decided.fieldAnomaly) {
+      try {
+        await store.recordAnomaly(decided.fieldAnomaly);
+      } catch (error) {
+        // Not acknowledged, so the gateway re-sends: the re-send, a duplicate, records the anomaly.
+        log.error({ err: error, orderId }, 'could not record the unsigned-field anomaly');
+        return answer(c, STORE_ERROR_ANSWER);
+      }
+    }
+    return answer(c, decided.answer, decided.verdict);
+  };
+
   return new Hono<SignerEnv>().on(['GET', 'POST'], '/', async (c) => {
     const log = c.get('log');
     let raw: string;
@@ -86,17 +131,15 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
     }
     const receivedAt = clock();
     const received = receiveNotification(raw, credentials, { dialect: deps.dialect ?? 'standard' });
+    if (received.kind === 'verified') return applyVerified(c, received, receivedAt);
 
     let decision: NotificationDecision;
     try {
       const order = received.orderToRead === null ? null : await store.getOrder(received.orderToRead);
-      decision = decideNotification({ received, order, receivedAt, eventId: newEventId() });
-      if (decision.transition)
-        decision = settleNotification(decision, await store.markPaid(decision.transition));
+      decision = decideNotification({ received, order, receivedAt });
       if (decision.anomaly) await store.recordAnomaly(decision.anomaly);
-      if (decision.fieldAnomaly) await store.recordAnomaly(decision.fieldAnomaly);
     } catch (error) {
-      // Not written, so not acknowledged: the gateway (or the reconciliation loop) will bring it back.
+      // The anomaly is not written: a store error rather than the refusal, so the sender's re-send can file it.
       log.error({ err: error, orderId: received.orderToRead }, 'could not apply the notification');
       return answer(c, STORE_ERROR_ANSWER);
     }
@@ -108,29 +151,15 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       if (summary) log.warn({ ...summary }, 'unverified notifications not stored');
       return answer(c, decision.answer);
     }
-    const recorded = await record(store, decision.record, log);
-    // A duplicate's "already paid" came from a read; the log write's durable commit is what proves that state is
-    // on disk (see store/sqlite-group-commit.ts). Without it, no OK: the gateway or reconciliation comes back.
-    if (decision.recordRequired && !recorded) return answer(c, STORE_ERROR_ANSWER);
-    if (decision.paidOrder) void deps.orderPaid(decision.paidOrder);
+    // The answer is FAIL either way: a log row that could not be written is reported, not answered.
+    try {
+      await store.recordNotification(decision.record);
+    } catch (error) {
+      log.error({ err: error, verdict: decision.verdict }, 'could not record the notification');
+    }
     log[decision.report.level](decision.report.fields, decision.report.message);
-    return answer(c, decision.answer, decision.record.verdict);
+    return answer(c, decision.answer);
   });
-}
-
-/** Writes the notification log row; a failure is reported and answered by the caller, never thrown. */
-async function record(
-  store: Pick<OrderStore, 'recordNotification'>,
-  entry: NotificationLogEntry,
-  log: Logger,
-): Promise<boolean> {
-  try {
-    await store.recordNotification(entry);
-    return true;
-  } catch (error) {
-    log.error({ err: error, verdict: entry.verdict }, 'could not record the notification');
-    return false;
-  }
 }
 
 function answerGateway(c: Context, reply: NotifyAnswer): Response {

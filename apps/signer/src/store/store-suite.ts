@@ -26,7 +26,10 @@ const T0 = new Date('2024-03-01T04:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 let counter = 0;
-/** Order ids are 20 chars of [A-Za-z0-9] (PROTOCOL.md); unique per test so a shared database never collides. */
+/**
+ * Order ids are 20 chars of [A-Za-z0-9] (docs/protocol.md#payment-request); unique per test so a shared database
+ * never collides.
+ */
 function orderId(): string {
   counter += 1;
   return `E${Date.now().toString(36)}${counter.toString(36)}`.padEnd(20, '0').slice(0, 20);

@@ -8,8 +8,10 @@ import { formatYuan } from '@jupay/core';
 import type { OutboxEvent } from '../store/order-store.ts';
 import type { WebhookEvent } from '@jupay/webhook';
 
+// Payload values are strings; a number reads as its digits, anything else (missing, an object) as empty, never as
+// "[object Object]".
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
 /**

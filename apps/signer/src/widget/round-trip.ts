@@ -3,7 +3,7 @@
  * Where the shopper lands after the gateway, in the language they paid in. `<pay-button>` sends that language with
  * the checkout (`lang`); nothing is stored, the URLs the gateway is given carry it:
  * - `pay_callbackurl` (signed) as a path segment, `/api/return/en`: deployed gateways escape `&` in every value
- *   before they verify, so a query string there would break the signature (PROTOCOL.md);
+ *   before they verify, so a query string there would break the signature (docs/protocol.md#input-filter);
  * - `pay_producturl` (the cancel/back link, unsigned) as its one query parameter, `?lang=en`: one parameter, so no
  *   `&` for the gateway to escape.
  * `/api/return/:lang` then sends the browser to the merchant's return page with `lang=` next to `orderId`.

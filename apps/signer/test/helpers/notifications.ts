@@ -6,7 +6,7 @@
 import { NOTIFICATION_SIGNED_FIELDS, sign, type Fields } from '@jupay/core';
 import { guardSecret } from './leak-log.ts';
 
-/** The public demo key of the gateway (PROTOCOL.md): also the simulator's default merchant. */
+/** The public demo key of the gateway (docs/protocol.md#test-vectors): also the simulator's default merchant. */
 export const TEST_KEY = 't4ig5acnpx4fet4zapshjacjd9o4bhbi';
 export const TEST_MEMBER = '10002';
 

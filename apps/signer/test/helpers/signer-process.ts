@@ -1,8 +1,7 @@
 /**
  * @module helpers/signer-process
- * Real signer processes for the multi-instance and crash tests: `node --import tsx src/server.ts` children (one
- * process each, so the PID we signal is the server itself) started with an
- * environment, found ready by their "signer listening" log line, and stopped or killed by their own PID only.
+ * Real signer processes for the multi-instance and crash tests: `node --import tsx src/cli/main.ts start`
+ * children (one process each, so the PID we signal is the server itself) started with an environment, found ready by their "signer listening" log line, and stopped or killed by their own PID only.
  * Plus a tiny reverse proxy that stands for the merchant's load balancer: one stable public URL, requests split
  * round-robin over whichever instances are up.
  */
@@ -17,9 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { captureText } from './leak-log.ts';
 
 const SIGNER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVER_TS = join(SIGNER_DIR, 'src/server.ts');
-// `node --import tsx src/server.ts` is `tsx src/server.ts` without the wrapper process: the `tsx` binary runs the
-// server in a grandchild, so a SIGKILL to its PID would kill only the wrapper and orphan the real server.
+const CLI_TS = join(SIGNER_DIR, 'src/cli/main.ts');
+// `node --import tsx src/cli/main.ts` is `tsx src/cli/main.ts` without the wrapper process: the `tsx` binary runs
+// the server in a grandchild, so a SIGKILL to its PID would kill only the wrapper and orphan the real server.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** A running signer child process. */
@@ -40,7 +39,8 @@ process.once('exit', () => {
 });
 
 /**
- * Spawns `node --import tsx src/server.ts` in an empty temp dir (no stray `.env`), waits until it listens.
+ * Spawns `node --import tsx src/cli/main.ts start` (`jupay-signer start`) in an empty temp dir (no stray `.env`),
+ * waits until it listens.
  *
  * @example
  * ```ts
@@ -50,7 +50,7 @@ process.once('exit', () => {
  */
 export async function spawnSigner(env: Record<string, string>, timeoutMs = 20_000): Promise<SignerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'jupay-signer-proc-'));
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER_TS], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_TS, 'start'], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,7 +88,7 @@ export async function spawnSigner(env: Record<string, string>, timeoutMs = 20_00
             clearTimeout(timer);
             resolveUrl((JSON.parse(line) as { url: string }).url);
           } catch (error) {
-            reject(error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
         }
       }

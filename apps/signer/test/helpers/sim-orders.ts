@@ -6,7 +6,7 @@
 import { createPaymentRequest, encodeForm, newOrderId } from '@jupay/core';
 import type { OrderStore } from '../../src/store/order-store.ts';
 
-/** The public demo merchant the simulator knows by default (PROTOCOL.md test vectors). */
+/** The public demo merchant the simulator knows by default (docs/protocol.md#test-vectors). */
 export const DEMO = { memberId: '10002', key: 't4ig5acnpx4fet4zapshjacjd9o4bhbi' } as const;
 
 /**
@@ -49,7 +49,7 @@ export async function placeOrder(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   const text = await response.text();
-  // Success is the cashier page (HTML); refusals are JSON `{"status":"error"}` (PROTOCOL.md).
+  // Success is the cashier page (HTML); refusals are JSON `{"status":"error"}` (docs/protocol.md#payment-request).
   if (response.status !== 200 || text.includes('"status":"error"')) {
     throw new Error(`simulator refused order ${orderId}: ${response.status} ${text.slice(0, 200)}`);
   }

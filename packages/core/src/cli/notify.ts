@@ -23,7 +23,7 @@ Sends one signed success notification to NOTIFY_URL and prints the HTTP status a
 A reply counts as received when it contains "ok" in any case, as on deployed gateways.`;
 
 /**
- * The gateway's body: `name=value` joined with `&`, values not URL-encoded (PROTOCOL.md).
+ * The gateway's body: `name=value` joined with `&`, values not URL-encoded (docs/protocol.md#notification).
  *
  * @example
  * handBuiltBody({ amount: '1.0000', orderid: 'E1' }); // 'amount=1.0000&orderid=E1'
