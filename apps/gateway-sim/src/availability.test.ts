@@ -7,7 +7,7 @@ import { createQueryRequest, parseQueryResponse } from '@jupay/core';
 import { describe, expect, it } from 'vitest';
 import { isGatewayPath, validateAvailability } from './availability.ts';
 import { DEMO_MERCHANT } from './merchants.ts';
-import { paymentFields, postForm, useSimAndMerchant } from './test-helpers.ts';
+import { paymentFields, postForm, useSimAndMerchant } from '../test/helpers/fixtures.ts';
 
 const credentials = { memberId: DEMO_MERCHANT.memberId, key: DEMO_MERCHANT.key };
 const t = useSimAndMerchant();

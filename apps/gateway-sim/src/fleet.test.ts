@@ -7,7 +7,7 @@ import { createQueryRequest, parseQueryResponse } from '@jupay/core';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFleet, startGatewayFleet, validateFleet, type GatewayFleet } from './fleet.ts';
-import { paymentFields, postForm } from './test-helpers.ts';
+import { paymentFields, postForm } from '../test/helpers/fixtures.ts';
 
 const A = { memberId: '10002', key: 'key-of-gateway-a-0001' };
 const B = { memberId: '10002', key: 'key-of-gateway-b-0002' }; // the same member id at another provider
