@@ -78,7 +78,7 @@ export interface SignerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * `JUPAY_RECONCILE_SCHEDULE`: when pending orders are queried at the gateway, as delays measured from the order's
-   * creation, ascending (`1m,3m,10m,30m,1h,...,24h` by default; `off`: never). The reconciliation loop (reconcile/)
+   * creation, ascending (`1m,3m,6m,10m,20m,1h,3h,24h` by default; `off`: never). The reconciliation loop (reconcile/)
    * implements the behaviour.
    */
   reconcileSchedule: number[];

@@ -113,7 +113,7 @@ function describeError(error: unknown): string {
  * ```ts
  * const reconciler = createReconciler({
  *   store, credentials: { memberId: '10002', key }, queryUrl: 'https://gw.example.com/Pay_Trade_query.html',
- *   schedule: parseReconcileSchedule('1m,3m,10m,30m,1h*24'), onPaid: (order) => ship(order.orderId),
+ *   schedule: parseReconcileSchedule(DEFAULT_RECONCILE_SCHEDULE), onPaid: (order) => ship(order.orderId),
  * });
  * reconciler.start();
  * ```
