@@ -92,9 +92,9 @@ describe('SqliteStore', () => {
     const store = open();
     await store.migrate();
     const db = store.database;
-    const plan = db
-      .prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_ORDERS_SQL}`)
-      .all(0, 0, 0, 10) as { detail: string }[];
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_ORDERS_SQL}`).all(0, 0, 0, 10) as {
+      detail: string;
+    }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/USING INDEX orders_due\b/);
     // Orders: one with a budget left, one spent (2 of 2), one without a budget.
     const [left, spent, open_] = [order(), order(), order()];

@@ -698,9 +698,9 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       // Idempotent, and false for an order that does not exist.
       expect(await store.recordReach(widget.orderId, 'submitted', at(7_000))).toBe(true);
       expect(await store.recordReach('E0000000000000000404', 'returned', at(7_000))).toBe(false);
-      await expect(
-        store.recordReach(widget.orderId, 'seen' as 'submitted', at(7_000)),
-      ).rejects.toThrow(/signal/);
+      await expect(store.recordReach(widget.orderId, 'seen' as 'submitted', at(7_000))).rejects.toThrow(
+        /signal/,
+      );
       // A budget of 0 asks nothing until a signal.
       const silent = newOrder({ nextQueryAt: at(1_000), queryBudget: 0 });
       await store.createOrder(silent);
@@ -720,7 +720,9 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       await store.releaseClaims([]);
       // Due at once for any handle, with the same next point and attempts.
       const again = await other.claimDueOrders(at(3_001), 10, 60_000);
-      expect(again.map((o) => [o.orderId, o.nextQueryAt, o.queryAttempts])).toEqual([[b.orderId, at(2_000), 0]]);
+      expect(again.map((o) => [o.orderId, o.nextQueryAt, o.queryAttempts])).toEqual([
+        [b.orderId, at(2_000), 0],
+      ]);
     });
 
     it('takes query slots up to the cap of a second, atomically across handles', async () => {
@@ -737,9 +739,9 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect(Math.max(...takes)).toBeLessThanOrEqual(3);
       expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second, want: 1, upTo: 10 })).toBe(0);
       // Another second and another gateway count apart.
-      expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 1, want: 4, upTo: 10 })).toBe(
-        4,
-      );
+      expect(
+        await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 1, want: 4, upTo: 10 }),
+      ).toBe(4);
       expect(await store.takeQuerySlots({ gatewayId: 'gw2', epochSecond: second, want: 12, upTo: 10 })).toBe(
         10,
       );
