@@ -31,6 +31,7 @@ import { healthRoute } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { notifyRoute } from './routes/notify.ts';
 import { orderStatusRoute } from './routes/order-status.ts';
+import { orderSubmittedRoute } from './routes/order-submitted.ts';
 import { returnRoute } from './routes/return.ts';
 import { createWidgetRoutes } from './routes/widget.ts';
 import { lazyStore } from './store/lazy-store.ts';
@@ -143,8 +144,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     '/api/notify',
     notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid, ...onVerdict }),
   );
-  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, returnUrl, store }));
+  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, returnUrl, store, clock }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
+  app.route('/api/orders', orderSubmittedRoute({ config, store, clock }));
   const widgetFile = deps.widgetFile ?? DEFAULT_WIDGET_FILE;
   app.route('/healthz', healthRoute({ store, widget: widgetLoader(widgetFile) }));
   // Mounted at the root: the widget route names its own path (/pay-button.js), as embedders mount it alone.

@@ -148,7 +148,9 @@ const API_ROUTES = ['/api/config', '/api/checkout', '/api/notify', '/api/return'
  */
 export function routeLabel(path: string): string {
   if (API_ROUTES.includes(path)) return path;
-  if (path.startsWith('/api/orders/')) return '/api/orders/:orderId';
+  if (path.startsWith('/api/orders/')) {
+    return path.endsWith('/submitted') ? '/api/orders/:orderId/submitted' : '/api/orders/:orderId';
+  }
   if (path.startsWith('/api/return/')) return '/api/return';
   if (path === '/pay-button.js' || path === '/healthz' || path === '/metrics') return path;
   if (path === '/admin' || path.startsWith('/admin/')) return '/admin';

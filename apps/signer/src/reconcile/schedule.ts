@@ -14,6 +14,13 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as co
  * ("Reconciliation").
  */
 export const DEFAULT_RECONCILE_SCHEDULE = '1m,3m,6m,10m,20m,1h,3h,24h';
+/**
+ * Scheduled queries of a checkout whose client reports the form POST (`<pay-button>`, checkout field `beacon`),
+ * until it does or the shopper returns: most checkouts never reach the gateway, and an order the gateway never saw
+ * cannot have been paid. Two, not none: the report is a beacon, which a browser may fail to send.
+ */
+export const UNSUBMITTED_QUERY_BUDGET = 2;
+
 /** The default webhook retry delays: the last repeats until the merchant answers 2xx. */
 export const DEFAULT_WEBHOOK_RETRY = '5s,30s,2m,10m,30m,1h';
 
