@@ -24,6 +24,7 @@ import { createLogger, requestLogger, type Logger, type SignerEnv } from './log.
 import { instrumentStore } from './metrics/instrument-store.ts';
 import { createMetrics, routeLabel, type SignerMetrics } from './metrics/metrics.ts';
 import { createBackground } from './reconcile/background.ts';
+import { DEFAULT_GATEWAY_ID } from './reconcile/query-rate.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { configRoute } from './routes/config.ts';
 import { adminRoute } from './routes/admin.ts';
@@ -103,7 +104,18 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   const adminQueries = memo(() => adminQueriesFor(signerStore));
   const metrics =
     config.adminToken || config.adminPort != null
-      ? createMetrics({ queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0 })
+      ? createMetrics({
+          queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0,
+          // One gateway today: the backlog of the whole orders table is its backlog.
+          dueBacklog: async () => {
+            const queries = await adminQueries();
+            if (!queries) return [];
+            const at = clock();
+            const { due, oldestDueAt } = await queries.dueOrders(at);
+            const oldestDueSeconds = oldestDueAt ? (at.getTime() - oldestDueAt.getTime()) / 1000 : 0;
+            return [{ gatewayId: DEFAULT_GATEWAY_ID, due, oldestDueSeconds }];
+          },
+        })
       : null;
   // What the routes and services use: the same store, its failures counted when there are metrics.
   const store = metrics ? instrumentStore(signerStore, metrics) : signerStore;
@@ -117,6 +129,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   const onPaid = paidHook ? { onPaid: paidHook } : {};
   const counted = metrics ? { metrics } : {};
   const background = createBackground({ config, store, logger, clock, ...onPaid, ...counted });
+  for (const stats of background.queryStats) {
+    metrics?.gatewayRate(stats.gatewayId, stats.snapshot().perSecond);
+  }
   const retentionDays = { unverifiedNotificationDays: config.unverifiedRetentionDays, ...deps.retention };
   const retention = createRetention({ store, clock, logger, ...retentionDays });
   const services: SignerService[] = [...(deps.services ?? []), ...background.services, retention];
@@ -160,7 +175,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       where,
       queries: adminQueries,
       store,
-      askGateway: (order) => background.reconciler.queryOrder(order),
+      askGateway: (order) => background.reconciler.checkNow(order),
       resend: background.sender ? (event) => background.sender!.deliver(event) : null,
       clock,
     });

@@ -90,6 +90,8 @@ const EN = {
     'query-amount_mismatch': 'The gateway reports another amount: recorded as an anomaly, not paid.',
     'query-failed': 'The gateway could not be asked (see the log); the loop will ask again.',
     'query-not_found': 'No such order.',
+    'query-skipped':
+      "The gateway's query rate cap has no free slot in the next 10 seconds: not asked now; the loop will ask.",
     'resend-ok': 'The webhook was delivered.',
     'resend-failed': 'The webhook was not accepted; it stays queued and is retried.',
   } as Record<string, string>,
@@ -181,6 +183,7 @@ const ZH: Messages = {
     'query-amount_mismatch': '网关返回的金额不一致：已记为异常，未标记支付。',
     'query-failed': '无法查询网关（详见日志）；后台会按计划再次查询。',
     'query-not_found': '订单不存在。',
+    'query-skipped': '网关查询已达速率上限，10 秒内没有空位：这次未查询；后台会按计划再次查询。',
     'resend-ok': 'Webhook 已送达。',
     'resend-failed': 'Webhook 未被接受；事件仍在队列中，将继续重试。',
   },
