@@ -177,6 +177,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       store,
       askGateway: (order) => background.reconciler.checkNow(order),
       resend: background.sender ? (event) => background.sender!.deliver(event) : null,
+      queryStats: () => background.queryStats.map((stats) => stats.snapshot()),
       clock,
     });
   if (metrics && config.adminToken) {

@@ -85,6 +85,8 @@ describe('query stats', () => {
     });
     expect(snapshot.lastInterval?.counts.scheduled.deferred).toBe(15);
     expect(snapshot.lastInterval?.to).toEqual(new Date(t));
+    expect(snapshot.current).toEqual({ from: new Date(t), counts: expect.any(Object) });
+    expect(snapshot.current.counts.scheduled.sent).toBe(0);
     // A snapshot is a copy: counting on does not change it.
     stats.sent('scheduled', 1);
     expect(snapshot.total.scheduled.sent).toBe(2);

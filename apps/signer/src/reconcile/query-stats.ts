@@ -31,6 +31,8 @@ export interface QueryStatsSnapshot {
   /** When this instance started counting. */
   since: Date;
   total: Record<QueryKind, QueryCounts>;
+  /** The interval being counted now (it ends a summary interval after `from`). */
+  current: { from: Date; counts: Record<QueryKind, QueryCounts> };
   /** The last interval that ended with activity, or null. */
   lastInterval: { from: Date; to: Date; counts: Record<QueryKind, QueryCounts> } | null;
 }
@@ -148,13 +150,17 @@ export function createQueryStats(options: QueryStatsOptions): QueryStats {
       sink?.gatewayQuerySkipped(gatewayId, kind);
     },
     tick,
-    snapshot: () => ({
-      gatewayId,
-      perSecond,
-      reserve,
-      since,
-      total: structuredClone(total),
-      lastInterval: lastInterval && structuredClone(lastInterval),
-    }),
+    snapshot() {
+      tick();
+      return {
+        gatewayId,
+        perSecond,
+        reserve,
+        since,
+        total: structuredClone(total),
+        current: { from: currentFrom, counts: structuredClone(current) },
+        lastInterval: lastInterval && structuredClone(lastInterval),
+      };
+    },
   };
 }
