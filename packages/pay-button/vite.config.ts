@@ -13,6 +13,9 @@ const minifyCss = (s: string) =>
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};,>]) ?/g, '$1')
     .replace(/: /g, ':')
+    // calc(var(--_gap) / 2) -> calc(var(--_gap)/2): only + and - need spaces around them in calc().
+    .replace(/\) ([*/]) /g, ')$1')
+    .replace(/@media \(/g, '@media(')
     .replace(/;}/g, '}')
     // [part='x'] -> [part=x] and 0.5rem -> .5rem: the same CSS, fewer bytes.
     .replace(/='([\w-]+)'\]/g, '=$1]')
@@ -123,6 +126,7 @@ export default defineConfig({
     // tsc has already written the npm build into dist/lib: add to dist, do not wipe it.
     emptyOutDir: false,
     lib: { entry: 'src/define.ts', formats: ['es'], fileName: () => 'pay-button.js' },
-    rolldownOptions: { output: { minify: true } },
+    // Annotation comments (/* @__PURE__ */) only help a later bundler, and this file is final: 30 B of gzip.
+    rolldownOptions: { output: { minify: true, comments: { annotation: false } } },
   },
 });

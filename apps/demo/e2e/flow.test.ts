@@ -2,7 +2,8 @@
  * @module e2e/flow.test
  * The whole flow in a real browser (Debian's Chromium through playwright-core), against the real stack started
  * in-process on free ports: shop page → <pay-button> → signer → gateway simulator cashier → page return → return
- * page, with the store, the gateway's notification log and the shop's webhook log checked behind the UI.
+ * page, with the store, the gateway's notification log and the shop's webhook log checked behind the UI (and the
+ * element's submit report reaching the signer).
  * One browser for all scenarios; each saves a screenshot of its final state to apps/demo/artifacts/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -389,7 +390,14 @@ describe('the demo in a real browser', () => {
 
     const watched = await openPage();
     const { page } = watched;
+    const report = page.waitForRequest((request) => request.url().endsWith('/submitted'));
     const orderId = await checkout(page, '支付宝扫码支付', '12.34');
+    // The element's submit report: a beacon to the signer just before the form went to the gateway, allowed by
+    // connect-src and by the signer's origin check (a refused origin would be 403, an unknown order 404).
+    const beacon = await report;
+    expect(beacon.method()).toBe('POST');
+    expect(beacon.url()).toBe(`${signer}/api/orders/${orderId}/submitted`);
+    expect((await beacon.response())?.status()).toBe(204);
     await payAtCashier(page, orderId);
     await expect.poll(() => statusLine(page).textContent(), { timeout: 15_000 }).toContain(PAID_TEXT);
     await page.goto(`${demo.urls.shop}events`);
