@@ -34,7 +34,7 @@ const now = () => new Date(clock);
 beforeAll(async () => {
   sim = createGatewaySim({ resendCount: 0 });
   running = await sim.start({ port: 0, hostname: '127.0.0.1' });
-  gateway = await countingGateway(running.url, () => clock);
+  gateway = await countingGateway(sim, () => clock);
 });
 afterAll(async () => {
   await gateway.close();
