@@ -52,6 +52,7 @@ export default defineConfig({
     // tsc has already written the npm build into dist/lib: add to dist, do not wipe it.
     emptyOutDir: false,
     lib: { entry: 'src/define.ts', formats: ['es'], fileName: () => 'pay-button.js' },
-    rolldownOptions: { output: { minify: true } },
+    // Annotation comments (/* @__PURE__ */) only help a later bundler, and this file is final: 30 B of gzip.
+    rolldownOptions: { output: { minify: true, comments: { annotation: false } } },
   },
 });

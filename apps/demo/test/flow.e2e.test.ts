@@ -2,7 +2,8 @@
  * @module test/flow.e2e.test
  * The whole flow in a real browser (Debian's Chromium through playwright-core), against the real stack started
  * in-process on free ports: shop page → <pay-button> → signer → gateway simulator cashier → page return → return
- * page, with the store, the gateway's notification log and the shop's webhook log checked behind the UI.
+ * page, with the store, the gateway's notification log and the shop's webhook log checked behind the UI (and the
+ * element's submit report reaching the signer).
  * One browser for all scenarios; each saves a screenshot of its final state to apps/demo/artifacts/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '@jupay/signer';
 import { ensureWidgetBuilt, WIDGET_BUNDLE, widgetBuildReason } from '../src/build-widget.ts';
 import { startDemo, type RunningDemo } from '../src/demo.ts';
 import { DEMO_MEMBER } from '../src/pages.ts';
@@ -392,7 +394,24 @@ describe('the demo in a real browser', () => {
 
     const watched = await openPage();
     const { page } = watched;
+    const report = page.waitForRequest((request) => request.url().endsWith('/submitted'));
     const orderId = await checkout(page, '支付宝扫码支付', '12.34');
+    // The element's submit report: a beacon to the signer just before the form went to the gateway, allowed by
+    // connect-src and accepted by the signer (its origin checked), which recorded it in the store.
+    const beacon = await report;
+    expect(beacon.method()).toBe('POST');
+    expect(beacon.url()).toBe(`${signer}/api/orders/${orderId}/submitted`);
+    const reader = openSqliteStore(join(demo.dataDir, 'signer.db'));
+    try {
+      const reach = reader.database.prepare(
+        'SELECT submitted_at, query_budget FROM orders WHERE order_id = ?',
+      );
+      await expect
+        .poll(() => reach.get(orderId) as { submitted_at: number | null; query_budget: number | null })
+        .toEqual({ submitted_at: expect.any(Number), query_budget: null });
+    } finally {
+      await reader.close();
+    }
     await payAtCashier(page, orderId);
     await expect.poll(() => statusLine(page).textContent(), { timeout: 15_000 }).toContain(PAID_TEXT);
     await page.goto(`${demo.urls.shop}events`);

@@ -27,6 +27,7 @@ import { createGateways, type Gateways } from './gateways/gateways.ts';
 import { healthStoreFor } from './gateways/health-store-for.ts';
 import type { RandomSource } from './gateways/route-account.ts';
 import { createBackground } from './reconcile/background.ts';
+import { DEFAULT_GATEWAY_ID } from './reconcile/query-rate.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { configRoute } from './routes/config.ts';
 import { payRelayRoute } from './routes/pay-relay.ts';
@@ -35,6 +36,7 @@ import { healthRoute } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { notifyRoute } from './routes/notify.ts';
 import { orderStatusRoute } from './routes/order-status.ts';
+import { orderSubmittedRoute } from './routes/order-submitted.ts';
 import { returnRoute } from './routes/return.ts';
 import { createWidgetRoutes } from './routes/widget.ts';
 import { lazyStore } from './store/lazy-store.ts';
@@ -115,7 +117,18 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   const adminQueries = memo(() => adminQueriesFor(signerStore));
   const metrics =
     config.adminToken || config.adminPort != null
-      ? createMetrics({ queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0 })
+      ? createMetrics({
+          queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0,
+          // One gateway today: the backlog of the whole orders table is its backlog.
+          dueBacklog: async () => {
+            const queries = await adminQueries();
+            if (!queries) return [];
+            const at = clock();
+            const { due, oldestDueAt } = await queries.dueOrders(at);
+            const oldestDueSeconds = oldestDueAt ? (at.getTime() - oldestDueAt.getTime()) / 1000 : 0;
+            return [{ gatewayId: DEFAULT_GATEWAY_ID, due, oldestDueSeconds }];
+          },
+        })
       : null;
   // What the routes and services use: the same store, its failures counted when there are metrics.
   const store = metrics ? instrumentStore(signerStore, metrics) : signerStore;
@@ -139,6 +152,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     ...(deps.random ? { random: deps.random } : {}),
   });
   const background = createBackground({ config, store, logger, clock, ...onPaid, ...counted });
+  for (const stats of background.queryStats) {
+    metrics?.gatewayRate(stats.gatewayId, stats.snapshot().perSecond);
+  }
   const retentionDays = { unverifiedNotificationDays: config.unverifiedRetentionDays, ...deps.retention };
   const retention = createRetention({ store, clock, logger, ...retentionDays });
   const healthService: SignerService = {
@@ -190,8 +206,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       ...onVerdict,
     }),
   );
-  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store }));
+  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store, clock }));
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
+  app.route('/api/orders', orderSubmittedRoute({ config, store, clock }));
   // Payment forms, when the accounts' pages are on several origins (gateways/payment-target.ts).
   app.route('/api/pay', payRelayRoute({ accounts: config.gateways }));
   const widgetFile = deps.widgetFile ?? DEFAULT_WIDGET_FILE;
@@ -207,8 +224,9 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       where,
       queries: adminQueries,
       store,
-      askGateway: (order) => background.reconciler.queryOrder(order),
+      askGateway: (order) => background.reconciler.checkNow(order),
       resend: background.sender ? (event) => background.sender!.deliver(event) : null,
+      queryStats: () => background.queryStats.map((stats) => stats.snapshot()),
       clock,
     });
   if (metrics && config.adminToken) {

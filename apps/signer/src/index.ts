@@ -57,6 +57,27 @@ export {
   type ReconcilerOptions,
   type ReconcileOutcome,
 } from './reconcile/reconciler.ts';
-export { parseReconcileSchedule, parseRetryDelays, parseDuration } from './reconcile/schedule.ts';
+export {
+  parseReconcileSchedule,
+  parseRetryDelays,
+  parseDuration,
+  DEFAULT_RECONCILE_SCHEDULE,
+  UNSUBMITTED_QUERY_BUDGET,
+} from './reconcile/schedule.ts';
+export {
+  createQueryRate,
+  DEFAULT_GATEWAY_ID,
+  DEFAULT_QUERY_RATE,
+  type QueryRate,
+  type QueryRateOptions,
+} from './reconcile/query-rate.ts';
+export {
+  createQueryStats,
+  type QueryStats,
+  type QueryStatsOptions,
+  type QueryStatsSnapshot,
+  type QueryKind,
+  type QueryCounts,
+} from './reconcile/query-stats.ts';
 export { createWidgetRoutes, type WidgetRoutesOptions } from './routes/widget.ts';
 export { widgetSnippet, WIDGET_BUILD_COMMAND, type WidgetSnippet } from './widget/widget-asset.ts';

@@ -4,8 +4,9 @@
  * gateway simulator and a verifying webhook receiver: sign-in refused without the token and with a wrong one; an
  * action without its CSRF token (or from another origin, or with another session's token) refused; filters,
  * pagination, totals per day, an order's notifications and request; "send again" delivering a webhook that
- * verifies; "ask the gateway now" paying an order whose notification the simulator dropped; the CSV export; and
- * the key, the webhook secret and the admin token in no page, header or export. Screenshots (zh-CN and English,
+ * verifies; "ask the gateway now" paying an order whose notification the simulator dropped; the gateway page (the
+ * query rate cap, the due orders, this instance's queries) and an order's reach (form submission reported, query
+ * budget); the CSV export; and the key, the webhook secret and the admin token in no page, header or export. Screenshots (zh-CN and English,
  * light and dark, desktop and 375 px) go to apps/signer/artifacts/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -52,13 +53,18 @@ let browser: Browser;
 const seen: string[] = [];
 const orders = { paid: '', dropped: '', tampered: '' };
 
-async function checkoutAndPay(amount: string): Promise<string> {
+async function checkoutAndPay(amount: string, widget = false): Promise<string> {
   const answer = await fetch(`${base}/api/checkout`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ bankCode: '903', amount }),
+    body: JSON.stringify({ bankCode: '903', amount, ...(widget ? { beacon: '1' } : {}) }),
   });
   const order = (await answer.json()) as { orderId: string; action: string; fields: Record<string, string> };
+  // As <pay-button> does just before it posts the form.
+  if (widget) {
+    const report = await fetch(`${base}/api/orders/${order.orderId}/submitted`, { method: 'POST' });
+    expect(report.status).toBe(204);
+  }
   const cashier = await fetch(order.action, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -160,7 +166,7 @@ beforeAll(async () => {
   expect(forged.status).toBe(400);
   // Paid at the gateway, its notification dropped: unpaid here until someone asks.
   sim.controls.setFaults({ dropNotification: true });
-  orders.dropped = await checkoutAndPay('8.80');
+  orders.dropped = await checkoutAndPay('8.80', true);
   sim.controls.clearFaults();
   // A correctly signed notification with another amount: an anomaly, never paid.
   sim.controls.setFaults({ tamperAmount: true });
@@ -402,6 +408,10 @@ describe('the actions', () => {
     await signIn(page);
     await page.goto(`${base}/admin/orders/${orders.dropped}`);
     expect(await page.locator('main dl').first().textContent()).toContain('Unpaid');
+    // Made by the widget, which reported posting the form: the whole schedule.
+    const queries = (await page.locator('main dl').nth(1).textContent())!.replace(/\s+/g, ' ');
+    expect(queries).toMatch(/Payment form submitted ?\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+    expect(queries).toContain('Query budget the whole schedule');
     await screenshot(page, 'order-unpaid-en');
     await page.getByRole('button', { name: 'Ask the gateway now' }).click();
     await expect
@@ -414,6 +424,32 @@ describe('the actions', () => {
     expect(await page.locator('main dl').first().textContent()).toContain('query');
     // Paid now: no button to ask again.
     expect(await page.getByRole('button', { name: 'Ask the gateway now' }).count()).toBe(0);
+    await ctx.close();
+  });
+
+  it('the gateway page shows the rate cap, the due orders, and the query this instance just sent', async () => {
+    const ctx = await context({ locale: 'en-US' });
+    const page = await ctx.newPage();
+    await signIn(page);
+    expect(await page.locator('main > p.muted').first().textContent()).toMatch(
+      /Gateway queries: 0 due now; cap 5 a second\./,
+    );
+    await page.getByRole('link', { name: 'Details' }).click();
+    await page.waitForURL(`${base}/admin/gateway`);
+    expect(await page.locator('h1').textContent()).toBe('Gateway queries');
+    expect(await page.locator('header nav a[aria-current="page"]').textContent()).toBe('Gateway');
+    const facts = (await page.locator('main dl').textContent())!.replace(/\s+/g, ' ');
+    expect(facts).toContain('Rate cap 5 a second: up to 4 for the schedule, 1 kept for status reads');
+    expect(facts).toContain('Due now 0');
+    // "Ask the gateway now" above: one status-read query, sent without waiting.
+    const sinceStart = page.locator('main table').first().locator('tbody tr');
+    expect((await sinceStart.nth(0).textContent())!.replace(/\s+/g, ' ').trim()).toBe(
+      'scheduled 0 0 0 0.0 s 0.0 s',
+    );
+    expect((await sinceStart.nth(1).textContent())!.replace(/\s+/g, ' ').trim()).toMatch(
+      /^status reads 1 0 0 0\.\d s 0\.\d s$/,
+    );
+    await screenshot(page, 'gateway-en');
     await ctx.close();
   });
 });
@@ -478,6 +514,17 @@ describe('what the console looks like', () => {
           await screenshot(page, `orders-${name}`);
           await page.goto(`${base}/admin/orders/${orders.paid}`);
           await screenshot(page, `order-${name}`);
+          await page.goto(`${base}/admin/gateway`);
+          expect(
+            await page.evaluate(() => {
+              const w = globalThis as unknown as {
+                innerWidth: number;
+                document: { documentElement: { scrollWidth: number } };
+              };
+              return w.document.documentElement.scrollWidth - w.innerWidth;
+            }),
+          ).toBeLessThanOrEqual(0);
+          await screenshot(page, `gateway-${name}`);
           await ctx.close();
         }
       }

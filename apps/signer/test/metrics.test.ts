@@ -215,6 +215,70 @@ describe('/metrics', () => {
     expect(valueOf(samples, 'jupay_webhook_queue_depth')).toBe(1);
   });
 
+  it('counts the gateway queries sent, deferred by the rate cap and their delay, the cap, and the due backlog', async () => {
+    const running = await start({
+      JUPAY_ADMIN_TOKEN: TOKEN,
+      JUPAY_QUERY_RATE: '1',
+      JUPAY_RECONCILE_SCHEDULE: '100ms,1h',
+      JUPAY_WORKER_POLL_MS: '50',
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const answer = await fetch(`${running.url}/api/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ bankCode: '903', amount: '1.00' }),
+      });
+      ids.push(((await answer.json()) as { orderId: string }).orderId);
+    }
+    // One query a second: the four due orders wait their turn, and the backlog shows meanwhile.
+    await waitFor(
+      async () => valueOf((await scrape(running.url)).samples, 'jupay_gateway_queries_total') >= 1,
+      'the first query',
+      5_000,
+    );
+    const busy = await scrape(running.url);
+    expect(busy.types).toMatchObject({
+      jupay_gateway_queries_total: 'counter',
+      jupay_gateway_queries_deferred_total: 'counter',
+      jupay_gateway_queries_skipped_total: 'counter',
+      jupay_gateway_query_delay_seconds: 'histogram',
+      jupay_gateway_query_rate_limit: 'gauge',
+      jupay_reconcile_due_orders: 'gauge',
+      jupay_reconcile_oldest_due_seconds: 'gauge',
+    });
+    expect(valueOf(busy.samples, 'jupay_gateway_query_rate_limit', { gateway: 'default' })).toBe(1);
+    expect(valueOf(busy.samples, 'jupay_reconcile_due_orders', { gateway: 'default' })).toBeGreaterThan(0);
+    expect(
+      valueOf(busy.samples, 'jupay_reconcile_oldest_due_seconds', { gateway: 'default' }),
+    ).toBeGreaterThan(0);
+    await waitFor(
+      async () =>
+        valueOf((await scrape(running.url)).samples, 'jupay_gateway_queries_total', {
+          gateway: 'default',
+          kind: 'scheduled',
+        }) === 4,
+      'four scheduled queries, one a second',
+      10_000,
+    );
+    // A status read of a pending order is one more query, of its own kind.
+    await fetch(`${running.url}/api/orders/${ids[0]}`);
+    await waitFor(
+      async () =>
+        valueOf((await scrape(running.url)).samples, 'jupay_gateway_queries_total', { kind: 'status' }) === 1,
+      'the status read query',
+      5_000,
+    );
+    const done = (await scrape(running.url)).samples;
+    const scheduled = { gateway: 'default', kind: 'scheduled' };
+    expect(valueOf(done, 'jupay_gateway_queries_deferred_total', scheduled)).toBeGreaterThanOrEqual(3);
+    expect(valueOf(done, 'jupay_gateway_query_delay_seconds_count', scheduled)).toBe(4);
+    // The last of the four waited three seconds or so behind the others.
+    expect(valueOf(done, 'jupay_gateway_query_delay_seconds_sum', scheduled)).toBeGreaterThan(3);
+    expect(valueOf(done, 'jupay_reconcile_due_orders', { gateway: 'default' })).toBe(0);
+    expect(valueOf(done, 'jupay_reconcile_oldest_due_seconds', { gateway: 'default' })).toBe(0);
+  });
+
   it('counts store errors by operation', async () => {
     const running = await start({ JUPAY_ADMIN_TOKEN: TOKEN, JUPAY_RECONCILE_SCHEDULE: 'off' });
     await running.signer.store.close();

@@ -81,6 +81,15 @@ describe('minifyCss', () => {
     expect(minifyCss(['a { color: rgba(0, 0, 0, 0.5) }'])).toEqual(['a{color:rgba(0,0,0,.5)}']);
   });
 
+  it('drops the spaces calc() lets go (around * and /, never + and -) and the one after @media', () => {
+    expect(minifyCss(['a { gap: calc(var(--g) / 2); width: calc(100% - var(--g) * 2) }'])).toEqual([
+      'a{gap:calc(var(--g)/2);width:calc(100% - var(--g)*2)}',
+    ]);
+    expect(minifyCss(['@media (max-width: 30em) { a { b: c } }'])).toEqual([
+      '@media(max-width:30em){a{b:c}}',
+    ]);
+  });
+
   it('keeps every expression in its place, a string split by one included', () => {
     expect(minifyCss([':host {\n  width: ', 'px;\n  content: "a ', '  b";\n}'])).toEqual([
       ':host{width:',

@@ -64,6 +64,9 @@ export function minifyCss(parts: readonly string[]): string[] {
         .replace(/ ?([{};,>]) ?/g, '$1')
         // A space before `:` stays (`a :hover` is a descendant selector); one after it is layout.
         .replace(/: /g, ':')
+        // calc(var(--_gap) / 2) -> calc(var(--_gap)/2): only + and - need the spaces around them in calc().
+        .replace(/\) ([*/]) /g, ')$1')
+        .replace(/@media \(/g, '@media(')
         .replace(/;}/g, '}')
         // 0.5rem -> .5rem: the same value, one byte less.
         .replace(/([ :(,])0\.(\d)/g, '$1.$2')

@@ -63,6 +63,20 @@ describe('<pay-button> on a page with a strict CSP', () => {
       pay_bankcode: '902',
       pay_md5sign: 'AB',
     });
+    // The submit report reached the signer over real HTTP under the same policy (connect-src 'self'), with the
+    // page's origin for the signer to check.
+    await waitUntil(
+      async () => ((await (await fetch('/fake-signer/beacons')).json()) as unknown[]).length > 0,
+      'no beacon',
+    );
+    const beacons = (await (await fetch('/fake-signer/beacons')).json()) as {
+      path: string;
+      origin: string;
+    }[];
+    expect(beacons.at(-1)).to.deep.equal({
+      path: '/fake-signer/api/orders/E2024CSP/submitted',
+      origin: location.origin,
+    });
     // The frame is now on the gateway's origin, so reading its location is refused.
     expect(() => frame!.contentWindow!.location.href).to.throw(/cross-origin/);
   });

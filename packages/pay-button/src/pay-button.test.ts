@@ -185,6 +185,7 @@ describe('<pay-button>', () => {
         amount: '2.50',
         productName: 'Tea',
         lang: 'en',
+        beacon: '1',
       });
       // Catalogue mode by property.
       el.product = 'book';
@@ -225,6 +226,7 @@ describe('<pay-button>', () => {
         bankCode: '902',
         product: 'book',
         lang: 'en',
+        beacon: '1',
       });
     });
 
@@ -232,13 +234,13 @@ describe('<pay-button>', () => {
       for (const [el, body] of [
         [
           await mount(html`<pay-button signer=${SIGNER} amount="5" attach="cart-7" lang="en"></pay-button>`),
-          { bankCode: '902', amount: '5.00', attach: 'cart-7', lang: 'en' },
+          { bankCode: '902', amount: '5.00', attach: 'cart-7', lang: 'en', beacon: '1' },
         ],
         [
           await mount(
             html`<pay-button signer=${SIGNER} product="book" attach="cart-8" lang="zh-TW"></pay-button>`,
           ),
-          { bankCode: '902', product: 'book', attach: 'cart-8', lang: 'zh-TW' },
+          { bankCode: '902', product: 'book', attach: 'cart-8', lang: 'zh-TW', beacon: '1' },
         ],
       ] as const) {
         const submits = record<PaySubmitDetail>(el, 'pay-submit', true);
@@ -357,7 +359,13 @@ describe('<pay-button>', () => {
       await waitUntil(() => submits.length === 1);
       const [call] = fake.callsTo('/api/checkout');
       expect(call!.method).to.equal('POST');
-      expect(call!.body).to.deep.equal({ bankCode: '903', amount: '12.34', productName: 'Tea', lang: 'en' });
+      expect(call!.body).to.deep.equal({
+        bankCode: '903',
+        amount: '12.34',
+        productName: 'Tea',
+        lang: 'en',
+        beacon: '1',
+      });
       // Four random 32-bit numbers: 128 bits, printable ASCII.
       expect(call!.headers.get('idempotency-key')).to.match(/^\d{1,10}(-\d{1,10}){3}$/);
       const { form, orderId, statusUrl } = submits[0]!;
@@ -366,22 +374,32 @@ describe('<pay-button>', () => {
       expect(form.getAttribute('action')).to.equal(`${GATEWAY}/Pay_Index.html`);
       expect(form.getAttribute('method')).to.equal('post');
       expect(Object.fromEntries(new FormData(form))).to.deep.equal(checkout().fields);
-      // Canceled: the element did not attach or submit it, and is ready again.
+      // Canceled: the element did not attach, submit or report it, and is ready again.
       expect(form.isConnected).to.equal(false);
+      expect(fake.beacons).to.deep.equal([]);
       await el.updateComplete;
       expect($(el, '[part=button]').getAttribute('aria-busy')).to.equal('false');
     });
 
-    it('submits the form in the same tab when pay-submit is not canceled', async () => {
+    it('submits the form in the same tab when pay-submit is not canceled, reporting it just before', async () => {
       const submitted: HTMLFormElement[] = [];
+      const steps: string[] = [];
+      fake.onBeacon = (url) => steps.push(`beacon ${url}`);
       const original = HTMLFormElement.prototype.submit;
       HTMLFormElement.prototype.submit = function (this: HTMLFormElement) {
         submitted.push(this);
+        steps.push('submit');
       };
       try {
-        const el = await mount(html`<pay-button signer=${SIGNER} amount="12.34"></pay-button>`);
+        const el = await mount(html`<pay-button signer=${`${SIGNER}/`} amount="12.34"></pay-button>`);
         $(el, '[part=button]').click();
         await waitUntil(() => submitted.length === 1, 'form not submitted');
+        // The beacon, to the signer's submit report for this order, went out before the POST, in the same turn.
+        expect(steps).to.deep.equal([
+          `beacon ${SIGNER}/api/orders/E20240301120000000001/submitted`,
+          'submit',
+        ]);
+        expect(fake.callsTo('/api/checkout')[0]!.body).to.include({ beacon: '1' });
         const form = submitted[0]!;
         expect(form.parentNode === el).to.equal(true);
         expect(form.isConnected).to.equal(true);
@@ -691,6 +709,41 @@ describe('<pay-button>', () => {
     });
   });
 
+  describe('the submit report', () => {
+    it('never holds the form back: a beacon the browser refuses to queue changes nothing', async () => {
+      const submitted: HTMLFormElement[] = [];
+      const original = HTMLFormElement.prototype.submit;
+      HTMLFormElement.prototype.submit = function (this: HTMLFormElement) {
+        submitted.push(this);
+      };
+      fake.beaconAnswer = false;
+      try {
+        const el = await mount(html`<pay-button signer=${SIGNER} amount="1" lang="en"></pay-button>`);
+        const errors = record(el, 'pay-error');
+        $(el, '[part=button]').click();
+        await waitUntil(() => submitted.length === 1, 'form not submitted');
+        expect(fake.beacons).to.have.length(1);
+        expect(errors).to.deep.equal([]);
+        expect($(el, '[part=button]').getAttribute('aria-busy')).to.equal('true');
+      } finally {
+        HTMLFormElement.prototype.submit = original;
+      }
+    });
+
+    it('sends none when the checkout fails or the form is refused', async () => {
+      const el = await mount(html`<pay-button signer=${SIGNER} amount="1" lang="en"></pay-button>`);
+      fake.replies.checkout.push(signerError(500, 'INTERNAL'));
+      fake.replies.checkout.push({ status: 201, body: checkout({ action: 'https://evil.test/x' }) });
+      $(el, '[part=button]').click();
+      await waitUntil(() => el.getAttribute('state') === 'error');
+      $(el, '[part=retry]').click();
+      await waitUntil(
+        () => fake.callsTo('/api/checkout').length === 2 && el.getAttribute('state') === 'error',
+      );
+      expect(fake.beacons).to.deep.equal([]);
+    });
+  });
+
   describe('back-forward cache', () => {
     it('resets a stuck loading state on pageshow from the bfcache', async () => {
       const original = HTMLFormElement.prototype.submit;
@@ -795,6 +848,7 @@ describe('<pay-button>', () => {
         bankCode: '903',
         amount: '12.34',
         lang: 'en',
+        beacon: '1',
       });
     });
   });

@@ -342,8 +342,10 @@ export class PayButton extends LitElement {
       body = { bankCode, amount: fenToYuan(v), ...(this.productName && { productName: this.productName }) };
     }
     if (this.attach) body.attach = this.attach;
-    // The signer sends the shopper back (return page, cancel link) in this language.
+    // The signer sends the shopper back (return page, cancel link) in this language; and since this element reports
+    // posting the form (below), the signer asks the gateway about an order that never got there only briefly.
     body.lang = lang;
+    body.beacon = '1';
     if (!bankCode) return this.#fail(new SignerError('BANK_CODE_NOT_OFFERED'));
     if (!emit(this, 'pay-request', { bankCode, amountFen, product: this.product || null }, true)) return;
 
@@ -372,6 +374,8 @@ export class PayButton extends LitElement {
       // Light DOM keeps the form connected (submit() needs that) and out of the rendered shadow tree.
       this.#sent = form;
       this.append(form);
+      // Just before the POST, never awaited: the shopper's navigation does not wait for it.
+      this.#client().submitted(checkout.orderId);
       // The prototype's submit, because a signed field named "submit" would shadow form.submit.
       HTMLFormElement.prototype.submit.call(form);
     } catch (e) {

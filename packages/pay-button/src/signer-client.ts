@@ -1,6 +1,7 @@
 /**
- * @module signer-client: the three calls the element makes to the signer (apps/signer/README.md#routes), each
- * with a timeout, every failure turned into a {@link SignerError} with a stable code.
+ * @module signer-client: the calls the element makes to the signer (apps/signer/README.md#routes), each with a
+ * timeout, every failure turned into a {@link SignerError} with a stable code; and the beacon that reports posting
+ * the form.
  */
 
 /**
@@ -41,6 +42,8 @@ export type CheckoutBody = (
   attach?: string;
   /** The shopper's language: the signer sends them back to the return page (and the shop) in it. */
   lang?: string;
+  /** `'1'`: the element reports posting the form ({@link SignerClient.submitted}). */
+  beacon?: '1';
 };
 
 /**
@@ -136,12 +139,24 @@ export class SignerClient {
     return this.call(`orders/${encodeURIComponent(orderId)}`);
   }
 
+  /**
+   * `POST /api/orders/:id/submitted` as a beacon: the browser sends it even while the page unloads, and nothing
+   * waits for it or fails with it.
+   */
+  submitted(orderId: string): void {
+    navigator.sendBeacon(this.#url(`orders/${encodeURIComponent(orderId)}/submitted`));
+  }
+
+  #url(path: string): string {
+    return `${this.base.replace(/\/+$/, '')}/api/${path}`;
+  }
+
   private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
     const signal = AbortSignal.timeout(this.timeout);
     let res: Response;
     let data: { error?: { code?: unknown; message?: unknown } } | undefined;
     try {
-      res = await fetch(`${this.base.replace(/\/+$/, '')}/api/${path}`, {
+      res = await fetch(this.#url(path), {
         ...init,
         signal,
         credentials: 'omit',

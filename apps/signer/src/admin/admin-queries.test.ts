@@ -140,4 +140,49 @@ describe.each(stores)('admin queries on %s', (kind, url) => {
       await store.close();
     }
   });
+
+  it("counts the due orders a claim would take, and reads an order's reach", async () => {
+    const store = lazyStore(() => openStore(url()));
+    try {
+      const at = (iso: string) => new Date(iso);
+      const order = (orderId: string, nextQueryAt: string | null, queryBudget: number | null) => ({
+        orderId,
+        memberId: '10002',
+        amountFen: 100,
+        bankCode: '903',
+        productName: 'x',
+        attach: null,
+        createdAt: at('2024-03-05T00:00:00Z'),
+        nextQueryAt: nextQueryAt === null ? null : at(nextQueryAt),
+        requestFields: { pay_orderid: orderId },
+        queryBudget,
+      });
+      await store.createOrder(order('R1', '2024-03-05T00:01:00Z', null));
+      await store.createOrder(order('R2', '2024-03-05T00:03:00Z', 2));
+      await store.createOrder(order('R3', '2024-03-05T00:02:00Z', 2));
+      await store.createOrder(order('R4', '2024-03-05T09:00:00Z', null));
+      // R3's two queries are spent: not due, whatever its next point says.
+      await store.scheduleNextQuery('R3', at('2024-03-05T00:02:00Z'), 2);
+      const queries = (await adminQueriesFor(store))!;
+      expect(await queries.dueOrders(at('2024-03-05T00:05:00Z'))).toEqual({
+        due: 2,
+        oldestDueAt: at('2024-03-05T00:01:00Z'),
+      });
+      expect(await queries.dueOrders(at('2024-03-04T00:00:00Z'))).toEqual({ due: 0, oldestDueAt: null });
+
+      expect(await queries.orderReach('R3')).toEqual({ queryBudget: 2, submittedAt: null, returnedAt: null });
+      await store.recordReach('R3', 'submitted', at('2024-03-05T00:04:00Z'));
+      await store.recordReach('R3', 'submitted', at('2024-03-05T00:09:00Z'));
+      await store.recordReach('R3', 'returned', at('2024-03-05T00:06:00Z'));
+      expect(await queries.orderReach('R3')).toEqual({
+        queryBudget: null,
+        submittedAt: at('2024-03-05T00:04:00Z'),
+        returnedAt: at('2024-03-05T00:06:00Z'),
+      });
+      expect(await queries.dueOrders(at('2024-03-05T00:05:00Z'))).toMatchObject({ due: 3 });
+      expect(await queries.orderReach('ZZ')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -66,6 +66,15 @@ export interface AdminQueries {
   getEvent(eventId: string): Promise<OutboxEvent | null>;
   /** Undelivered webhook events. */
   queueDepth(): Promise<number>;
+  /**
+   * The reconciliation backlog at `now`: unpaid orders the loop may claim (their query budget not spent) whose next
+   * query is due, and the due time of the oldest. Read through the due index.
+   */
+  dueOrders(now: Date): Promise<{ due: number; oldestDueAt: Date | null }>;
+  /** An order's reach: its query budget (null: the whole schedule) and when it was submitted and returned. */
+  orderReach(
+    orderId: string,
+  ): Promise<{ queryBudget: number | null; submittedAt: Date | null; returnedAt: Date | null } | null>;
 }
 
 /**

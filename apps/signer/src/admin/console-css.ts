@@ -35,6 +35,7 @@ header form { margin: 0; }
 main { padding: 20px; max-width: 1200px; margin: 0 auto; }
 h1 { font-size: 1.4rem; margin: 0 0 16px; word-break: break-all; }
 h2 { font-size: 1.1rem; margin: 28px 0 10px; }
+h3 { font-size: 1rem; margin: 20px 0 8px; }
 section, .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 16px; }
 .filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
 .filters label { display: flex; flex-direction: column; gap: 4px; font-size: 0.85rem; color: var(--muted); }

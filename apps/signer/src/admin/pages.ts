@@ -7,6 +7,7 @@
 import { formatYuan } from '@jupay/core';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { QueryCounts, QueryKind, QueryStatsSnapshot } from '../reconcile/query-stats.ts';
 import type { AnomalyEntry, NotificationLogEntry, OrderRecord, OutboxEvent } from '../store/order-store.ts';
 import type { AnomalyRow, DayTotal } from './admin-queries.ts';
 import { chinaTime } from './china-day.ts';
@@ -20,7 +21,7 @@ export interface PageFrame {
   /** The CSRF token for this session's forms. */
   csrf: string;
   /** Which section is current, for the navigation. */
-  section: 'orders' | 'anomalies' | 'webhooks' | null;
+  section: 'orders' | 'anomalies' | 'webhooks' | 'gateway' | null;
   /** The current path and query, for the language links. */
   here: string;
   /** Whether there is a sign-in to leave (not on a token-less admin port). */
@@ -57,7 +58,7 @@ export function page(frame: PageFrame, title: string, content: Html): Html {
         <header>
           <span class="brand">${t.title}</span>
           <nav aria-label="${t.title}">
-            ${nav('orders', '/admin/orders', t.orders)}${nav('anomalies', '/admin/anomalies', t.anomalies)}${nav('webhooks', '/admin/webhooks', t.webhooks)}
+            ${nav('orders', '/admin/orders', t.orders)}${nav('anomalies', '/admin/anomalies', t.anomalies)}${nav('webhooks', '/admin/webhooks', t.webhooks)}${nav('gateway', '/admin/gateway', t.gateway)}
           </nav>
           <span class="lang" aria-label="${t.language}"
             ><a href="${withLang(frame.here, 'zh-CN')}" lang="zh-CN">中文</a
@@ -133,6 +134,8 @@ export interface OrdersView {
   /** The query string of the current filter (without page), for links. */
   filterQuery: string;
   methodName: (code: string) => string;
+  /** The gateway queries at a glance: due orders, the oldest one's lateness, the cap; null when unknown. */
+  gateway: { due: number; lateSeconds: number | null; perSecond: number } | null;
 }
 
 function statusBadge(lang: ConsoleLang, status: OrderRecord['status']): Html {
@@ -184,6 +187,14 @@ export function ordersPage(frame: PageFrame, view: OrdersView): Html {
     frame,
     t.orders,
     html`<h1>${t.orders}</h1>
+      ${
+        view.gateway
+          ? html`<p class="muted">
+              ${t.gatewayLine(view.gateway.due, view.gateway.lateSeconds, view.gateway.perSecond)}
+              <a href="/admin/gateway">${t.details}</a>
+            </p>`
+          : ''
+      }
       <form class="filters panel" method="get" action="/admin/orders">
         <label
           >${t.status}<select name="status">
@@ -262,6 +273,8 @@ export interface OrderView {
   done: string | null;
   webhookOn: boolean;
   methodName: (code: string) => string;
+  /** Whether the shopper was seen at the gateway, and the query budget until then; null when unknown. */
+  reach: { queryBudget: number | null; submittedAt: Date | null; returnedAt: Date | null } | null;
 }
 
 function eventState(lang: ConsoleLang, event: OutboxEvent): Html {
@@ -398,7 +411,19 @@ export function orderPage(frame: PageFrame, view: OrderView): Html {
           <dt>${t.queryAttempts}</dt>
           <dd>${o.queryAttempts}</dd>
           <dt>${t.nextQuery}</dt>
-          <dd>${o.nextQueryAt ? time(o.nextQueryAt) : t.none}</dd>
+          <dd>${nextQuery(frame.lang, o, view.reach)}</dd>
+          ${
+            view.reach
+              ? html`<dt>${t.queryBudget}</dt>
+                  <dd>
+                    ${view.reach.queryBudget === null ? t.wholeSchedule : t.budgetUntilReach(view.reach.queryBudget)}
+                  </dd>
+                  <dt>${t.formSubmitted}</dt>
+                  <dd>${view.reach.submittedAt ? time(view.reach.submittedAt) : t.notReported}</dd>
+                  <dt>${t.returned}</dt>
+                  <dd>${view.reach.returnedAt ? time(view.reach.returnedAt) : t.none}</dd>`
+              : ''
+          }
         </dl>
         ${o.status === 'NOTPAY' ? html`<form class="actions" method="post" action="/admin/orders/${o.orderId}/query"><input type="hidden" name="csrf" value="${frame.csrf}" /><button type="submit">${t.askGateway}</button><span class="muted">${t.askGatewayHint}</span></form>` : ''}
       </section>
@@ -450,6 +475,95 @@ export function orderPage(frame: PageFrame, view: OrderView): Html {
           </tbody>
         </table>
       </div>`,
+  );
+}
+
+/** The next query of an order: its time, none, or none until the shopper is seen at the gateway. */
+function nextQuery(lang: ConsoleLang, o: OrderRecord, reach: OrderView['reach']): string {
+  const t = messages(lang);
+  if (!o.nextQueryAt || o.status === 'PAID') return t.none;
+  if (reach?.queryBudget != null && o.queryAttempts >= reach.queryBudget) return t.waitingForReach;
+  return time(o.nextQueryAt);
+}
+
+/** What the gateway page shows for one gateway. */
+export interface GatewayView {
+  stats: QueryStatsSnapshot;
+  /** The due orders in the store, or null when the store cannot be read by the console. */
+  backlog: { due: number; oldestDueAt: Date | null } | null;
+}
+
+function countsTable(lang: ConsoleLang, counts: Record<QueryKind, QueryCounts>): Html {
+  const t = messages(lang);
+  const row = (label: string, c: QueryCounts) =>
+    html`<tr>
+      <td>${label}</td>
+      <td class="num">${c.sent}</td>
+      <td class="num">${c.deferred}</td>
+      <td class="num">${c.skipped}</td>
+      <td class="num">${t.seconds(c.sent === 0 ? 0 : c.delayTotalMs / c.sent)}</td>
+      <td class="num">${t.seconds(c.delayMaxMs)}</td>
+    </tr>`;
+  return html`<div class="scroll">
+    <table>
+      <thead>
+        <tr>
+          <th></th>
+          <th class="num">${t.sent}</th>
+          <th class="num">${t.deferred}</th>
+          <th class="num">${t.skipped}</th>
+          <th class="num">${t.meanDelay}</th>
+          <th class="num">${t.maxDelay}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${row(t.kindScheduled, counts.scheduled)}${row(t.kindStatus, counts.status)}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/**
+ * The gateway page: per gateway, the rate cap, the due orders (shared by every instance) and what this instance's
+ * queries did (sent, deferred by the cap, skipped, their delay), since it started and in its last busy minute.
+ * @example
+ * c.html(gatewayPage(frame, [{ stats: stats.snapshot(), backlog }], new Date()));
+ */
+export function gatewayPage(frame: PageFrame, gateways: GatewayView[], now: Date): Html {
+  const t = messages(frame.lang);
+  const sections = gateways.map((g) => {
+    const s = g.stats;
+    const oldest = g.backlog?.oldestDueAt ?? null;
+    return html`<h2>${t.gatewayTitle(s.gatewayId)}</h2>
+      <section>
+        <dl>
+          <dt>${t.rateCap}</dt>
+          <dd>${t.rateCapValue(s.perSecond, s.reserve)}</dd>
+          <dt>${t.dueNow}</dt>
+          <dd>${g.backlog ? g.backlog.due : ''}</dd>
+          <dt>${t.oldestDue}</dt>
+          <dd>
+            ${oldest ? `${time(oldest)} (${t.lateBy(Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 1000)))})` : t.none}
+          </dd>
+          <dt>${t.countedSince}</dt>
+          <dd>${time(s.since)}</dd>
+        </dl>
+      </section>
+      <h3>${t.sinceStart}</h3>
+      ${countsTable(frame.lang, s.total)}
+      <h3>${t.currentMinute(time(s.current.from))}</h3>
+      ${countsTable(frame.lang, s.current.counts)}
+      <h3>
+        ${t.lastActivity}${s.lastInterval ? ` (${time(s.lastInterval.from)} – ${time(s.lastInterval.to)})` : ''}
+      </h3>
+      ${s.lastInterval ? countsTable(frame.lang, s.lastInterval.counts) : html`<p class="muted">${t.none}</p>`}`;
+  });
+  return page(
+    frame,
+    t.gatewayQueries,
+    html`<h1>${t.gatewayQueries}</h1>
+      <p class="muted">${t.gatewayHint}</p>
+      ${sections}`,
   );
 }
 

@@ -183,5 +183,26 @@ export function createPostgresAdminQueries(pool: pg.Pool): AdminQueries {
       );
       return Number(rows[0]!.n);
     },
+    async dueOrders(now) {
+      // The due index's conditions word for word (store migration 5), so the count reads through it.
+      const { rows } = await pool.query<{ n: string; oldest: Date | null }>(
+        `SELECT COUNT(*) AS n, MIN(next_query_at) AS oldest FROM orders
+          WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
+            AND (query_budget IS NULL OR query_attempts < query_budget) AND next_query_at <= $1`,
+        [now],
+      );
+      return { due: Number(rows[0]!.n), oldestDueAt: rows[0]!.oldest };
+    },
+    async orderReach(orderId) {
+      const { rows } = await pool.query<{
+        query_budget: number | null;
+        submitted_at: Date | null;
+        returned_at: Date | null;
+      }>('SELECT query_budget, submitted_at, returned_at FROM orders WHERE order_id = $1', [orderId]);
+      const row = rows[0];
+      return row
+        ? { queryBudget: row.query_budget, submittedAt: row.submitted_at, returnedAt: row.returned_at }
+        : null;
+    },
   };
 }

@@ -69,7 +69,8 @@ describe('loadConfig', () => {
       webhookSecret: null,
       webhookConcurrency: 4,
     });
-    expect(config.reconcileSchedule.slice(0, 5)).toEqual([60_000, 180_000, 600_000, 1_800_000, 3_600_000]);
+    expect(config.reconcileSchedule.slice(0, 5)).toEqual([60_000, 180_000, 360_000, 600_000, 1_200_000]);
+    expect(config.reconcileSchedule).toHaveLength(8);
     expect(config.reconcileSchedule.at(-1)).toBe(24 * 3_600_000);
   });
 

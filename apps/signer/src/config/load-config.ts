@@ -23,6 +23,7 @@ import {
   parseReconcileSchedule,
   parseRetryDelays,
 } from '../reconcile/schedule.ts';
+import { DEFAULT_QUERY_RATE } from '../reconcile/query-rate.ts';
 
 /** A payment method the merchant offers (`GET /api/config` `methods`). */
 export interface BankMethod {
@@ -106,10 +107,15 @@ export interface SignerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * `JUPAY_RECONCILE_SCHEDULE`: when pending orders are queried at the gateway, as delays measured from the order's
-   * creation, ascending (`1m,3m,10m,30m,1h,...,24h` by default; `off`: never). The reconciliation loop (reconcile/)
+   * creation, ascending (`1m,3m,6m,10m,20m,1h,3h,24h` by default; `off`: never). The reconciliation loop (reconcile/)
    * implements the behaviour.
    */
   reconcileSchedule: number[];
+  /**
+   * `JUPAY_QUERY_RATE`: the most order queries started per second at the gateway, shared by every instance on
+   * PostgreSQL (reconcile/query-rate.ts). Default 5.
+   */
+  queryRate: number;
   /** `JUPAY_WEBHOOK_URL`: where paid events are POSTed (webhook/sender.ts); null: no webhook. */
   webhookUrl: string | null;
   /** `JUPAY_WEBHOOK_SECRET`: the HMAC key of the webhook; required with a webhook URL. Never logged. */
@@ -276,6 +282,7 @@ export function loadConfig(
   const reconcileSchedule = parseSchedule(get('JUPAY_RECONCILE_SCHEDULE'), fail);
   // The schedule and retry parsers live in reconcile/schedule.ts, shared with the reconciliation loop.
   const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
+  const queryRate = wholeNumber('JUPAY_QUERY_RATE', DEFAULT_QUERY_RATE, 1, 1000);
   const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
   const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
   const webhookConcurrency = wholeNumber('JUPAY_WEBHOOK_CONCURRENCY', 4, 1, 20);
@@ -364,6 +371,7 @@ export function loadConfig(
     bodyLimitBytes: bodyLimitBytes!,
     logLevel: logLevel!,
     reconcileSchedule,
+    queryRate: queryRate!,
     webhookUrl: webhookUrl ?? null,
     webhookSecret: webhookSecret ?? null,
     queryTimeoutMs: queryTimeoutMs!,

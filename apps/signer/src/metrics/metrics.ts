@@ -2,15 +2,18 @@
  * @module metrics/metrics
  * The signer's Prometheus metrics (prom-client), one registry per signer: checkouts, notifications by verdict,
  * paid orders by `via`, webhook attempts by outcome and the outbox queue's depth, reconciliation queries by result
- * and how long after the gateway's payment time a query found the payment, store errors by operation, HTTP
+ * and how long after the gateway's payment time a query found the payment, the queries sent to each gateway (by
+ * kind: scheduled or for a status read), deferred or skipped by its rate cap and their delay, the cap itself and
+ * the due orders waiting (read from the store at each scrape), store errors by operation, HTTP
  * request durations by route and status, and Node's process metrics (event-loop delay among them). Routes and
  * services receive it as an optional dependency, like the logger; `/metrics` serves `registry.metrics()`.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { QueryKind, QueryStatsSink } from '../reconcile/query-stats.ts';
 import type { OrderRecord } from '../store/order-store.ts';
 
 /** The hooks the routes and services call; every method is cheap and never throws. */
-export interface SignerMetrics {
+export interface SignerMetrics extends QueryStatsSink {
   registry: Registry;
   /** A checkout answered 201: a new order, or a replay of an idempotent one. */
   checkout(result: 'created' | 'replayed'): void;
@@ -28,6 +31,15 @@ export interface SignerMetrics {
   storeError(operation: string): void;
   /** One HTTP request: its route (a fixed label, see {@link routeLabel}), status and duration. */
   httpRequest(route: string, status: number, seconds: number): void;
+  /** A gateway's rate cap, queries per second (`JUPAY_QUERY_RATE`). */
+  gatewayRate(gatewayId: string, perSecond: number): void;
+}
+
+/** The reconciliation backlog of one gateway: unpaid orders due now, and how late the oldest of them is. */
+export interface DueBacklog {
+  gatewayId: string;
+  due: number;
+  oldestDueSeconds: number;
 }
 
 /** Options of {@link createMetrics}. */
@@ -36,6 +48,8 @@ export interface MetricsOptions {
   queueDepth?: () => Promise<number>;
   /** Node's process metrics (CPU, memory, event-loop delay, ...); default true. */
   processMetrics?: boolean;
+  /** The due orders per gateway, read at each scrape; absent: the gauges are not reported. */
+  dueBacklog?: () => Promise<DueBacklog[]>;
 }
 
 /**
@@ -97,6 +111,70 @@ export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers,
   });
+  const gatewayQueries = new Counter({
+    name: 'jupay_gateway_queries_total',
+    help: 'Order queries sent to the gateway, by gateway and kind (scheduled; status: for a status read).',
+    labelNames: ['gateway', 'kind'],
+    registers,
+  });
+  const gatewayDeferred = new Counter({
+    name: 'jupay_gateway_queries_deferred_total',
+    help: "Times the gateway's rate cap put a query off to a later second, by gateway and kind.",
+    labelNames: ['gateway', 'kind'],
+    registers,
+  });
+  const gatewaySkipped = new Counter({
+    name: 'jupay_gateway_queries_skipped_total',
+    help: "Status-triggered queries not made: the gateway's rate cap had no slot within 10 s.",
+    labelNames: ['gateway', 'kind'],
+    registers,
+  });
+  const gatewayDelay = new Histogram({
+    name: 'jupay_gateway_query_delay_seconds',
+    help: 'Seconds from when a query was due (its schedule point, or the status read) to when it was sent.',
+    labelNames: ['gateway', 'kind'],
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+    registers,
+  });
+  const gatewayRate = new Gauge({
+    name: 'jupay_gateway_query_rate_limit',
+    help: 'The rate cap of order queries to the gateway, queries per second (JUPAY_QUERY_RATE).',
+    labelNames: ['gateway'],
+    registers,
+  });
+  if (options.dueBacklog) {
+    const read = options.dueBacklog;
+    // One read per scrape feeds both gauges: the count's collect (registered, so run, first) reads, the age's
+    // reports what it read.
+    let lastRead: Promise<DueBacklog[]> | null = null;
+    new Gauge({
+      name: 'jupay_reconcile_due_orders',
+      help: 'Unpaid orders due for a scheduled query now, by gateway (read from the store at each scrape).',
+      labelNames: ['gateway'],
+      registers,
+      async collect() {
+        lastRead = read();
+        try {
+          for (const b of await lastRead) this.set({ gateway: b.gatewayId }, b.due);
+        } catch {
+          // kept as it was
+        }
+      },
+    });
+    new Gauge({
+      name: 'jupay_reconcile_oldest_due_seconds',
+      help: 'How long ago the oldest due order was due, by gateway: the delay the rate cap adds now.',
+      labelNames: ['gateway'],
+      registers,
+      async collect() {
+        try {
+          for (const b of await (lastRead ?? read())) this.set({ gateway: b.gatewayId }, b.oldestDueSeconds);
+        } catch {
+          // kept as it was
+        }
+      },
+    });
+  }
   if (options.queueDepth) {
     const read = options.queueDepth;
     new Gauge({
@@ -126,6 +204,13 @@ export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
     reconcileQuery: (result) => reconcileQueries.inc({ result }),
     paidByQueryDelay: (seconds) => paidByQuery.observe(Math.max(0, seconds)),
     storeError: (operation) => storeErrors.inc({ operation }),
+    gatewayQuery: (gateway: string, kind: QueryKind, seconds: number) => {
+      gatewayQueries.inc({ gateway, kind });
+      gatewayDelay.observe({ gateway, kind }, Math.max(0, seconds));
+    },
+    gatewayQueryDeferred: (gateway, kind, count) => gatewayDeferred.inc({ gateway, kind }, count),
+    gatewayQuerySkipped: (gateway, kind) => gatewaySkipped.inc({ gateway, kind }),
+    gatewayRate: (gateway, perSecond) => gatewayRate.set({ gateway }, perSecond),
     httpRequest(route, status, seconds) {
       const key = `${route} ${status}`;
       let child = httpChildren.get(key);
@@ -148,7 +233,9 @@ const API_ROUTES = ['/api/config', '/api/checkout', '/api/notify', '/api/return'
  */
 export function routeLabel(path: string): string {
   if (API_ROUTES.includes(path)) return path;
-  if (path.startsWith('/api/orders/')) return '/api/orders/:orderId';
+  if (path.startsWith('/api/orders/')) {
+    return path.endsWith('/submitted') ? '/api/orders/:orderId/submitted' : '/api/orders/:orderId';
+  }
   if (path.startsWith('/api/return/')) return '/api/return';
   if (path === '/pay-button.js' || path === '/healthz' || path === '/metrics') return path;
   if (path === '/admin' || path.startsWith('/admin/')) return '/admin';

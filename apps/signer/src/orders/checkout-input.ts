@@ -26,6 +26,11 @@ export interface CheckoutInput {
   productId: string | null;
   /** The shopper's language, carried to the return page and the cancel link (widget/round-trip.ts). */
   lang: ShopperLang | null;
+  /**
+   * `beacon: "1"`: the client reports posting the form (`POST /api/orders/:id/submitted`), as `<pay-button>` does,
+   * so the order is asked about only briefly until it does (reconcile/schedule.ts, `UNSUBMITTED_QUERY_BUDGET`).
+   */
+  beacon: boolean;
 }
 
 /** Field length limits, in characters. */
@@ -37,7 +42,7 @@ export const CHECKOUT_LIMITS = {
   product: 64,
 } as const;
 
-const ALLOWED_FIELDS = new Set(['bankCode', 'amount', 'productName', 'attach', 'product', 'lang']);
+const ALLOWED_FIELDS = new Set(['bankCode', 'amount', 'productName', 'attach', 'product', 'lang', 'beacon']);
 // C0/C1 control characters: no reason to be in a product name or attach, and they break logs and HTML.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -79,6 +84,10 @@ export function parseCheckoutInput(
 
   const attach = optionalText(fields, 'attach');
   const lang = parseShopperLang(fields.lang);
+  if (fields.beacon !== undefined && fields.beacon !== '1') {
+    throw new HttpError('INVALID_REQUEST', 'beacon must be "1" (or left out)');
+  }
+  const beacon = fields.beacon === '1';
 
   if (config.products !== null) {
     if (fields.amount !== undefined || fields.productName !== undefined) {
@@ -99,6 +108,7 @@ export function parseCheckoutInput(
       attach,
       productId: product.id,
       lang,
+      beacon,
     };
   }
 
@@ -124,7 +134,7 @@ export function parseCheckoutInput(
     );
   }
   const productName = optionalText(fields, 'productName') ?? config.defaultProductName;
-  return { bankCode, amountFen, productName, attach, productId: null, lang };
+  return { bankCode, amountFen, productName, attach, productId: null, lang, beacon };
 }
 
 function optionalText(fields: Record<string, string>, name: 'attach' | 'productName'): string | null {
@@ -137,8 +147,8 @@ function optionalText(fields: Record<string, string>, name: 'attach' | 'productN
 
 /**
  * A digest of the validated request, stored with an `Idempotency-Key`: the same key with another body is refused.
- * `lang` is left out: it changes where the shopper lands, not what is paid, and a retry of one attempt sends the
- * same one anyway.
+ * `lang` and `beacon` are left out: they change where the shopper lands and how the order is reconciled, not what
+ * is paid, and a retry of one attempt sends the same ones anyway.
  * @example
  * checkoutBodyHash(input); // 'c0ffee...'
  */

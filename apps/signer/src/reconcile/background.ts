@@ -6,7 +6,7 @@
  */
 import type { SignerConfig } from '../config/load-config.ts';
 import type { SignerMetrics } from '../metrics/metrics.ts';
-import type { OrderRecord } from '../store/order-store.ts';
+import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import {
   createWebhookSender,
   DEFAULT_CONCURRENCY,
@@ -15,6 +15,8 @@ import {
   type WebhookSender,
 } from '../webhook/sender.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
+import { createQueryRate, DEFAULT_GATEWAY_ID, DEFAULT_QUERY_RATE } from './query-rate.ts';
+import { createQueryStats, type QueryStats, type QueryStatsSink } from './query-stats.ts';
 import { createReconciler, type Reconciler, type ReconcilerStore } from './reconciler.ts';
 import { createUnpaidAnswers } from './unpaid-answers.ts';
 
@@ -25,6 +27,8 @@ export type BackgroundConfig = Pick<
 > & {
   /** `JUPAY_QUERY_TIMEOUT_MS`; default 10 s. */
   queryTimeoutMs?: number;
+  /** `JUPAY_QUERY_RATE`: queries per second at the gateway, across instances; default 5. */
+  queryRate?: number;
   /** `JUPAY_WEBHOOK_RETRY`; default 5s,30s,2m,10m,30m,1h (the last repeats). */
   webhookRetryMs?: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle loops look for due work; default 1 s. */
@@ -50,6 +54,8 @@ export interface Background {
   sender: WebhookSender | null;
   /** Call when this process made an order paid: runs `onPaid` and sends the webhook without waiting for a poll. */
   orderPaid(order: OrderRecord): Promise<void>;
+  /** What this instance's queries to the gateway did (sent, deferred, delays), per gateway. */
+  queryStats: QueryStats[];
   /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
   requestCheck(orderId: string): void;
   /**
@@ -70,12 +76,12 @@ export interface Background {
  */
 export function createBackground(options: {
   config: BackgroundConfig;
-  store: ReconcilerStore & SenderStore;
+  store: ReconcilerStore & SenderStore & Pick<OrderStore, 'takeQuerySlots'>;
   logger?: WorkerLogger;
   clock?: () => Date;
   onPaid?: (order: OrderRecord) => void | Promise<void>;
   /** Counts webhook attempts and reconciliation queries (metrics/metrics.ts). */
-  metrics?: Pick<SignerMetrics, 'webhookAttempt' | 'reconcileQuery' | 'paidByQueryDelay'>;
+  metrics?: Pick<SignerMetrics, 'webhookAttempt' | 'reconcileQuery' | 'paidByQueryDelay'> & QueryStatsSink;
 }): Background {
   const { config, store } = options;
   const logger = options.logger ?? silentLogger;
@@ -108,6 +114,22 @@ export function createBackground(options: {
     }
   }
 
+  // One gateway today: its cap and its counts under the default id (a second gateway would get its own of each).
+  const rate = createQueryRate({
+    store,
+    perSecond: config.queryRate ?? DEFAULT_QUERY_RATE,
+    gatewayId: DEFAULT_GATEWAY_ID,
+    now,
+  });
+  const stats = createQueryStats({
+    gatewayId: rate.gatewayId,
+    perSecond: rate.perSecond,
+    reserve: rate.reserve,
+    logger,
+    now,
+    ...(options.metrics ? { sink: options.metrics } : {}),
+  });
+
   const unpaid = createUnpaidAnswers();
   // Always built: with the schedule off (`JUPAY_RECONCILE_SCHEDULE=off`) the loop never runs, but a status read of
   // a pending order may still ask the gateway once.
@@ -123,6 +145,8 @@ export function createBackground(options: {
     logger,
     onPaid: orderPaid,
     onNotPaid: (orderId, at) => unpaid.record(orderId, at),
+    rate,
+    stats,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 
@@ -135,6 +159,7 @@ export function createBackground(options: {
     services,
     reconciler,
     sender,
+    queryStats: [stats],
     orderPaid,
     requestCheck(orderId) {
       reconciler.requestCheck(orderId);

@@ -6,7 +6,9 @@
  * notification's commit (`applyNotification`) makes too; anything else (down, slow, garbage, an error JSON, a bad
  * signature) is logged and retried at the next point of the schedule. Orders are taken with row claims in the
  * store, so several instances never query the same order at once; within one instance, a status-triggered query
- * and the loop share one query per order (whichever starts second waits for the first).
+ * and the loop share one query per order (whichever starts second waits for the first). With a {@link QueryRate},
+ * every query waits for a slot of the gateway's cap, status-triggered ones first (reconcile/query-rate.ts); claimed
+ * orders that get no slot are released, still due, for a later second.
  */
 import {
   createQueryRequest,
@@ -21,6 +23,8 @@ import { createRateLimiter } from '../http/rate-limit.ts';
 import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import { applyPayment, type PaymentStore } from '../orders/apply-payment.ts';
 import { createPollingLoop, silentLogger, type PollingLoop, type WorkerLogger } from './polling-loop.ts';
+import type { QueryRate } from './query-rate.ts';
+import type { QueryStats } from './query-stats.ts';
 import { nextQueryAt } from './schedule.ts';
 
 /** What one query did to one order. */
@@ -33,7 +37,8 @@ export type ReconcileOutcome =
   | 'not_found'; // no such order in the store
 
 /** The store calls the reconciliation loop makes: its claims, order reads and the payment (see applyPayment). */
-export type ReconcilerStore = PaymentStore & Pick<OrderStore, 'claimDueOrders' | 'scheduleNextQuery'>;
+export type ReconcilerStore = PaymentStore &
+  Pick<OrderStore, 'claimDueOrders' | 'scheduleNextQuery' | 'releaseClaims'>;
 
 /** Options of {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -68,11 +73,18 @@ export interface ReconcilerOptions {
   logger?: WorkerLogger;
   /** Told each query's outcome, and for a payment it found, the seconds since the gateway's payment time. */
   metrics?: { reconcileQuery(result: ReconcileOutcome): void; paidByQueryDelay(seconds: number): void };
+  /** The gateway's rate cap; absent: queries are not capped. */
+  rate?: QueryRate;
+  /** Counts what the queries to the gateway did (sent, deferred, their delay) for logs, metrics and the console. */
+  stats?: QueryStats;
 }
 
 /** The reconciliation loop of one signer instance. */
 export interface Reconciler {
-  /** Claims the due orders, queries each one, and returns how many it claimed. */
+  /**
+   * Claims the due orders and queries each one the rate cap admits (the rest are released, still due); returns how
+   * many it queried.
+   */
   runOnce(): Promise<number>;
   /**
    * Queries one order now and applies the answer (no claim; used by tests and the status route). `next` is when
@@ -85,6 +97,11 @@ export interface Reconciler {
    * Never waits for the gateway; returns whether it started.
    */
   requestCheck(orderId: string): boolean;
+  /**
+   * The console's "ask the gateway now": waits for a slot of the cap as a status read does, then queries the order
+   * (joining this instance's query of it if one is running). `skipped` when the cap has no slot soon.
+   */
+  checkNow(order: OrderRecord): Promise<ReconcileOutcome | 'skipped'>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -120,7 +137,7 @@ function describeError(error: unknown): string {
  * ```ts
  * const reconciler = createReconciler({
  *   store, credentials: { memberId: '10002', key }, queryUrl: 'https://gw.example.com/Pay_Trade_query.html',
- *   schedule: parseReconcileSchedule('1m,3m,10m,30m,1h*24'), onPaid: (order) => ship(order.orderId),
+ *   schedule: parseReconcileSchedule(DEFAULT_RECONCILE_SCHEDULE), onPaid: (order) => ship(order.orderId),
  * });
  * reconciler.start();
  * ```
@@ -136,6 +153,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const onDemandIntervalMs = options.onDemandIntervalMs ?? 30_000;
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
+  const stats = options.stats;
   // At most one on-demand query per order per interval; memory is capped, and at the cap a new order is refused
   // rather than evicting one (eviction would let a flood of status reads re-query orders; a refused order is still
   // asked by the loop on its schedule). O(1) per call whatever the number of orders (http/rate-limit.ts).
@@ -276,19 +294,52 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return query;
   }
 
+  /**
+   * Waits for a slot of the cap for a query someone is waiting on (a status read, the console); false when none is
+   * free soon. Counts the query as sent unless this instance is already asking about the order (then it joins).
+   */
+  async function urgentSlot(orderId: string): Promise<boolean> {
+    const asked = now().getTime();
+    if (options.rate) {
+      const ahead = await options.rate.takeUrgent();
+      if (ahead === null) {
+        stats?.skipped('status');
+        logger.warn({ orderId }, 'gateway query for a status read skipped: the rate cap has no slot soon');
+        return false;
+      }
+      if (ahead > 0) stats?.deferred('status', 1);
+    }
+    if (!querying.has(orderId)) stats?.sent('status', now().getTime() - asked);
+    return true;
+  }
+
   async function runOnce(): Promise<number> {
+    stats?.tick();
+    // This second is already full: claiming orders now would only release them again.
+    if (options.rate?.scheduledFull()) return 0;
     const claimed = await store.claimDueOrders(now(), batchSize, leaseMs);
+    let admitted = claimed;
+    if (options.rate && claimed.length > 0) {
+      const slots = await options.rate.takeScheduled(claimed.length);
+      if (slots < claimed.length) {
+        // Deferred, never dropped: released with their schedule untouched, they are the oldest due next time.
+        const deferred = claimed.slice(slots);
+        admitted = claimed.slice(0, slots);
+        await store.releaseClaims(deferred.map((order) => order.orderId));
+        stats?.deferred('scheduled', deferred.length);
+      }
+    }
     await Promise.all(
-      claimed.map(async (order) => {
+      admitted.map(async (order) => {
         try {
+          if (!querying.has(order.orderId)) {
+            stats?.sent('scheduled', now().getTime() - (order.nextQueryAt ?? now()).getTime());
+          }
           // The point after this one, if this query does not settle the order.
           const following = nextQueryAt(order.createdAt, schedule, now());
           const outcome = await queryShared(order, following);
           // Only unpaid orders need another point; a paid one is already out of the schedule (markPaid cleared it).
-          const next =
-            outcome === 'paid' || outcome === 'already_paid'
-              ? null
-              : nextQueryAt(order.createdAt, schedule, now());
+          const next = outcome === 'paid' || outcome === 'already_paid' ? null : following;
           if (next === null && outcome !== 'paid' && outcome !== 'already_paid') {
             logger.warn(
               { orderId: order.orderId, attempts: order.queryAttempts + 1 },
@@ -302,7 +353,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         }
       }),
     );
-    return claimed.length;
+    return admitted.length;
   }
 
   const loop: PollingLoop = createPollingLoop('reconcile', runOnce, {
@@ -321,14 +372,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       const task = (async () => {
         try {
           const order = await store.getOrder(orderId);
+          if (!order || order.status !== 'NOTPAY' || !(await urgentSlot(orderId))) return;
           // queryShared again: the loop may have claimed the order while it was being read.
-          if (
-            order &&
-            order.status === 'NOTPAY' &&
-            (await queryShared(order, order.nextQueryAt)) === 'not_paid'
-          ) {
+          if ((await queryShared(order, order.nextQueryAt)) === 'not_paid')
             options.onNotPaid?.(orderId, now());
-          }
         } catch (error) {
           logger.error({ err: error, orderId }, 'on-demand query failed');
         }
@@ -336,6 +383,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       return true;
+    },
+    async checkNow(order) {
+      if (!(await urgentSlot(order.orderId))) return 'skipped';
+      return queryShared(order, order.nextQueryAt);
     },
     start: () => {
       if (schedule.length > 0) loop.start();

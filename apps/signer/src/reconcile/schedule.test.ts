@@ -30,8 +30,14 @@ describe('schedules', () => {
       expect(() => parseDuration(bad)).toThrow(TypeError);
   });
 
-  it('expands the default: 1, 3, 10, 30 minutes then hourly up to 24 h', () => {
+  it('expands the default: eight points over 24 h, six of them in the first hour', () => {
     const schedule = parseReconcileSchedule(DEFAULT_RECONCILE_SCHEDULE);
+    expect(schedule).toEqual([M, 3 * M, 6 * M, 10 * M, 20 * M, H, 3 * H, 24 * H]);
+    expect(schedule.filter((delay) => delay <= H)).toHaveLength(6);
+  });
+
+  it('still expands a custom hourly schedule', () => {
+    const schedule = parseReconcileSchedule('1m,3m,10m,30m,1h*24');
     expect(schedule.slice(0, 6)).toEqual([M, 3 * M, 10 * M, 30 * M, H, 2 * H]);
     expect(schedule).toHaveLength(28);
     expect(schedule.at(-1)).toBe(24 * H);

@@ -1,14 +1,26 @@
 /**
  * @module reconcile/schedule
  * Back-off schedules as data. A reconciliation schedule is a list of delays measured from the order's creation
- * (`1m,3m,10m,30m,1h*24` = 1, 3, 10, 30 minutes, then every hour up to a day); a retry schedule (webhooks) is a list
- * of delays after each failure, the last one repeating forever.
+ * (`1m,3m,6m,10m,20m,1h,3h,24h`: eight queries at most, most of them in the first twenty minutes); a retry schedule
+ * (webhooks) is a list of delays after each failure, the last one repeating forever.
  */
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** The default reconciliation schedule: 1, 3, 10, 30 min, then hourly up to 24 h (docs/protocol.md#notification). */
-export const DEFAULT_RECONCILE_SCHEDULE = '1m,3m,10m,30m,1h*24';
+/**
+ * The default reconciliation schedule: eight points, front-loaded. A lost notification is a payment made while the
+ * shopper was on the cashier page, which is almost always within minutes of the checkout, so six of the eight
+ * queries fall in the first hour; 3 h and 24 h are the last sweeps. The reasoning is in the README
+ * ("Reconciliation").
+ */
+export const DEFAULT_RECONCILE_SCHEDULE = '1m,3m,6m,10m,20m,1h,3h,24h';
+/**
+ * Scheduled queries of a checkout whose client reports the form POST (`<pay-button>`, checkout field `beacon`),
+ * until it does or the shopper returns: most checkouts never reach the gateway, and an order the gateway never saw
+ * cannot have been paid. Two, not none: the report is a beacon, which a browser may fail to send.
+ */
+export const UNSUBMITTED_QUERY_BUDGET = 2;
+
 /** The default webhook retry delays: the last repeats until the merchant answers 2xx. */
 export const DEFAULT_WEBHOOK_RETRY = '5s,30s,2m,10m,30m,1h';
 
@@ -43,7 +55,8 @@ function atEntry<T>(index: number, parse: () => T): T {
  *
  * @example
  * ```ts
- * parseReconcileSchedule('1m,3m,10m,30m,1h*24').length; // 28
+ * parseReconcileSchedule('1m,3m,6m,10m,20m,1h,3h,24h').length; // 8
+ * parseReconcileSchedule('1m,3m,10m,30m,1h*24').length;        // 28
  * parseReconcileSchedule('50ms,100ms,200ms');           // [50, 100, 200]
  * ```
  */

@@ -7,10 +7,12 @@
  * cached and never framed. On the admin port (127.0.0.1, `JUPAY_ADMIN_PORT`) without a token, no sign-in is asked,
  * the Host must be a loopback name (no DNS rebinding) and the CSRF token is bound to an anonymous session.
  *
- * Pages: orders (filters, pagination, totals per China-time day, CSV export), one order (the signed request, every
- * notification with its verdict and body, the queries, anomalies, webhook deliveries; "ask the gateway now"),
- * anomalies, webhook deliveries (failing first, "send again"). Reads go through admin/admin-queries.ts and the
- * store; "ask the gateway now" is the reconciler's query, "send again" the webhook sender's delivery.
+ * Pages: orders (filters, pagination, totals per China-time day, CSV export, the gateway queries at a glance), one
+ * order (the signed request, every notification with its verdict and body, the queries, whether the shopper was
+ * seen at the gateway, anomalies, webhook deliveries; "ask the gateway now"), anomalies, webhook deliveries
+ * (failing first, "send again"), the gateway (its query rate cap, the due orders, the queries sent, deferred and
+ * their delay). Reads go through admin/admin-queries.ts and the store; "ask the gateway now" is the reconciler's
+ * query (waiting for a slot of the cap), "send again" the webhook sender's delivery.
  */
 import { parseYuan } from '@jupay/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -22,12 +24,14 @@ import { messages, pickLang, type ConsoleLang } from '../admin/i18n.ts';
 import { CSV_HEAD, csvLine } from '../admin/orders-csv.ts';
 import {
   anomaliesPage,
+  gatewayPage,
   loginPage,
   messagePage,
   orderPage,
   ordersPage,
   webhooksPage,
   type OrdersForm,
+  type OrdersView,
   type PageFrame,
 } from '../admin/pages.ts';
 import { sessionKeys, SESSION_TTL_MS, type Session } from '../admin/session.ts';
@@ -36,6 +40,7 @@ import type { BankMethod, SignerConfig } from '../config/load-config.ts';
 import { clientAddress, addressKey } from '../http/client-address.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
 import type { SignerEnv } from '../log.ts';
+import type { QueryStatsSnapshot } from '../reconcile/query-stats.ts';
 import type { OrderRecord, OrderStore, OutboxEvent } from '../store/order-store.ts';
 
 /** What {@link adminRoute} needs. */
@@ -51,6 +56,8 @@ export interface AdminRouteDeps {
   askGateway: (order: OrderRecord) => Promise<string>;
   /** "Send again": one delivery by the webhook sender; null without a webhook. */
   resend: ((event: OutboxEvent) => Promise<boolean>) | null;
+  /** What this instance's queries to each gateway did (reconcile/query-stats.ts). */
+  queryStats: () => QueryStatsSnapshot[];
   clock: () => Date;
 }
 
@@ -206,6 +213,16 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
       days = totals;
     }
     const filterQuery = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== '')).toString();
+    const [stats] = deps.queryStats();
+    let gateway: OrdersView['gateway'] = null;
+    if (queries && stats) {
+      const now = deps.clock();
+      const { due, oldestDueAt } = await queries.dueOrders(now);
+      const lateSeconds = oldestDueAt
+        ? Math.max(0, Math.round((now.getTime() - oldestDueAt.getTime()) / 1000))
+        : null;
+      gateway = { due, lateSeconds, perSecond: stats.perSecond };
+    }
     return c.html(
       ordersPage(frame(c, 'orders'), {
         form,
@@ -217,6 +234,7 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
         days,
         filterQuery,
         methodName: methodNames(deps.config.methods, c.get('lang')),
+        gateway,
       }),
     );
   });
@@ -247,8 +265,9 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
     const order = ORDER_ID.test(orderId) ? await deps.store.getOrder(orderId) : null;
     if (!order) return notFound(c);
     const queries = await deps.queries();
-    const [requestFields, notifications, anomalies, events] = await Promise.all([
+    const [requestFields, reach, notifications, anomalies, events] = await Promise.all([
       queries ? queries.requestFields(orderId) : null,
+      queries ? queries.orderReach(orderId) : null,
       deps.store.listNotifications(orderId),
       deps.store.listAnomalies(orderId),
       deps.store.listEvents(orderId),
@@ -263,8 +282,18 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
         done: doneKey(c.req.query('done')),
         webhookOn: deps.resend !== null,
         methodName: methodNames(deps.config.methods, c.get('lang')),
+        reach,
       }),
     );
+  });
+
+  app.get('/gateway', async (c) => {
+    const queries = await deps.queries();
+    const now = deps.clock();
+    // One gateway today, so the store's whole backlog is its backlog.
+    const backlog = queries ? await queries.dueOrders(now) : null;
+    const gateways = deps.queryStats().map((stats) => ({ stats, backlog }));
+    return c.html(gatewayPage(frame(c, 'gateway'), gateways, now));
   });
 
   app.post('/orders/:orderId/query', async (c) => {
@@ -377,7 +406,7 @@ function positive(raw: string | undefined): number {
 }
 
 const DONE =
-  /^(?:query-(?:paid|already_paid|not_paid|amount_mismatch|failed|not_found)|resend-(?:ok|failed))$/;
+  /^(?:query-(?:paid|already_paid|not_paid|amount_mismatch|failed|not_found|skipped)|resend-(?:ok|failed))$/;
 function doneKey(raw: string | undefined): string | null {
   return raw !== undefined && DONE.test(raw) ? raw : null;
 }

@@ -16,6 +16,7 @@ import { setResponseHeader } from '../http/response-header.ts';
 import type { SignerEnv } from '../log.ts';
 import { checkoutBodyHash, parseCheckoutInput, type CheckoutInputConfig } from '../orders/checkout-input.ts';
 import type { OrderStore } from '../store/order-store.ts';
+import { UNSUBMITTED_QUERY_BUDGET } from '../reconcile/schedule.ts';
 import { callbackUrlFor, cancelUrlFor } from '../widget/round-trip.ts';
 
 /** The settings checkout reads. */
@@ -101,6 +102,8 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
       // The reconciliation loop's first query of this order.
       nextQueryAt: firstQuery === undefined ? null : new Date(createdAt.getTime() + firstQuery),
       requestFields: request.fields,
+      // A client that will report the form POST gets a short budget until it does; any other keeps the schedule.
+      queryBudget: input.beacon ? UNSUBMITTED_QUERY_BUDGET : null,
       ...(idempotencyKey !== undefined
         ? { idempotency: { key: idempotencyKey, bodyHash: checkoutBodyHash(input) } }
         : {}),

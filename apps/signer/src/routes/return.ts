@@ -2,7 +2,8 @@
  * @module routes/return
  * `GET|POST /api/return[/:lang]`: the browser coming back from the gateway. Only a verified order id of ours is passed on,
  * and the target is always the configured return page, so this can never redirect anywhere else. Payment is
- * decided by the notification or a query only: the return changes nothing.
+ * decided by the notification or a query only: the return changes nothing but the order's reconciliation, which a
+ * verified return lifts to the whole schedule (the shopper was at the gateway: `store.recordReach`).
  */
 import { JupayError, parseNotification, type Credentials, type Dialect } from '@jupay/core';
 import { Hono } from 'hono';
@@ -26,7 +27,8 @@ export interface ReturnRouteDeps {
    */
   returnUrl: string;
   bodyLimitBytes: number;
-  store: Pick<OrderStore, 'getOrder'>;
+  store: Pick<OrderStore, 'getOrder' | 'recordReach'>;
+  clock: () => Date;
   /** `JUPAY_SIGN_DIALECT`; default `standard`. */
   dialect?: Dialect;
 }
@@ -34,7 +36,7 @@ export interface ReturnRouteDeps {
 /**
  * The return route, to mount at `/api/return`.
  * @example
- * app.route('/api/return', returnRoute({ credentials, returnUrl, bodyLimitBytes, store }));
+ * app.route('/api/return', returnRoute({ credentials, returnUrl, bodyLimitBytes, store, clock }));
  * // GET /api/return?<signed fields> → 303 Location: https://shop.example/thanks?orderId=E2024...
  */
 export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
@@ -64,6 +66,14 @@ export function returnRoute(deps: ReturnRouteDeps): Hono<SignerEnv> {
         for (const [name, value] of Object.entries(error.headers)) setResponseHeader(c, name, value);
       }
       c.get('log').warn({ code: error.code }, 'unverifiable return');
+    }
+    if (orderId !== null) {
+      try {
+        await store.recordReach(orderId, 'returned', deps.clock());
+      } catch (error) {
+        // Only the reconciliation of this order is at stake, never the shopper's way back.
+        c.get('log').warn({ err: error, orderId }, 'return: reach not recorded');
+      }
     }
     setResponseHeader(c, 'Cache-Control', 'no-store');
     return c.redirect(returnLocation(deps.returnUrl, orderId, c.req.param('lang')), 303);

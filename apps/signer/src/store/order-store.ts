@@ -40,6 +40,11 @@ export interface NewOrder {
   nextQueryAt: Date | null;
   requestFields: Record<string, string>;
   idempotency?: { key: string; bodyHash: string };
+  /**
+   * Scheduled queries this order gets until the shopper is seen to reach the gateway ({@link OrderStore.recordReach});
+   * absent or null: the whole schedule. Checkout sets it for `<pay-button>`, which reports the form POST.
+   */
+  queryBudget?: number | null;
 }
 
 export interface CreateOrderResult {
@@ -220,6 +225,45 @@ export interface PruneResult {
  */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * A sign that the shopper reached the gateway: `submitted`, the widget reported posting the payment form (a beacon
+ * just before the POST); `returned`, a verified page return came back from the gateway.
+ */
+export type ReachSignal = 'submitted' | 'returned';
+
+/**
+ * One take of gateway query slots (see {@link OrderStore.takeQuerySlots}): up to `want` more queries to `gatewayId`
+ * in the second `epochSecond` (milliseconds since the epoch / 1000, floored), as long as that second's count stays
+ * at or below `upTo`.
+ */
+export interface QuerySlotRequest {
+  gatewayId: string;
+  epochSecond: number;
+  want: number;
+  upTo: number;
+}
+
+/** How many seconds of query slots the stores keep behind the second being taken. */
+export const SLOT_MEMORY_SECONDS = 60;
+
+/**
+ * Checks a {@link QuerySlotRequest}, so both stores refuse the same bad input with the same error.
+ * @example
+ * checkSlotRequest({ gatewayId: 'default', epochSecond: 1709265600, want: 5, upTo: 4 }); // returns it
+ */
+export function checkSlotRequest(request: QuerySlotRequest): QuerySlotRequest {
+  const { gatewayId, epochSecond, want, upTo } = request;
+  if (typeof gatewayId !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(gatewayId)) {
+    throw new TypeError('gatewayId: expected 1 to 64 letters, digits, or _ . : -');
+  }
+  if (!Number.isSafeInteger(epochSecond) || epochSecond < 0) {
+    throw new TypeError('epochSecond: expected a whole number of seconds since the epoch');
+  }
+  if (!Number.isSafeInteger(want) || want < 0) throw new TypeError('want: expected a whole number >= 0');
+  if (!Number.isSafeInteger(upTo) || upTo < 0) throw new TypeError('upTo: expected a whole number >= 0');
+  return request;
+}
+
 export interface AnomalyEntry {
   orderId: string;
   kind: string;
@@ -310,11 +354,30 @@ export interface OrderStore {
   listAnomalies(orderId: string): Promise<AnomalyEntry[]>;
   /**
    * Claims up to `limit` unpaid orders whose `nextQueryAt` is due, so no other instance claims them for `leaseMs`.
+   * An order whose query budget is spent (`queryAttempts` has reached `queryBudget`, see {@link NewOrder}) is not
+   * due, whatever its `nextQueryAt`, until a {@link OrderStore.recordReach} lifts the budget.
    * Implementations use row claims (a lease column updated conditionally), never process memory.
    */
   claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]>;
   /** Sets the next query time (null: stop asking) and the attempt count, and releases the claim. */
   scheduleNextQuery(orderId: string, nextQueryAt: Date | null, queryAttempts: number): Promise<void>;
+  /**
+   * Releases the claims of orders that were claimed but not queried (the gateway's rate cap was reached): they are
+   * due again at once for any instance, with their `nextQueryAt` and attempts unchanged.
+   */
+  releaseClaims(orderIds: readonly string[]): Promise<void>;
+  /**
+   * Records that the shopper reached the gateway for this order: sets `submitted_at` or `returned_at` (the first
+   * time only) and lifts the order's query budget, so it gets the whole schedule. Idempotent. Resolves false when
+   * there is no such order.
+   */
+  recordReach(orderId: string, signal: ReachSignal, at: Date): Promise<boolean>;
+  /**
+   * Takes up to `want` query slots of one gateway's second, atomically across every handle on the same database,
+   * so the count of that second never goes over `upTo`; resolves how many it took (0 when the second is full).
+   * Seconds more than a minute older than the one asked are forgotten.
+   */
+  takeQuerySlots(request: QuerySlotRequest): Promise<number>;
   /** Claims due, undelivered outbox events for `leaseMs` (one sender per event at a time across instances). */
   claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]>;
   markEventDelivered(eventId: string, at: Date): Promise<void>;

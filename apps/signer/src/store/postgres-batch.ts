@@ -77,12 +77,12 @@ WITH
 o_in AS (
   SELECT * FROM json_to_recordset($1::json) AS t(i int, order_id text, member_id text, amount_fen bigint,
     bank_code text, product_name text, attach text, created_at timestamptz, next_query_at timestamptz,
-    request_fields jsonb, idempotency_key text, idempotency_body_hash text)),
+    request_fields jsonb, idempotency_key text, idempotency_body_hash text, query_budget int)),
 o_new AS (
   INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at, next_query_at,
-                      request_fields, idempotency_key, idempotency_body_hash)
+                      request_fields, idempotency_key, idempotency_body_hash, query_budget)
   SELECT order_id, member_id, amount_fen, bank_code, product_name, attach, created_at, next_query_at,
-         request_fields, idempotency_key, idempotency_body_hash
+         request_fields, idempotency_key, idempotency_body_hash, query_budget
     FROM o_in ORDER BY i
   -- A key already taken (by an earlier order, or one earlier in this batch) inserts nothing: the store then
   -- replays or refuses.
@@ -191,6 +191,7 @@ export function batchParams(ops: readonly WriteOp[]): (string | null)[] {
           request_fields: o.requestFields,
           idempotency_key: o.idempotency?.key ?? null,
           idempotency_body_hash: o.idempotency?.bodyHash ?? null,
+          query_budget: o.queryBudget ?? null,
         });
         break;
       }

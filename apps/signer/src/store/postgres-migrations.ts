@@ -114,6 +114,36 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'query budget and reach of an order, gateway query slots',
+    sql: `
+      -- query_budget: how many scheduled queries an order gets before the shopper is seen to reach the gateway
+      -- (NULL: the whole schedule); submitted_at / returned_at: when the widget reported the form POST and when a
+      -- verified page return came back. Either signal lifts the budget (sets it NULL).
+      ALTER TABLE orders
+        ADD COLUMN query_budget integer CHECK (query_budget >= 0),
+        ADD COLUMN submitted_at timestamptz,
+        ADD COLUMN returned_at timestamptz;
+      -- The due index holds only the orders the loop may claim: one whose budget is spent leaves it (and the scan
+      -- never walks over it again) until a signal lifts the budget.
+      DROP INDEX orders_due_idx;
+      CREATE INDEX orders_due_idx ON orders (next_query_at)
+        WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
+          AND (query_budget IS NULL OR query_attempts < query_budget);
+
+      -- Queries started per gateway per second (epoch seconds), shared by every instance, for the rate cap
+      -- (reconcile/query-rate.ts). Rows older than a minute are deleted as new seconds are taken.
+      CREATE TABLE query_slots (
+        gateway_id text NOT NULL,
+        epoch_second bigint NOT NULL,
+        used integer NOT NULL CHECK (used >= 0),
+        -- How many the last take of this row got: what the upsert answers with.
+        taken integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (gateway_id, epoch_second)
+      );
+    `,
+  },
+  {
     version: 6,
     name: 'gateway accounts: the account of each order, the accounts health shared by every instance',
     sql: `

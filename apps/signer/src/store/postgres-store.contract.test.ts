@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
-import { createPostgresStore } from './postgres-store.ts';
+import { CLAIM_DUE_ORDERS_SQL, createPostgresStore } from './postgres-store.ts';
 import { describeOrderStoreContract } from './store-suite.ts';
 
 describeOrderStoreContract('postgres', async () => {
@@ -17,6 +17,37 @@ describeOrderStoreContract('postgres', async () => {
     return store;
   };
   return { store: await open(), openAnother: open, cleanup: () => dropSchema(schema) };
+});
+
+describe('PostgreSQL reconciliation claims', () => {
+  it('read through the due index, however many orders wait with a spent query budget', async () => {
+    const schema = freshSchemaName();
+    const store = createPostgresStore({ url: TEST_PG_URL, schema, max: 2 });
+    try {
+      await store.migrate();
+      // 5,000 orders whose two-query budget is spent, 20 due with the whole schedule.
+      await store.pool.query(
+        `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, created_at, next_query_at,
+           query_attempts, query_budget, request_fields)
+         SELECT 'P' || lpad(g::text, 19, '0'), '10002', 100, '903', 'x', now(), now() - interval '1 hour',
+                2, CASE WHEN g <= 5000 THEN 2 END, '{}'
+           FROM generate_series(1, 5020) g`,
+      );
+      await store.pool.query('ANALYZE orders');
+      const { rows } = await store.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${CLAIM_DUE_ORDERS_SQL}`, [
+        new Date(),
+        new Date(Date.now() + 60_000),
+        20,
+      ]);
+      expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Index Scan using orders_due_idx/);
+      const claimed = await store.claimDueOrders(new Date(), 100, 60_000);
+      expect(claimed).toHaveLength(20);
+      expect(claimed.every((o) => o.orderId > 'P0000000000000005000')).toBe(true);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
 });
 
 describe('PostgreSQL connection settings', () => {

@@ -23,12 +23,14 @@ import {
 } from './postgres-batch.ts';
 import { PostgresGroupCommit } from './postgres-group-commit.ts';
 import {
+  checkSlotRequest,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
   NOTIFICATION_VERDICTS,
   notificationAnomaly,
   rawBodyBytes,
+  SLOT_MEMORY_SECONDS,
   StoreUnavailableError,
   type AnomalyEntry,
   type ApplyNotificationInput,
@@ -43,6 +45,8 @@ import {
   type OutboxEvent,
   type PruneCutoffs,
   type PruneResult,
+  type QuerySlotRequest,
+  type ReachSignal,
 } from './order-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 
@@ -147,6 +151,22 @@ function toEvent(row: EventRow): OutboxEvent {
     lastError: row.last_error,
   };
 }
+
+/**
+ * The reconciliation loop's claim (`$1` now, `$2` the lease's end, `$3` the limit). Its conditions repeat the
+ * `orders_due_idx` index's (migration 5) word for word, so the planner can prove the index covers them and reads the
+ * due orders through it: paid orders and those whose query budget is spent are not in it.
+ */
+export const CLAIM_DUE_ORDERS_SQL = `UPDATE orders SET claimed_until = $2
+  WHERE order_id IN (
+    SELECT order_id FROM orders
+     WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
+       AND (query_budget IS NULL OR query_attempts < query_budget)
+       AND next_query_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+     ORDER BY next_query_at
+     LIMIT $3
+     FOR UPDATE SKIP LOCKED)
+  RETURNING ${ORDER_COLUMNS}`;
 
 /**
  * The PostgreSQL `OrderStore`. Prefer {@link createPostgresStore}.
@@ -496,18 +516,11 @@ export class PostgresOrderStore implements OrderStore {
     // SKIP LOCKED: a second instance claiming at the same moment passes over the rows the first one is taking
     // instead of waiting for them, and the lease keeps them out of every later scan until it runs out (so a
     // crashed instance's claims come back by themselves).
-    const { rows } = await this.#query<OrderRecordRow>(
-      `UPDATE orders SET claimed_until = $2
-        WHERE order_id IN (
-          SELECT order_id FROM orders
-           WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL AND next_query_at <= $1
-             AND (claimed_until IS NULL OR claimed_until <= $1)
-           ORDER BY next_query_at
-           LIMIT $3
-           FOR UPDATE SKIP LOCKED)
-        RETURNING ${ORDER_COLUMNS}`,
-      [now, new Date(now.getTime() + leaseMs), limit],
-    );
+    const { rows } = await this.#query<OrderRecordRow>(CLAIM_DUE_ORDERS_SQL, [
+      now,
+      new Date(now.getTime() + leaseMs),
+      limit,
+    ]);
     return rows
       .map(toOrder)
       .sort((a, b) => (a.nextQueryAt?.getTime() ?? 0) - (b.nextQueryAt?.getTime() ?? 0));
@@ -522,6 +535,45 @@ export class PostgresOrderStore implements OrderStore {
         WHERE order_id = $1`,
       [orderId, nextQueryAt, queryAttempts],
     );
+  }
+
+  async releaseClaims(orderIds: readonly string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await this.#query('UPDATE orders SET claimed_until = NULL WHERE order_id = ANY($1::text[])', [
+      [...orderIds],
+    ]);
+  }
+
+  async recordReach(orderId: string, signal: ReachSignal, at: Date): Promise<boolean> {
+    // The column is chosen from two fixed names, never from input. The first signal's time is kept; every signal
+    // lifts the budget.
+    const column = reachColumn(signal);
+    if (orderId.includes('\0')) return false;
+    const { rowCount } = await this.#query(
+      `UPDATE orders SET ${column} = COALESCE(${column}, $2), query_budget = NULL WHERE order_id = $1`,
+      [orderId, at],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async takeQuerySlots(request: QuerySlotRequest): Promise<number> {
+    const { gatewayId, epochSecond, want, upTo } = checkSlotRequest(request);
+    if (want === 0 || upTo === 0) return 0;
+    // One statement: the upsert locks the second's row, so takes from every instance queue on it and each sees
+    // the count the one before it left. `taken` carries the grant out (RETURNING only sees the new row).
+    const { rows } = await this.#query<{ taken: number }>({
+      name: 'jupay_take_query_slots',
+      text: `WITH gone AS (
+               DELETE FROM query_slots WHERE gateway_id = $1 AND epoch_second < $2::bigint - $5::bigint)
+             INSERT INTO query_slots AS q (gateway_id, epoch_second, used, taken)
+             VALUES ($1, $2, LEAST($3::int, $4::int), LEAST($3::int, $4::int))
+             ON CONFLICT (gateway_id, epoch_second) DO UPDATE
+               SET used = q.used + LEAST($3::int, $4::int - q.used), taken = LEAST($3::int, $4::int - q.used)
+               WHERE q.used < $4::int
+             RETURNING taken`,
+      values: [gatewayId, epochSecond, want, upTo, SLOT_MEMORY_SECONDS],
+    });
+    return rows[0]?.taken ?? 0;
   }
 
   async claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
@@ -613,6 +665,12 @@ export class PostgresOrderStore implements OrderStore {
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresOrderStore {
   return new PostgresOrderStore(options);
+}
+
+function reachColumn(signal: ReachSignal): 'submitted_at' | 'returned_at' {
+  if (signal === 'submitted') return 'submitted_at';
+  if (signal === 'returned') return 'returned_at';
+  throw new TypeError('signal: expected "submitted" or "returned"');
 }
 
 /** true when a store setting names PostgreSQL rather than an SQLite file. */

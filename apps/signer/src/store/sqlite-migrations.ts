@@ -128,6 +128,33 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'query budget and reach of an order, gateway query slots',
+    sql: `
+      -- query_budget: how many scheduled queries an order gets before the shopper is seen to reach the gateway
+      -- (NULL: the whole schedule); submitted_at / returned_at: when the widget reported the form POST and when a
+      -- verified page return came back. Either signal lifts the budget (sets it NULL).
+      ALTER TABLE orders ADD COLUMN query_budget INTEGER CHECK (query_budget >= 0);
+      ALTER TABLE orders ADD COLUMN submitted_at INTEGER;
+      ALTER TABLE orders ADD COLUMN returned_at INTEGER;
+      -- The due index holds only the orders the loop may claim: one whose budget is spent leaves it (and the scan
+      -- never walks over it again) until a signal lifts the budget.
+      DROP INDEX orders_due;
+      CREATE INDEX orders_due ON orders (next_query_at)
+        WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
+          AND (query_budget IS NULL OR query_attempts < query_budget);
+
+      -- Queries started per gateway per second (epoch seconds), for the rate cap (reconcile/query-rate.ts). Rows
+      -- older than a minute are deleted as new seconds are taken.
+      CREATE TABLE query_slots (
+        gateway_id    TEXT NOT NULL,
+        epoch_second  INTEGER NOT NULL,
+        used          INTEGER NOT NULL CHECK (used >= 0),
+        PRIMARY KEY (gateway_id, epoch_second)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
     version: 6,
     name: 'gateway accounts: the account of each order, the accounts health shared by every instance',
     sql: `

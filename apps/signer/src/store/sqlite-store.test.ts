@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewOrder } from './order-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
-import { openSqliteStore, type SqliteStore } from './sqlite-store.ts';
+import { CLAIM_DUE_ORDERS_SQL, openSqliteStore, type SqliteStore } from './sqlite-store.ts';
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
@@ -86,6 +86,48 @@ describe('SqliteStore', () => {
       ['malformed', null, 'E1'],
       ['paid', 'E1', null],
     ]);
+  });
+
+  it('the claim reads through the due index, which leaves out orders whose query budget is spent', async () => {
+    const store = open();
+    await store.migrate();
+    const db = store.database;
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_ORDERS_SQL}`).all(0, 0, 0, 10) as {
+      detail: string;
+    }[];
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/USING INDEX orders_due\b/);
+    // Orders: one with a budget left, one spent (2 of 2), one without a budget.
+    const [left, spent, open_] = [order(), order(), order()];
+    for (const o of [left, spent, open_]) {
+      await store.createOrder({ ...o, nextQueryAt: new Date(1_000), queryBudget: o === open_ ? null : 2 });
+    }
+    await store.scheduleNextQuery(left.orderId, new Date(1_000), 1);
+    await store.scheduleNextQuery(spent.orderId, new Date(1_000), 2);
+    const indexed = db
+      .prepare(
+        `SELECT order_id FROM orders INDEXED BY orders_due
+          WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
+            AND (query_budget IS NULL OR query_attempts < query_budget) ORDER BY order_id`,
+      )
+      .pluck()
+      .all();
+    expect(indexed).toEqual([left.orderId, open_.orderId]);
+  });
+
+  it('migration 5 keeps earlier orders on the whole schedule', async () => {
+    const store = open();
+    store.migrateSync(SQLITE_MIGRATIONS.filter((m) => m.version <= 4));
+    const raw = new Database(store.path);
+    raw
+      .prepare(
+        `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, created_at, next_query_at,
+           query_attempts, request_fields) VALUES ('E1', '10002', 100, '903', 'x', 0, 1000, 5, '{}')`,
+      )
+      .run();
+    raw.close();
+    await store.migrate();
+    expect(store.schemaVersion()).toBe(5);
+    expect((await store.claimDueOrders(new Date(2_000), 10, 1_000)).map((o) => o.orderId)).toEqual(['E1']);
   });
 
   it('by default syncs the WAL itself: migrate and writes resolve only after their sync', async () => {

@@ -13,6 +13,7 @@ import { ensureDirectory } from './ensure-directory.ts';
 import { SqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
+  checkSlotRequest,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
@@ -20,6 +21,7 @@ import {
   notificationAnomaly,
   paidEventPayload,
   rawBodyBytes,
+  SLOT_MEMORY_SECONDS,
   StoreUnavailableError,
   type AnomalyEntry,
   type ApplyNotificationInput,
@@ -34,6 +36,8 @@ import {
   type OutboxEvent,
   type PruneCutoffs,
   type PruneResult,
+  type QuerySlotRequest,
+  type ReachSignal,
 } from './order-store.ts';
 
 /** Options of {@link SqliteStore}. */
@@ -165,13 +169,27 @@ function tupleToOrder(t: OrderTuple): OrderRecord {
 const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
   paid_via, created_at, paid_at, next_query_at, query_attempts`;
 
+/**
+ * The reconciliation loop's claim (parameters: lease end, now, now, limit). Its conditions repeat the `orders_due`
+ * index's (migration 5) word for word, so SQLite reads the due orders through that index, which holds neither paid
+ * orders nor those whose query budget is spent.
+ */
+export const CLAIM_DUE_ORDERS_SQL = `UPDATE orders SET lease_until = ?
+  WHERE order_id IN (
+    SELECT order_id FROM orders
+    WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
+      AND (query_budget IS NULL OR query_attempts < query_budget)
+      AND next_query_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+    ORDER BY next_query_at LIMIT ?)
+  RETURNING *`;
+
 function prepareAll(db: Database.Database) {
   return {
     insertOrder: db.prepare(
       `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
-         next_query_at, request_fields)
+         next_query_at, request_fields, query_budget)
        VALUES (@orderId, @memberId, @amountFen, @bankCode, @productName, @attach, @createdAt, @nextQueryAt,
-         @requestFields)`,
+         @requestFields, @queryBudget)`,
     ),
     getOrder: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE order_id = ?'),
     getOrderRecord: db.prepare<[string], Omit<OrderRow, 'request_fields'>>(
@@ -212,15 +230,25 @@ function prepareAll(db: Database.Database) {
     listAnomalies: db.prepare<[string], { order_id: string; kind: string; detail: string; at: number }>(
       'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = ? ORDER BY id',
     ),
-    claimOrders: db.prepare<[number, number, number, number], OrderRow>(
-      `UPDATE orders SET lease_until = ?
-       WHERE order_id IN (
-         SELECT order_id FROM orders
-         WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL AND next_query_at <= ?
-           AND (lease_until IS NULL OR lease_until <= ?)
-         ORDER BY next_query_at LIMIT ?)
-       RETURNING *`,
+    claimOrders: db.prepare<[number, number, number, number], OrderRow>(CLAIM_DUE_ORDERS_SQL),
+    releaseClaim: db.prepare('UPDATE orders SET lease_until = NULL WHERE order_id = ?'),
+    // The first signal's time is kept; every signal lifts the budget.
+    reachSubmitted: db.prepare(
+      'UPDATE orders SET submitted_at = COALESCE(submitted_at, ?), query_budget = NULL WHERE order_id = ?',
     ),
+    reachReturned: db.prepare(
+      'UPDATE orders SET returned_at = COALESCE(returned_at, ?), query_budget = NULL WHERE order_id = ?',
+    ),
+    getSlots: db
+      .prepare<[string, number], number>(
+        'SELECT used FROM query_slots WHERE gateway_id = ? AND epoch_second = ?',
+      )
+      .pluck(),
+    putSlots: db.prepare(
+      `INSERT INTO query_slots (gateway_id, epoch_second, used) VALUES (?, ?, ?)
+       ON CONFLICT (gateway_id, epoch_second) DO UPDATE SET used = excluded.used`,
+    ),
+    pruneSlots: db.prepare('DELETE FROM query_slots WHERE gateway_id = ? AND epoch_second < ?'),
     scheduleNextQuery: db.prepare(
       // A paid order is never rescheduled, even when its query was in flight while the notification landed; its
       // attempts are still counted (the query that found it paid is one), as the PostgreSQL store does.
@@ -384,6 +412,7 @@ export class SqliteStore implements OrderStore {
         createdAt: order.createdAt.getTime(),
         nextQueryAt: order.nextQueryAt?.getTime() ?? null,
         requestFields: JSON.stringify(order.requestFields),
+        queryBudget: order.queryBudget ?? null,
       });
       if (order.idempotency) {
         s.insertIdempotency.run(
@@ -577,6 +606,36 @@ export class SqliteStore implements OrderStore {
     await this.write(() => s.scheduleNextQuery.run(nextQueryAt?.getTime() ?? null, queryAttempts, orderId));
   }
 
+  async releaseClaims(orderIds: readonly string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    const s = this.stmt;
+    await this.write(() => {
+      for (const orderId of orderIds) s.releaseClaim.run(orderId);
+    });
+  }
+
+  async recordReach(orderId: string, signal: ReachSignal, at: Date): Promise<boolean> {
+    const s = this.stmt;
+    const statement = reachStatement(s, signal);
+    const { changes } = await this.write(() => statement.run(at.getTime(), orderId));
+    return changes > 0;
+  }
+
+  async takeQuerySlots(request: QuerySlotRequest): Promise<number> {
+    const { gatewayId, epochSecond, want, upTo } = checkSlotRequest(request);
+    if (want === 0) return 0;
+    const s = this.stmt;
+    // One write of the group commit, whose transaction is the only writer: nothing can come between the read and
+    // the update, in this process or another on the same file.
+    return this.write(() => {
+      const used = s.getSlots.get(gatewayId, epochSecond) ?? 0;
+      const taken = Math.max(0, Math.min(want, upTo - used));
+      if (taken > 0) s.putSlots.run(gatewayId, epochSecond, used + taken);
+      s.pruneSlots.run(gatewayId, epochSecond - SLOT_MEMORY_SECONDS);
+      return taken;
+    }, true);
+  }
+
   async claimDueEvents(now: Date, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
     const t = now.getTime();
     const s = this.stmt;
@@ -616,6 +675,12 @@ export class SqliteStore implements OrderStore {
     if (this.db.open) this.db.close();
     this.writes.releaseWal();
   }
+}
+
+function reachStatement(s: ReturnType<typeof prepareAll>, signal: ReachSignal) {
+  if (signal === 'submitted') return s.reachSubmitted;
+  if (signal === 'returned') return s.reachReturned;
+  throw new TypeError('signal: expected "submitted" or "returned"');
 }
 
 /**

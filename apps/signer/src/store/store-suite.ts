@@ -671,6 +671,106 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect((await store.getOrder(order.orderId))?.status).toBe('PAID');
     });
 
+    it('a spent query budget keeps an order out of the claims until the shopper is seen at the gateway', async () => {
+      const widget = newOrder({ nextQueryAt: at(1_000), queryBudget: 2 });
+      const returning = newOrder({ nextQueryAt: at(1_000), queryBudget: 2 });
+      const api = newOrder({ nextQueryAt: at(1_000) });
+      for (const o of [widget, returning, api]) await store.createOrder(o);
+      const claim = async (ms: number) =>
+        (await store.claimDueOrders(at(ms), 10, 1)).map((o) => o.orderId).sort();
+      const everyone = [widget.orderId, returning.orderId, api.orderId].sort();
+
+      expect(await claim(1_000)).toEqual(everyone);
+      for (const o of [widget, returning, api]) await store.scheduleNextQuery(o.orderId, at(2_000), 1);
+      expect(await claim(2_000)).toEqual(everyone);
+      for (const o of [widget, returning, api]) await store.scheduleNextQuery(o.orderId, at(3_000), 2);
+      // Two queries spent: only the order without a budget is due at its next point, and later.
+      expect(await claim(3_000)).toEqual([api.orderId]);
+      await store.scheduleNextQuery(api.orderId, at(4_000), 3);
+      expect(await claim(4_000)).toEqual([api.orderId]);
+      await store.scheduleNextQuery(api.orderId, at(60_000), 4);
+      expect(await claim(5_000)).toEqual([]);
+
+      // A signal lifts the budget: the order is due again at once (its next point is past), and after that too.
+      expect(await store.recordReach(widget.orderId, 'submitted', at(5_000))).toBe(true);
+      expect(await store.recordReach(returning.orderId, 'returned', at(5_000))).toBe(true);
+      expect(await claim(5_000)).toEqual([widget.orderId, returning.orderId].sort());
+      await store.scheduleNextQuery(widget.orderId, at(6_000), 3);
+      await store.scheduleNextQuery(returning.orderId, at(60_000), 3);
+      expect(await claim(6_000)).toEqual([widget.orderId]);
+      // Idempotent, and false for an order that does not exist.
+      expect(await store.recordReach(widget.orderId, 'submitted', at(7_000))).toBe(true);
+      expect(await store.recordReach('E0000000000000000404', 'returned', at(7_000))).toBe(false);
+      await expect(store.recordReach(widget.orderId, 'seen' as 'submitted', at(7_000))).rejects.toThrow(
+        /signal/,
+      );
+      // A budget of 0 asks nothing until a signal.
+      const silent = newOrder({ nextQueryAt: at(1_000), queryBudget: 0 });
+      await store.createOrder(silent);
+      expect(await claim(8_000)).not.toContain(silent.orderId);
+    });
+
+    it('releases claims of orders it did not query, leaving their schedule as it was', async () => {
+      const a = newOrder({ nextQueryAt: at(1_000) });
+      const b = newOrder({ nextQueryAt: at(2_000) });
+      for (const o of [a, b]) await store.createOrder(o);
+      const other = await another();
+      expect((await store.claimDueOrders(at(3_000), 10, 60_000)).map((o) => o.orderId)).toEqual([
+        a.orderId,
+        b.orderId,
+      ]);
+      await store.releaseClaims([b.orderId]);
+      await store.releaseClaims([]);
+      // Due at once for any handle, with the same next point and attempts.
+      const again = await other.claimDueOrders(at(3_001), 10, 60_000);
+      expect(again.map((o) => [o.orderId, o.nextQueryAt, o.queryAttempts])).toEqual([
+        [b.orderId, at(2_000), 0],
+      ]);
+    });
+
+    it('takes query slots up to the cap of a second, atomically across handles', async () => {
+      const others = [await another(), await another()];
+      const handles = [store, ...others];
+      const second = 1_709_265_600;
+      // 30 concurrent takes of 3 from three handles on a cap of 10: exactly 10 are handed out.
+      const takes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          handles[i % 3]!.takeQuerySlots({ gatewayId: 'gw', epochSecond: second, want: 3, upTo: 10 }),
+        ),
+      );
+      expect(takes.reduce((sum, n) => sum + n, 0)).toBe(10);
+      expect(Math.max(...takes)).toBeLessThanOrEqual(3);
+      expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second, want: 1, upTo: 10 })).toBe(0);
+      // Another second and another gateway count apart.
+      expect(
+        await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 1, want: 4, upTo: 10 }),
+      ).toBe(4);
+      expect(await store.takeQuerySlots({ gatewayId: 'gw2', epochSecond: second, want: 12, upTo: 10 })).toBe(
+        10,
+      );
+      // A lower ceiling stops earlier on the same count: 4 used, up to 5 leaves one.
+      expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 1, want: 3, upTo: 5 })).toBe(
+        1,
+      );
+      expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 1, want: 3, upTo: 4 })).toBe(
+        0,
+      );
+      expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 1, want: 0, upTo: 9 })).toBe(
+        0,
+      );
+      // A second more than a minute old is forgotten once a later one is taken.
+      await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second + 200, want: 1, upTo: 10 });
+      expect(await store.takeQuerySlots({ gatewayId: 'gw', epochSecond: second, want: 2, upTo: 10 })).toBe(2);
+      for (const bad of [
+        { gatewayId: '', epochSecond: second, want: 1, upTo: 1 },
+        { gatewayId: 'gw', epochSecond: 1.5, want: 1, upTo: 1 },
+        { gatewayId: 'gw', epochSecond: second, want: -1, upTo: 1 },
+        { gatewayId: 'gw', epochSecond: second, want: 1, upTo: Number.NaN },
+      ]) {
+        await expect(store.takeQuerySlots(bad)).rejects.toThrow(TypeError);
+      }
+    });
+
     it('claims due outbox events with a lease, records failures and deliveries', async () => {
       const a = newOrder();
       const b = newOrder();

@@ -43,6 +43,8 @@ const buildManifest = () =>
   ));
 
 let lastGatewayPost = null;
+/** The submit reports (beacons) the fake signer received: path and Origin. */
+const beacons = [];
 
 const readBody = (req) =>
   new Promise((resolve, reject) => {
@@ -119,6 +121,12 @@ export async function fakeServer(ctx, next) {
       statusUrl: '/fake-signer/api/orders/E2024CSP',
     });
   }
+  if (path.startsWith('/fake-signer/api/orders/') && path.endsWith('/submitted') && ctx.method === 'POST') {
+    beacons.push({ path, origin: ctx.get('origin') });
+    ctx.status = 204;
+    return;
+  }
+  if (path === '/fake-signer/beacons') return json(200, beacons);
   if (path.startsWith('/fake-signer/api/orders/')) {
     return json(200, { orderId: path.split('/').pop(), status: 'PAID', amountFen: 1234, bankCode: '902' });
   }

@@ -1,6 +1,7 @@
 /**
  * @module fake-signer: stubs `fetch` with a scripted signer for the element's browser tests. Each route answers
- * from a queue of replies (then from its default), and every call is recorded.
+ * from a queue of replies (then from its default), and every call is recorded; `navigator.sendBeacon` is stubbed
+ * too, recording each beacon's URL (`beaconAnswer` is what it returns: false when the browser refuses to queue it).
  */
 import type { Checkout, Order, SignerConfig } from '../../src/signer-client.ts';
 
@@ -81,16 +82,28 @@ export class FakeSigner {
     checkout: { status: 201, body: checkout() },
     order: { status: 200, body: order('NOTPAY') },
   };
+  /** The URLs of the beacons sent, in order. */
+  beacons: string[] = [];
+  beaconAnswer = true;
+  /** Called with each beacon as it is sent (a test can note when, relative to other things). */
+  onBeacon: (url: string) => void = () => {};
   private original = window.fetch;
+  private originalBeacon = Navigator.prototype.sendBeacon;
 
   install(): this {
     window.fetch = (input, init = {}) =>
       this.handle(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, init);
+    Navigator.prototype.sendBeacon = (url: string | URL) => {
+      this.beacons.push(String(url));
+      this.onBeacon(String(url));
+      return this.beaconAnswer;
+    };
     return this;
   }
 
   restore(): void {
     window.fetch = this.original;
+    Navigator.prototype.sendBeacon = this.originalBeacon;
   }
 
   /** Calls to one route, e.g. `callsTo('/api/checkout')`. */
