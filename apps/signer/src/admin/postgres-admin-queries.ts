@@ -21,6 +21,7 @@ interface OrderRow {
   paid_at: Date | null;
   next_query_at: Date | null;
   query_attempts: number;
+  gateway_id: string;
 }
 
 interface EventRow {
@@ -36,7 +37,7 @@ interface EventRow {
 }
 
 const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
-  paid_via, created_at, paid_at, next_query_at, query_attempts`;
+  paid_via, created_at, paid_at, next_query_at, query_attempts, gateway_id`;
 const EVENT_COLUMNS =
   'id, type, order_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error';
 // Failed first (undelivered with attempts), then pending, then delivered; newest first within each.
@@ -59,6 +60,7 @@ function toOrder(row: OrderRow): OrderRecord {
     paidAt: row.paid_at,
     nextQueryAt: row.next_query_at,
     queryAttempts: row.query_attempts,
+    gatewayId: row.gateway_id,
   };
 }
 

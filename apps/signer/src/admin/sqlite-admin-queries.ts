@@ -22,6 +22,7 @@ interface OrderRow {
   paid_at: number | null;
   next_query_at: number | null;
   query_attempts: number;
+  gateway_id: string;
 }
 
 interface EventRow {
@@ -37,7 +38,7 @@ interface EventRow {
 }
 
 const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
-  paid_via, created_at, paid_at, next_query_at, query_attempts`;
+  paid_via, created_at, paid_at, next_query_at, query_attempts, gateway_id`;
 const EVENT_COLUMNS =
   'id, type, order_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error';
 // Failed first (undelivered with attempts), then pending, then delivered; newest first within each.
@@ -61,6 +62,7 @@ function toOrder(row: OrderRow): OrderRecord {
     paidAt: date(row.paid_at),
     nextQueryAt: date(row.next_query_at),
     queryAttempts: row.query_attempts,
+    gatewayId: row.gateway_id,
   };
 }
 

@@ -38,6 +38,7 @@ function order(overrides: Partial<OrderRecord> = {}): OrderRecord {
     paidAt: null,
     nextQueryAt: new Date('2024-03-01T04:01:00.000Z'),
     queryAttempts: 0,
+    gatewayId: 'default',
     ...overrides,
   };
 }

@@ -34,6 +34,7 @@ export type NotificationVerdict =
   | 'duplicate'
   | 'amount_mismatch'
   | 'unknown_order'
+  | 'gateway_mismatch'
   | 'member_mismatch'
   | 'not_success'
   | 'bad_signature'
@@ -211,9 +212,12 @@ export function decideApplied(
 ): AppliedDecision {
   const { verdict } = result;
   const orderId = received.notification.orderId;
-  // Filed under the order only when it is ours: a notification for an unknown order has nothing to file it under.
+  // Filed under the order only when it is ours: a notification for an unknown order has nothing to file it under,
+  // and one verified with another account's key is not about that order's payment (its anomaly says so).
   const fieldAnomaly =
-    result.outcome === 'not_found' ? null : unsignedFieldAnomaly(received.notification, receivedAt);
+    result.outcome === 'not_found' || result.outcome === 'gateway_mismatch'
+      ? null
+      : unsignedFieldAnomaly(received.notification, receivedAt);
   const accepted = result.outcome === 'paid' || result.outcome === 'already_paid';
   const fields = fieldAnomaly ? { orderId, verdict, anomaly: fieldAnomaly.kind } : { orderId, verdict };
   return {

@@ -3,6 +3,7 @@
  * The storage contract of the signer. SQLite (embedded default) and PostgreSQL (several instances) implement it;
  * the HTTP routes, the reconciliation loop and the webhook sender only ever talk to this interface.
  */
+import { DEFAULT_ACCOUNT_ID } from '../config/gateway-accounts.ts';
 
 /** An order is unpaid (`NOTPAY`, the gateway's own word) until one verified notification or query marks it paid. */
 export type OrderStatus = 'NOTPAY' | 'PAID';
@@ -26,6 +27,11 @@ export interface OrderRecord {
   /** When the reconciliation loop should next ask the gateway; null once paid or given up. */
   nextQueryAt: Date | null;
   queryAttempts: number;
+  /**
+   * The gateway account the order was signed for (config/gateway-accounts.ts): its notifications must verify with
+   * that account's key, and its queries go to that account's gateway. `default` for the single-gateway settings.
+   */
+  gatewayId: string;
 }
 
 /** What checkout stores. `requestFields` is the signed form, kept so an idempotent retry returns it unchanged. */
@@ -40,6 +46,8 @@ export interface NewOrder {
   nextQueryAt: Date | null;
   requestFields: Record<string, string>;
   idempotency?: { key: string; bodyHash: string };
+  /** The gateway account the order is signed for; default {@link DEFAULT_ACCOUNT_ID} (the single gateway). */
+  gatewayId?: string;
   /**
    * Scheduled queries this order gets until the shopper is seen to reach the gateway ({@link OrderStore.recordReach});
    * absent or null: the whole schedule. Checkout sets it for `<pay-button>`, which reports the form POST.
@@ -96,6 +104,11 @@ export interface ApplyNotificationInput {
   rawBody: string;
   /** The id of the `order.paid` outbox event, written if, and only if, this call makes the transition. */
   eventId: string;
+  /**
+   * The gateway account whose key verified the notification: an order bound to another account is never paid by it
+   * (outcome `gateway_mismatch`, with an anomaly). Default {@link DEFAULT_ACCOUNT_ID}.
+   */
+  gatewayId?: string;
 }
 
 /** The notification log verdict of each outcome of {@link OrderStore.applyNotification}. */
@@ -104,12 +117,26 @@ export const NOTIFICATION_VERDICTS = {
   already_paid: 'duplicate',
   amount_mismatch: 'amount_mismatch',
   not_found: 'unknown_order',
+  gateway_mismatch: 'gateway_mismatch',
 } as const;
 
+/** The outcomes of {@link OrderStore.applyNotification}: those of a transition, and a notification of another account. */
+export type ApplyNotificationOutcome = MarkPaidResult | { outcome: 'gateway_mismatch'; order: OrderRecord };
+
 /** What {@link OrderStore.applyNotification} did: the outcome, the verdict it logged, and the order as it is now. */
-export type ApplyNotificationResult = MarkPaidResult & {
-  verdict: (typeof NOTIFICATION_VERDICTS)[MarkPaidResult['outcome']];
+export type ApplyNotificationResult = ApplyNotificationOutcome & {
+  verdict: (typeof NOTIFICATION_VERDICTS)[ApplyNotificationOutcome['outcome']];
 };
+
+/**
+ * The anomaly a notification verified with one account's key leaves on an order bound to another account (both
+ * stores write exactly this, PostgreSQL in SQL).
+ * @example
+ * gatewayMismatchDetail('b', 'a'); // 'notify verified with the key of gateway account b, order is bound to a'
+ */
+export function gatewayMismatchDetail(notifiedBy: string, boundTo: string): string {
+  return `notify verified with the key of gateway account ${notifiedBy}, order is bound to ${boundTo}`;
+}
 
 /**
  * The payload of the `order.paid` outbox event: the order's own fields and the payment's. Both stores and
@@ -292,6 +319,7 @@ export function newOrderRecord(order: NewOrder): OrderRecord {
     paidAt: null,
     nextQueryAt: order.nextQueryAt,
     queryAttempts: 0,
+    gatewayId: order.gatewayId ?? DEFAULT_ACCOUNT_ID,
   };
 }
 
@@ -335,11 +363,12 @@ export interface OrderStore {
   /** One conditional write (`... WHERE status = 'NOTPAY'`) plus the outbox event, in one transaction. */
   markPaid(input: MarkPaidInput): Promise<MarkPaidResult>;
   /**
-   * Applies a verified notification in one commit: the conditional paid transition (`WHERE status = 'NOTPAY'` and
-   * the same amount) with its outbox event (payload: {@link paidEventPayload}) and the notification log row, all
-   * or nothing. When the order is unknown, of another amount or already paid, nothing is paid and the log row (its
-   * verdict from {@link NOTIFICATION_VERDICTS}) and any {@link notificationAnomaly} are written instead, decided on
-   * the order's state read in the same step. Resolves once that commit is durable, so `OK` may follow it.
+   * Applies a verified notification in one commit: the conditional paid transition (`WHERE status = 'NOTPAY'`, the
+   * same amount and the order bound to `gatewayId`) with its outbox event (payload: {@link paidEventPayload}) and
+   * the notification log row, all or nothing. When the order is unknown, bound to another gateway account, of
+   * another amount or already paid, nothing is paid and the log row (its verdict from {@link NOTIFICATION_VERDICTS})
+   * and any anomaly ({@link gatewayMismatchDetail}, {@link notificationAnomaly}) are written instead, decided on the
+   * order's state read in the same step. Resolves once that commit is durable, so `OK` may follow it.
    */
   applyNotification(input: ApplyNotificationInput): Promise<ApplyNotificationResult>;
   recordNotification(entry: NotificationLogEntry): Promise<void>;

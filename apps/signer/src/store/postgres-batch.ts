@@ -18,6 +18,7 @@
  * for the row and re-checks it) found it paid. Such an answer is marked `stale` for the store to read the order
  * again.
  */
+import { DEFAULT_ACCOUNT_ID } from '../config/gateway-accounts.ts';
 import { type AnomalyEntry, type NewOrder, type OrderRecord, type PaidVia } from './order-store.ts';
 
 /** A paid transition; with `notification`, also its log row and anomaly (the `applyNotification` path). */
@@ -30,7 +31,11 @@ export interface PayOp {
   eventId: string;
   /** The event's payload as given (`markPaid`); null: built from the order in SQL (`paidEventPayload`). */
   payload: Record<string, unknown> | null;
-  notification: { body: Buffer; receivedAt: Date } | null;
+  /**
+   * A notification's log row, and the gateway account whose key verified it: the transition is made only on an
+   * order bound to that account (otherwise the outcome is `gateway_mismatch`).
+   */
+  notification: { body: Buffer; receivedAt: Date; gatewayId: string } | null;
 }
 
 /** One write of a batch. */
@@ -53,7 +58,7 @@ export type WriteResult =
   | { kind: 'order'; inserted: boolean }
   | {
       kind: 'pay';
-      outcome: 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found';
+      outcome: 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found' | 'gateway_mismatch';
       order: OrderRecord | null;
       /**
        * The order was read before a concurrent transition: `order` is that transition's record when it was in the
@@ -69,7 +74,7 @@ export const orderJson = (
 ): string => `json_build_array(${o}.order_id, ${o}.member_id, ${o}.amount_fen, ${o}.bank_code,
   ${o}.product_name, ${o}.attach, ${o}.status, ${o}.transaction_id, ${o}.paid_via,
   (extract(epoch FROM ${o}.created_at) * 1000)::bigint, (extract(epoch FROM ${o}.paid_at) * 1000)::bigint,
-  (extract(epoch FROM ${o}.next_query_at) * 1000)::bigint, ${o}.query_attempts)`;
+  (extract(epoch FROM ${o}.next_query_at) * 1000)::bigint, ${o}.query_attempts, ${o}.gateway_id)`;
 
 /** The statement; `$1`..`$4`: JSON arrays of orders, transitions, log rows and anomalies (or null for none). */
 export const BATCH_STATEMENT = `
@@ -77,12 +82,12 @@ WITH
 o_in AS (
   SELECT * FROM json_to_recordset($1::json) AS t(i int, order_id text, member_id text, amount_fen bigint,
     bank_code text, product_name text, attach text, created_at timestamptz, next_query_at timestamptz,
-    request_fields jsonb, idempotency_key text, idempotency_body_hash text, query_budget int)),
+    request_fields jsonb, idempotency_key text, idempotency_body_hash text, query_budget int, gateway_id text)),
 o_new AS (
   INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at, next_query_at,
-                      request_fields, idempotency_key, idempotency_body_hash, query_budget)
+                      request_fields, idempotency_key, idempotency_body_hash, query_budget, gateway_id)
   SELECT order_id, member_id, amount_fen, bank_code, product_name, attach, created_at, next_query_at,
-         request_fields, idempotency_key, idempotency_body_hash, query_budget
+         request_fields, idempotency_key, idempotency_body_hash, query_budget, gateway_id
     FROM o_in ORDER BY i
   -- A key already taken (by an earlier order, or one earlier in this batch) inserts nothing: the store then
   -- replays or refuses.
@@ -91,13 +96,13 @@ o_new AS (
 p_in AS (
   SELECT * FROM json_to_recordset($2::json) AS t(i int, order_id text, transaction_id text, tx64 text,
     amount_fen bigint, paid_at text, via text, event_id text, payload json, notification boolean,
-    raw_body text, received_at timestamptz)),
+    raw_body text, received_at timestamptz, gateway_id text)),
 -- The orders the transitions name, as an array: matched by order_id = ANY(...), they are read through the primary
 -- key by every plan. A join to the batch's rows alone lets a plan made while the table was small (and kept by the
 -- prepared statement as it grows) scan the whole table on every batch.
 p_ids AS (SELECT array_agg(order_id) AS ids FROM p_in),
 p_cur AS (
-  SELECT p.i, o.amount_fen, o.status, o.transaction_id, ${orderJson('o')} AS rec
+  SELECT p.i, o.amount_fen, o.status, o.transaction_id, o.gateway_id, ${orderJson('o')} AS rec
     FROM p_in p JOIN orders o ON o.order_id = p.order_id
    WHERE o.order_id = ANY((SELECT ids FROM p_ids)::text[])),
 p_done AS (
@@ -110,6 +115,8 @@ p_done AS (
     FROM (SELECT * FROM p_in ORDER BY order_id, i) p
    WHERE o.order_id = ANY((SELECT ids FROM p_ids)::text[])
      AND o.order_id = p.order_id AND o.status = 'NOTPAY' AND o.amount_fen = p.amount_fen
+     -- A notification pays only an order of the account whose key verified it (markPaid's queries name none).
+     AND (p.gateway_id IS NULL OR o.gateway_id = p.gateway_id)
   RETURNING p.i, ${orderJson('o')} AS rec, o.order_id, o.amount_fen, o.bank_code, o.product_name, o.attach),
 p_event AS (
   INSERT INTO outbox_events (id, type, order_id, payload, created_at, next_attempt_at)
@@ -123,9 +130,11 @@ p_event AS (
   RETURNING 1),
 p_out AS (
   SELECT p.i, p.order_id, p.notification, p.raw_body, p.received_at, p.via, p.amount_fen, p.transaction_id, p.tx64,
+         p.gateway_id, c.gateway_id AS order_gateway,
          c.amount_fen AS order_amount, c.status AS order_status, c.transaction_id AS order_transaction,
          CASE WHEN d.i IS NOT NULL THEN 'paid'
               WHEN c.i IS NULL THEN 'not_found'
+              WHEN p.gateway_id IS NOT NULL AND c.gateway_id <> p.gateway_id THEN 'gateway_mismatch'
               WHEN c.amount_fen <> p.amount_fen THEN 'amount_mismatch'
               ELSE 'already_paid' END AS outcome,
          COALESCE(d.rec, c.rec) AS rec
@@ -140,7 +149,8 @@ n_new AS (
       -- The verdicts of NOTIFICATION_VERDICTS (order-store.ts).
       SELECT i, order_id, NULL, raw_body, false,
              CASE outcome WHEN 'paid' THEN 'paid' WHEN 'already_paid' THEN 'duplicate'
-                          WHEN 'amount_mismatch' THEN 'amount_mismatch' ELSE 'unknown_order' END,
+                          WHEN 'amount_mismatch' THEN 'amount_mismatch'
+                          WHEN 'gateway_mismatch' THEN 'gateway_mismatch' ELSE 'unknown_order' END,
              received_at
         FROM p_out WHERE notification) n
    ORDER BY i
@@ -150,6 +160,12 @@ a_new AS (
   SELECT order_id, kind, detail, at FROM (
       SELECT i, order_id, kind, detail, at
         FROM json_to_recordset($4::json) AS t(i int, order_id text, kind text, detail text, at timestamptz)
+      UNION ALL
+      -- gatewayMismatchDetail (order-store.ts): an order's account never changes, so no snapshot is stale for it.
+      SELECT i, order_id, 'gateway_mismatch',
+             'notify verified with the key of gateway account ' || gateway_id || ', order is bound to ' || order_gateway,
+             received_at
+        FROM p_out WHERE notification AND outcome = 'gateway_mismatch'
       UNION ALL
       -- The anomalies of notificationAnomaly (order-store.ts), for the outcomes read from this statement's
       -- snapshot; a stale one is left to the store.
@@ -192,6 +208,7 @@ export function batchParams(ops: readonly WriteOp[]): (string | null)[] {
           idempotency_key: o.idempotency?.key ?? null,
           idempotency_body_hash: o.idempotency?.bodyHash ?? null,
           query_budget: o.queryBudget ?? null,
+          gateway_id: o.gatewayId ?? DEFAULT_ACCOUNT_ID,
         });
         break;
       }
@@ -211,6 +228,7 @@ export function batchParams(ops: readonly WriteOp[]): (string | null)[] {
           notification: p.notification !== null,
           raw_body: p.notification?.body.toString('hex') ?? null,
           received_at: p.notification?.receivedAt ?? null,
+          gateway_id: p.notification?.gatewayId ?? null,
         });
         break;
       }
@@ -254,6 +272,7 @@ type OrderJson = [
   paidAt: number | null,
   nextQueryAt: number | null,
   queryAttempts: number,
+  gatewayId: string,
 ];
 
 /** An order record from the statement's JSON array (see `orderJson`). */
@@ -272,6 +291,7 @@ export function orderFromJson(t: OrderJson): OrderRecord {
     paidAt: t[10] === null ? null : new Date(t[10]),
     nextQueryAt: t[11] === null ? null : new Date(t[11]),
     queryAttempts: t[12],
+    gatewayId: t[13],
   };
 }
 
@@ -295,7 +315,7 @@ export function batchResults(
         const current = stale ? (paidNow.get(op.pay.orderId) ?? rec) : rec;
         return {
           kind: 'pay',
-          outcome: outcome as 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found',
+          outcome: outcome as 'paid' | 'already_paid' | 'amount_mismatch' | 'not_found' | 'gateway_mismatch',
           order: current === null ? null : orderFromJson(current),
           stale,
         };

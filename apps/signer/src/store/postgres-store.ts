@@ -11,6 +11,7 @@
  * turn are one statement too. The store counts the statements it sends ({@link PostgresOrderStore.roundTrips}).
  */
 import pg from 'pg';
+import { DEFAULT_ACCOUNT_ID } from '../config/gateway-accounts.ts';
 import {
   batchParams,
   batchResults,
@@ -34,6 +35,7 @@ import {
   StoreUnavailableError,
   type AnomalyEntry,
   type ApplyNotificationInput,
+  type ApplyNotificationOutcome,
   type ApplyNotificationResult,
   type CreateOrderResult,
   type MarkPaidInput,
@@ -84,7 +86,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  * every read, which only an idempotent replay needs.
  */
 const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
-  paid_via, created_at, paid_at, next_query_at, query_attempts`;
+  paid_via, created_at, paid_at, next_query_at, query_attempts, gateway_id`;
 
 /** A row of `orders` as read with {@link ORDER_COLUMNS}. */
 type OrderRecordRow = Omit<OrderRow, 'request_fields' | 'idempotency_body_hash'>;
@@ -103,6 +105,7 @@ interface OrderRow {
   paid_at: Date | null;
   next_query_at: Date | null;
   query_attempts: number;
+  gateway_id: string;
   request_fields: Record<string, string>;
   idempotency_body_hash: string | null;
 }
@@ -135,6 +138,7 @@ function toOrder(row: OrderRecordRow): OrderRecord {
     paidAt: row.paid_at,
     nextQueryAt: row.next_query_at,
     queryAttempts: row.query_attempts,
+    gatewayId: row.gateway_id,
   };
 }
 
@@ -396,6 +400,9 @@ export class PostgresOrderStore implements OrderStore {
       payload: input.event.payload,
       notification: null,
     });
+    // Only a notification names a gateway account; a transition without one cannot mismatch.
+    if (result.outcome === 'gateway_mismatch')
+      throw new Error('a transition without an account mismatched one');
     return result;
   }
 
@@ -411,7 +418,7 @@ export class PostgresOrderStore implements OrderStore {
       via: 'notify',
       eventId: input.eventId,
       payload: null,
-      notification: { body, receivedAt: input.receivedAt },
+      notification: { body, receivedAt: input.receivedAt, gatewayId: input.gatewayId ?? DEFAULT_ACCOUNT_ID },
       stale: (order) => {
         // The statement's snapshot predates the transition that beat this one, so it could not compare the
         // transaction ids: the anomaly, if any, follows in a write of its own.
@@ -424,7 +431,9 @@ export class PostgresOrderStore implements OrderStore {
     return { ...result, verdict: NOTIFICATION_VERDICTS[result.outcome] } as ApplyNotificationResult;
   }
 
-  async #pay(op: PayOp & { stale?: (order: OrderRecord) => Promise<void> }): Promise<MarkPaidResult> {
+  async #pay(
+    op: PayOp & { stale?: (order: OrderRecord) => Promise<void> },
+  ): Promise<ApplyNotificationOutcome> {
     const { stale: onStale, ...pay } = op;
     const result = await this.#writes.write({ kind: 'pay', pay });
     if (result.kind !== 'pay') throw new Error('the batch answered a transition with another kind of result');

@@ -126,8 +126,23 @@ describe('SqliteStore', () => {
       .run();
     raw.close();
     await store.migrate();
-    expect(store.schemaVersion()).toBe(5);
+    expect(store.schemaVersion()).toBe(SQLITE_MIGRATIONS.at(-1)!.version);
     expect((await store.claimDueOrders(new Date(2_000), 10, 1_000)).map((o) => o.orderId)).toEqual(['E1']);
+  });
+
+  it("migration 6 binds earlier orders to the single gateway's account, default", async () => {
+    const store = open();
+    store.migrateSync(SQLITE_MIGRATIONS.filter((m) => m.version <= 5));
+    const raw = new Database(store.path);
+    raw
+      .prepare(
+        `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, created_at, request_fields)
+           VALUES ('E6', '10002', 100, '903', 'x', 0, '{}')`,
+      )
+      .run();
+    raw.close();
+    await store.migrate();
+    expect((await store.getOrder('E6'))?.gatewayId).toBe('default');
   });
 
   it('by default syncs the WAL itself: migrate and writes resolve only after their sync', async () => {

@@ -9,11 +9,13 @@
  */
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_ACCOUNT_ID } from '../config/gateway-accounts.ts';
 import { ensureDirectory } from './ensure-directory.ts';
 import { SqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
   checkSlotRequest,
+  gatewayMismatchDetail,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
@@ -71,6 +73,7 @@ interface OrderRow {
   paid_at: number | null;
   next_query_at: number | null;
   query_attempts: number;
+  gateway_id: string;
   request_fields: string;
 }
 
@@ -112,6 +115,7 @@ function toOrder(row: Omit<OrderRow, 'request_fields'>): OrderRecord {
     paidAt: toDate(row.paid_at),
     nextQueryAt: toDate(row.next_query_at),
     queryAttempts: row.query_attempts,
+    gatewayId: row.gateway_id,
   };
 }
 
@@ -144,9 +148,10 @@ type OrderTuple = [
   paidAt: number | null,
   nextQueryAt: number | null,
   queryAttempts: number,
+  gatewayId: string,
 ];
 
-/** {@link toOrder} for a raw row: better-sqlite3 builds an array faster than an object with 13 named keys. */
+/** {@link toOrder} for a raw row: better-sqlite3 builds an array faster than an object with 14 named keys. */
 function tupleToOrder(t: OrderTuple): OrderRecord {
   return {
     orderId: t[0],
@@ -162,12 +167,13 @@ function tupleToOrder(t: OrderTuple): OrderRecord {
     paidAt: toDate(t[10]),
     nextQueryAt: toDate(t[11]),
     queryAttempts: t[12],
+    gatewayId: t[13],
   };
 }
 
 // What an OrderRecord is built from: not request_fields (a 600-byte JSON text only an idempotent replay reads).
 const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name, attach, status, transaction_id,
-  paid_via, created_at, paid_at, next_query_at, query_attempts`;
+  paid_via, created_at, paid_at, next_query_at, query_attempts, gateway_id`;
 
 /**
  * The reconciliation loop's claim (parameters: lease end, now, now, limit). Its conditions repeat the `orders_due`
@@ -187,9 +193,9 @@ function prepareAll(db: Database.Database) {
   return {
     insertOrder: db.prepare(
       `INSERT INTO orders (order_id, member_id, amount_fen, bank_code, product_name, attach, created_at,
-         next_query_at, request_fields, query_budget)
+         next_query_at, request_fields, query_budget, gateway_id)
        VALUES (@orderId, @memberId, @amountFen, @bankCode, @productName, @attach, @createdAt, @nextQueryAt,
-         @requestFields, @queryBudget)`,
+         @requestFields, @queryBudget, @gatewayId)`,
     ),
     getOrder: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE order_id = ?'),
     getOrderRecord: db.prepare<[string], Omit<OrderRow, 'request_fields'>>(
@@ -413,6 +419,7 @@ export class SqliteStore implements OrderStore {
         nextQueryAt: order.nextQueryAt?.getTime() ?? null,
         requestFields: JSON.stringify(order.requestFields),
         queryBudget: order.queryBudget ?? null,
+        gatewayId: order.gatewayId ?? DEFAULT_ACCOUNT_ID,
       });
       if (order.idempotency) {
         s.insertIdempotency.run(
@@ -510,6 +517,20 @@ export class SqliteStore implements OrderStore {
         return { outcome: 'not_found', verdict: NOTIFICATION_VERDICTS.not_found };
       }
       const order = toOrder(row);
+      const gatewayId = input.gatewayId ?? DEFAULT_ACCOUNT_ID;
+      if (order.gatewayId !== gatewayId) {
+        // Verified with another account's key: that gateway never had this order, so it pays nothing.
+        this.atomically(() => {
+          s.insertAnomaly.run(
+            input.orderId,
+            NOTIFICATION_VERDICTS.gateway_mismatch,
+            gatewayMismatchDetail(gatewayId, order.gatewayId),
+            at,
+          );
+          log(NOTIFICATION_VERDICTS.gateway_mismatch);
+        });
+        return { outcome: 'gateway_mismatch', order, verdict: NOTIFICATION_VERDICTS.gateway_mismatch };
+      }
       if (order.status === 'NOTPAY' && order.amountFen === input.amountFen) {
         return this.atomically((): ApplyNotificationResult => {
           const paid = toOrder(

@@ -143,9 +143,57 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
         paidAt: null,
         nextQueryAt: at(60_000),
         queryAttempts: 0,
+        // The single gateway's account when checkout names none.
+        gatewayId: 'default',
       });
       expect(result.order).toEqual(read);
       expect(await store.getOrder('E0000000000000000404')).toBeNull();
+    });
+
+    it("keeps each order's gateway account, in reads, claims and transitions", async () => {
+      const atB = newOrder({ gatewayId: 'b', nextQueryAt: at(1_000) });
+      const created = await store.createOrder(atB);
+      expect(created.order.gatewayId).toBe('b');
+      expect((await store.getOrder(atB.orderId))?.gatewayId).toBe('b');
+      expect(
+        (await store.claimDueOrders(at(2_000), 10, 60_000)).map((o) => [o.orderId, o.gatewayId]),
+      ).toEqual([[atB.orderId, 'b']]);
+      const paid = await store.markPaid(paidInput(atB.orderId));
+      expect(paid.outcome === 'paid' && paid.order.gatewayId).toBe('b');
+    });
+
+    it("applyNotification pays only an order of the account whose key verified it; another's is an anomaly", async () => {
+      const order = newOrder({ gatewayId: 'a' });
+      await store.createOrder(order);
+      const forged = await store.applyNotification(notification(order.orderId, { gatewayId: 'b' }));
+      expect(forged).toMatchObject({ outcome: 'gateway_mismatch', verdict: 'gateway_mismatch' });
+      expect(forged.outcome === 'gateway_mismatch' && forged.order.gatewayId).toBe('a');
+      expect((await store.getOrder(order.orderId))?.status).toBe('NOTPAY');
+      expect(await store.listEvents(order.orderId)).toEqual([]);
+      expect(await store.listAnomalies(order.orderId)).toEqual([
+        {
+          orderId: order.orderId,
+          kind: 'gateway_mismatch',
+          detail: 'notify verified with the key of gateway account b, order is bound to a',
+          at: at(5_000),
+        },
+      ]);
+      // Without an account, a notification is the single gateway's (default): not a's either.
+      expect((await store.applyNotification(notification(order.orderId))).outcome).toBe('gateway_mismatch');
+
+      const genuine = await store.applyNotification(notification(order.orderId, { gatewayId: 'a' }));
+      expect(genuine).toMatchObject({ outcome: 'paid', verdict: 'paid' });
+      // A paid order stays another account's: a later forgery is still refused, never a duplicate's OK.
+      expect((await store.applyNotification(notification(order.orderId, { gatewayId: 'b' }))).outcome).toBe(
+        'gateway_mismatch',
+      );
+      expect((await store.listNotifications(order.orderId)).map((n) => n.verdict)).toEqual([
+        'gateway_mismatch',
+        'gateway_mismatch',
+        'paid',
+        'gateway_mismatch',
+      ]);
+      expect(await store.listEvents(order.orderId)).toHaveLength(1);
     });
 
     it('returns the first order for a repeated idempotency key and refuses a different body', async () => {
