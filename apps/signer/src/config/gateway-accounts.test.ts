@@ -42,6 +42,7 @@ function twoAccounts(overrides: Record<string, string | undefined> = {}): Record
     JUPAY_GATEWAY_B_BANK_CODES: '903, 904',
     JUPAY_GATEWAY_B_PRIORITY: '2',
     JUPAY_GATEWAY_B_WEIGHT: '30',
+    JUPAY_GATEWAY_B_QUERY_RATE: '2',
     ...overrides,
   });
 }
@@ -74,6 +75,7 @@ describe('one gateway: the single-gateway settings', () => {
         bankCodes: ['902', '903'],
         priority: 1,
         weight: 1,
+        queryRate: 5,
       },
     ]);
     // The first account's fields, for the code that speaks to one gateway.
@@ -102,6 +104,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
         bankCodes: ['902', '903', '904'],
         priority: 1,
         weight: 1,
+        queryRate: 5,
       },
       {
         id: 'b',
@@ -114,6 +117,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
         bankCodes: ['903', '904'],
         priority: 2,
         weight: 30,
+        queryRate: 2,
       },
     ]);
   });
@@ -132,6 +136,14 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
     ]);
   });
 
+  it('gives each account JUPAY_QUERY_RATE as its query rate cap unless it sets its own', () => {
+    const config = loadConfig(twoAccounts({ JUPAY_QUERY_RATE: '3' }), { cwd: dir });
+    expect(config.gateways.map((a) => [a.id, a.queryRate])).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
+  });
+
   it('names the account and the setting of every problem', () => {
     expect(
       problemsOf(
@@ -145,6 +157,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
           JUPAY_GATEWAY_B_BANK_CODES: '903,905,x',
           JUPAY_GATEWAY_B_PRIORITY: '-1',
           JUPAY_GATEWAY_B_WEIGHT: '0',
+          JUPAY_GATEWAY_B_QUERY_RATE: '1001',
           JUPAY_GATEWAY_B_NAME: 'n'.repeat(65),
         }),
       ),
@@ -160,6 +173,7 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
       'JUPAY_GATEWAY_B_BANK_CODES has an entry that is not a bank code (digits only; names belong in JUPAY_BANK_CODES)',
       'JUPAY_GATEWAY_B_PRIORITY must be a whole number',
       'JUPAY_GATEWAY_B_WEIGHT must be between 1 and 1000',
+      'JUPAY_GATEWAY_B_QUERY_RATE must be between 1 and 1000',
     ]);
   });
 
@@ -192,8 +206,8 @@ describe('several gateways: JUPAY_GATEWAYS and per-id settings', () => {
 
   it('refuses a setting of no listed account (a typo, or an account left out of the list)', () => {
     expect(problemsOf(twoAccounts({ JUPAY_GATEWAY_A_PAYMENT_UR: 'x', JUPAY_GATEWAY_C_KEY: A_KEY }))).toEqual([
-      'JUPAY_GATEWAY_A_PAYMENT_UR names no account of JUPAY_GATEWAYS (a, b) and setting (NAME, PAYMENT_URL, QUERY_URL, MEMBER_ID, KEY, KEY_FILE, DIALECT, BANK_CODES, PRIORITY, WEIGHT)',
-      'JUPAY_GATEWAY_C_KEY names no account of JUPAY_GATEWAYS (a, b) and setting (NAME, PAYMENT_URL, QUERY_URL, MEMBER_ID, KEY, KEY_FILE, DIALECT, BANK_CODES, PRIORITY, WEIGHT)',
+      'JUPAY_GATEWAY_A_PAYMENT_UR names no account of JUPAY_GATEWAYS (a, b) and setting (NAME, PAYMENT_URL, QUERY_URL, MEMBER_ID, KEY, KEY_FILE, DIALECT, BANK_CODES, PRIORITY, WEIGHT, QUERY_RATE)',
+      'JUPAY_GATEWAY_C_KEY names no account of JUPAY_GATEWAYS (a, b) and setting (NAME, PAYMENT_URL, QUERY_URL, MEMBER_ID, KEY, KEY_FILE, DIALECT, BANK_CODES, PRIORITY, WEIGHT, QUERY_RATE)',
     ]);
   });
 

@@ -44,6 +44,11 @@ export interface GatewayAccount {
   priority: number;
   /** Among healthy accounts of the same priority, each gets this share of the checkouts. */
   weight: number;
+  /**
+   * The most order queries started per second at this account's gateway, shared by every instance on PostgreSQL
+   * (reconcile/query-rate.ts): `JUPAY_GATEWAY_<ID>_QUERY_RATE`, else `JUPAY_QUERY_RATE`.
+   */
+  queryRate: number;
 }
 
 /** The id of the account made from the single-gateway settings. */
@@ -67,6 +72,7 @@ export const ACCOUNT_SETTINGS = [
   'BANK_CODES',
   'PRIORITY',
   'WEIGHT',
+  'QUERY_RATE',
 ] as const;
 
 /** One of {@link ACCOUNT_SETTINGS}. */
@@ -94,6 +100,8 @@ const SINGLE_EQUIVALENT: Record<(typeof SINGLE_GATEWAY_SETTINGS)[number], Accoun
 const ACCOUNT_ID = /^[a-z0-9][a-z0-9_]{0,23}$/;
 const MAX_PRIORITY = 1000;
 const MAX_WEIGHT = 1000;
+/** As `JUPAY_QUERY_RATE` allows. */
+const MAX_QUERY_RATE = 1000;
 
 /**
  * The name of one account's setting.
@@ -112,6 +120,8 @@ export interface GatewayAccountsInput {
   cwd: string;
   /** The codes of `JUPAY_BANK_CODES` (those offered); an account serves a subset of them. */
   offeredCodes: readonly string[];
+  /** `JUPAY_QUERY_RATE`: each account's query rate cap unless it sets its own. */
+  queryRate: number;
   fail: Fail;
 }
 
@@ -227,6 +237,7 @@ function singleAccount(
     bankCodes: [...input.offeredCodes],
     priority: 1,
     weight: 1,
+    queryRate: input.queryRate,
   };
 }
 
@@ -250,7 +261,10 @@ function namedAccount(
   const bankCodes = accountCodes(name('BANK_CODES'), get(name('BANK_CODES')), input.offeredCodes, fail);
   const priority = integer(name('PRIORITY'), get(name('PRIORITY')) ?? '1', 0, MAX_PRIORITY, fail);
   const weight = integer(name('WEIGHT'), get(name('WEIGHT')) ?? '1', 1, MAX_WEIGHT, fail);
-  const parts = [memberId, key, paymentUrl, queryUrl, dialect, bankCodes, priority, weight];
+  const rateRaw = get(name('QUERY_RATE'));
+  const queryRate =
+    rateRaw === undefined ? input.queryRate : integer(name('QUERY_RATE'), rateRaw, 1, MAX_QUERY_RATE, fail);
+  const parts = [memberId, key, paymentUrl, queryUrl, dialect, bankCodes, priority, weight, queryRate];
   if (parts.includes(undefined)) return undefined;
   return {
     id,
@@ -263,6 +277,7 @@ function namedAccount(
     bankCodes: bankCodes!,
     priority: priority!,
     weight: weight!,
+    queryRate: queryRate!,
   };
 }
 

@@ -112,8 +112,8 @@ export interface SignerConfig {
    */
   reconcileSchedule: number[];
   /**
-   * `JUPAY_QUERY_RATE`: the most order queries started per second at the gateway, shared by every instance on
-   * PostgreSQL (reconcile/query-rate.ts). Default 5.
+   * `JUPAY_QUERY_RATE`: the most order queries started per second at a gateway, shared by every instance on
+   * PostgreSQL (reconcile/query-rate.ts); each account's cap unless it sets its own. Default 5.
    */
   queryRate: number;
   /** `JUPAY_WEBHOOK_URL`: where paid events are POSTed (webhook/sender.ts); null: no webhook. */
@@ -194,10 +194,18 @@ export function loadConfig(
   for (const [name, value] of Object.entries(gatewaysFile?.values ?? {})) {
     if (get(name) === undefined) accountEnv[name] = value;
   }
+  const queryRate = integer(
+    'JUPAY_QUERY_RATE',
+    get('JUPAY_QUERY_RATE') ?? String(DEFAULT_QUERY_RATE),
+    1,
+    1000,
+    fail,
+  );
   const parsedAccounts = parseGatewayAccounts({
     env: accountEnv,
     cwd,
     offeredCodes: methods.map((m) => m.code),
+    queryRate: queryRate ?? DEFAULT_QUERY_RATE,
     fail,
   });
   const gateways = parsedAccounts.accounts;
@@ -282,7 +290,6 @@ export function loadConfig(
   const reconcileSchedule = parseSchedule(get('JUPAY_RECONCILE_SCHEDULE'), fail);
   // The schedule and retry parsers live in reconcile/schedule.ts, shared with the reconciliation loop.
   const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
-  const queryRate = wholeNumber('JUPAY_QUERY_RATE', DEFAULT_QUERY_RATE, 1, 1000);
   const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
   const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
   const webhookConcurrency = wholeNumber('JUPAY_WEBHOOK_CONCURRENCY', 4, 1, 20);

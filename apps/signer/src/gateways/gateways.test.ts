@@ -19,6 +19,7 @@ const account = (id: string, bankCodes: string[], priority = 1): GatewayAccount 
   bankCodes,
   priority,
   weight: 1,
+  queryRate: 5,
 });
 
 function gatewaysOf(accounts: GatewayAccount[]) {

@@ -37,6 +37,7 @@ beforeAll(async () => {
     bankCodes: ['902', '903'],
     priority: 1,
     weight: 1,
+    queryRate: 5,
   });
   accounts = [account('a', DEMO.memberId, DEMO.key), account('b', '20001', B_KEY)];
 });
