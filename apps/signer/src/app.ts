@@ -27,7 +27,6 @@ import { createGateways, type Gateways } from './gateways/gateways.ts';
 import { healthStoreFor } from './gateways/health-store-for.ts';
 import type { RandomSource } from './gateways/route-account.ts';
 import { createBackground } from './reconcile/background.ts';
-import { DEFAULT_GATEWAY_ID } from './reconcile/query-rate.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { configRoute } from './routes/config.ts';
 import { payRelayRoute } from './routes/pay-relay.ts';
@@ -103,44 +102,12 @@ export interface Signer {
  */
 export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signer {
   const clock = deps.clock ?? (() => new Date());
-  const secrets = [
-    ...(config.gateways ?? []).map((a) => a.key),
-    config.key,
-    config.webhookSecret,
-    config.adminToken ?? null,
-  ];
+  const secrets = [...config.gateways.map((a) => a.key), config.webhookSecret, config.adminToken ?? null];
   const destination = deps.logDestination ? { destination: deps.logDestination } : {};
   const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets, ...destination });
   const ownsStore = deps.store === undefined;
   const signerStore = deps.store ?? lazyStore(() => openStore(config.store));
-  // Metrics are kept where they can be read: with an admin token (/metrics on this port) or an admin port.
-  const adminQueries = memo(() => adminQueriesFor(signerStore));
-  const metrics =
-    config.adminToken || config.adminPort != null
-      ? createMetrics({
-          queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0,
-          // One gateway today: the backlog of the whole orders table is its backlog.
-          dueBacklog: async () => {
-            const queries = await adminQueries();
-            if (!queries) return [];
-            const at = clock();
-            const { due, oldestDueAt } = await queries.dueOrders(at);
-            const oldestDueSeconds = oldestDueAt ? (at.getTime() - oldestDueAt.getTime()) / 1000 : 0;
-            return [{ gatewayId: DEFAULT_GATEWAY_ID, due, oldestDueSeconds }];
-          },
-        })
-      : null;
-  // What the routes and services use: the same store, its failures counted when there are metrics.
-  const store = metrics ? instrumentStore(signerStore, metrics) : signerStore;
-  const credentials = { memberId: config.memberId, key: config.key };
-  const paidHook = metrics
-    ? (order: OrderRecord) => {
-        metrics.orderPaid(order);
-        return deps.onPaid?.(order);
-      }
-    : deps.onPaid;
-  const onPaid = paidHook ? { onPaid: paidHook } : {};
-  const counted = metrics ? { metrics } : {};
+  // The gateway accounts: their health (kept beside the orders) and the routing of checkouts.
   const gateways = createGateways({
     accounts: config.gateways,
     publicUrl: config.publicUrl,
@@ -151,7 +118,51 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
     tickMs: config.workerPollMs,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  const background = createBackground({ config, store, logger, clock, ...onPaid, ...counted });
+  // Metrics are kept where they can be read: with an admin token (/metrics on this port) or an admin port.
+  const adminQueries = memo(() => adminQueriesFor(signerStore));
+  const metrics =
+    config.adminToken || config.adminPort != null
+      ? createMetrics({
+          queueDepth: async () => (await adminQueries())?.queueDepth() ?? 0,
+          // Every configured account (0 when it has none due), and any other account orders are still bound to.
+          dueBacklog: async () => {
+            const queries = await adminQueries();
+            if (!queries) return [];
+            const at = clock();
+            const backlog = new Map((await queries.dueOrders(at)).map((d) => [d.gatewayId, d]));
+            const ids = [...new Set([...config.gateways.map((a) => a.id), ...backlog.keys()])];
+            return ids.map((gatewayId) => {
+              const oldestDueAt = backlog.get(gatewayId)?.oldestDueAt ?? null;
+              return {
+                gatewayId,
+                due: backlog.get(gatewayId)?.due ?? 0,
+                oldestDueSeconds: oldestDueAt ? (at.getTime() - oldestDueAt.getTime()) / 1000 : 0,
+              };
+            });
+          },
+          gatewayHealth: () => gateways.health.states(),
+        })
+      : null;
+  // What the routes and services use: the same store, its failures counted when there are metrics.
+  const store = metrics ? instrumentStore(signerStore, metrics) : signerStore;
+  const paidHook = metrics
+    ? (order: OrderRecord) => {
+        metrics.orderPaid(order);
+        return deps.onPaid?.(order);
+      }
+    : deps.onPaid;
+  const onPaid = paidHook ? { onPaid: paidHook } : {};
+  const counted = metrics ? { metrics } : {};
+  const background = createBackground({
+    config,
+    store,
+    logger,
+    clock,
+    ...onPaid,
+    ...counted,
+    // Each order query's outcome is its gateway's passive health.
+    onQueryHealth: (gatewayId, health) => void gateways.health.report(gatewayId, health),
+  });
   for (const stats of background.queryStats) {
     metrics?.gatewayRate(stats.gatewayId, stats.snapshot().perSecond);
   }
@@ -189,16 +200,19 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
 
   app.route('/api/config', configRoute({ config, gateways }));
   const makeOrderId = deps.newOrderId ?? newOrderId;
-  app.route('/api/checkout', checkoutRoute({ config, store, clock, newOrderId: makeOrderId }));
-  const { bodyLimitBytes, returnUrl, signDialect: dialect, trustedProxyHeader } = config;
+  const onCheckout = metrics ? { onCheckout: metrics.checkout } : {};
+  app.route(
+    '/api/checkout',
+    checkoutRoute({ config, store, clock, newOrderId: makeOrderId, gateways, ...onCheckout }),
+  );
+  const { bodyLimitBytes, returnUrl, trustedProxyHeader } = config;
   const { orderPaid, requestCheck, checkedAt } = background;
   const onVerdict = metrics ? { onVerdict: metrics.notification } : {};
   app.route(
     '/api/notify',
     notifyRoute({
-      credentials,
+      accounts: config.gateways,
       bodyLimitBytes,
-      dialect,
       trustedProxyHeader,
       store,
       clock,
@@ -206,7 +220,10 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       ...onVerdict,
     }),
   );
-  app.route('/api/return', returnRoute({ credentials, bodyLimitBytes, dialect, returnUrl, store, clock }));
+  app.route(
+    '/api/return',
+    returnRoute({ accounts: config.gateways, bodyLimitBytes, returnUrl, store, clock }),
+  );
   app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
   app.route('/api/orders', orderSubmittedRoute({ config, store, clock }));
   // Payment forms, when the accounts' pages are on several origins (gateways/payment-target.ts).
@@ -227,6 +244,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
       askGateway: (order) => background.reconciler.checkNow(order),
       resend: background.sender ? (event) => background.sender!.deliver(event) : null,
       queryStats: () => background.queryStats.map((stats) => stats.snapshot()),
+      gateways,
       clock,
     });
   if (metrics && config.adminToken) {
@@ -280,19 +298,11 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (value ??= make());
 }
 
-/** Middleware: each request's duration by route and status, and each new or replayed checkout. */
+/** Middleware: each request's duration by route and status. */
 function measureRequests(metrics: SignerMetrics): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const status = c.res.status;
-    metrics.httpRequest(routeLabel(c.req.path), status, (performance.now() - started) / 1000);
-    if (status === 201 && c.req.path === '/api/checkout') {
-      // On @hono/node-server the route set the header on Node's response (http/response-header.ts).
-      const outgoing = (c.env as { outgoing?: { getHeader?(name: string): unknown } } | undefined)?.outgoing;
-      const replayed =
-        outgoing?.getHeader?.('idempotent-replayed') ?? c.res.headers.get('idempotent-replayed');
-      metrics.checkout(replayed === 'true' ? 'replayed' : 'created');
-    }
+    metrics.httpRequest(routeLabel(c.req.path), c.res.status, (performance.now() - started) / 1000);
   };
 }

@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  GATEWAY_UNAVAILABLE: 503,
 } as const;
 
 /** One of the stable codes above. */

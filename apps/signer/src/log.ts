@@ -28,7 +28,7 @@ export const REDACT_PATHS = [
  * Creates the signer's logger, writing JSON lines to `destination` (default: stdout). Every `secrets` value is
  * replaced by `[redacted]` in every line, whatever field it hides in.
  * @example
- * const log = createLogger({ level: 'info', secrets: [config.key] });
+ * const log = createLogger({ level: 'info', secrets: config.gateways.map((a) => a.key) });
  * log.info({ orderId }, 'order paid');
  */
 export function createLogger(

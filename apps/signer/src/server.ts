@@ -183,7 +183,7 @@ async function listenAdmin(
 
 /** Every secret a configuration holds: each gateway account's key, the webhook secret, the admin token. */
 function configSecrets(config: SignerConfig): (string | null | undefined)[] {
-  return [...(config.gateways ?? []).map((a) => a.key), config.key, config.webhookSecret, config.adminToken];
+  return [...config.gateways.map((a) => a.key), config.webhookSecret, config.adminToken];
 }
 
 function storeKind(store: string): string {

@@ -469,9 +469,9 @@ describe('the CSV export', () => {
     captureText('console csv', csv);
     expect((await download).suggestedFilename()).toBe('jupay-orders-2024-03-01-2024-03-01.csv');
     expect(csv.split('\r\n')).toEqual([
-      '\uFEFForder_id,status,amount_yuan,amount_fen,bank_code,product_name,attach,created_at_china,paid_at_china,paid_via,transaction_id',
-      `H0000000000000000002,NOTPAY,30.00,3000,903,"'=HYPERLINK(""x"")",,2024-03-01 23:59:00,,,`,
-      `H0000000000000000001,NOTPAY,68.00,6800,903,"'=HYPERLINK(""x"")",,2024-03-01 10:00:00,,,`,
+      '\uFEFForder_id,status,amount_yuan,amount_fen,bank_code,product_name,attach,created_at_china,paid_at_china,paid_via,transaction_id,gateway',
+      `H0000000000000000002,NOTPAY,30.00,3000,903,"'=HYPERLINK(""x"")",,2024-03-01 23:59:00,,,,default`,
+      `H0000000000000000001,NOTPAY,68.00,6800,903,"'=HYPERLINK(""x"")",,2024-03-01 10:00:00,,,,default`,
       '',
     ]);
     const all = await ctx.request.get(`${base}/admin/orders.csv?status=PAID`);

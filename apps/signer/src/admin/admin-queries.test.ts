@@ -141,7 +141,7 @@ describe.each(stores)('admin queries on %s', (kind, url) => {
     }
   });
 
-  it("counts the due orders a claim would take, and reads an order's reach", async () => {
+  it("counts the due orders a claim would take per gateway account, and reads an order's reach", async () => {
     const store = lazyStore(() => openStore(url()));
     try {
       const at = (iso: string) => new Date(iso);
@@ -158,17 +158,18 @@ describe.each(stores)('admin queries on %s', (kind, url) => {
         queryBudget,
       });
       await store.createOrder(order('R1', '2024-03-05T00:01:00Z', null));
-      await store.createOrder(order('R2', '2024-03-05T00:03:00Z', 2));
-      await store.createOrder(order('R3', '2024-03-05T00:02:00Z', 2));
+      // R2 and R3 are orders of the gateway account b: the backlog is counted per account.
+      await store.createOrder({ ...order('R2', '2024-03-05T00:03:00Z', 2), gatewayId: 'b' });
+      await store.createOrder({ ...order('R3', '2024-03-05T00:02:00Z', 2), gatewayId: 'b' });
       await store.createOrder(order('R4', '2024-03-05T09:00:00Z', null));
       // R3's two queries are spent: not due, whatever its next point says.
       await store.scheduleNextQuery('R3', at('2024-03-05T00:02:00Z'), 2);
       const queries = (await adminQueriesFor(store))!;
-      expect(await queries.dueOrders(at('2024-03-05T00:05:00Z'))).toEqual({
-        due: 2,
-        oldestDueAt: at('2024-03-05T00:01:00Z'),
-      });
-      expect(await queries.dueOrders(at('2024-03-04T00:00:00Z'))).toEqual({ due: 0, oldestDueAt: null });
+      expect(await queries.dueOrders(at('2024-03-05T00:05:00Z'))).toEqual([
+        { gatewayId: 'b', due: 1, oldestDueAt: at('2024-03-05T00:03:00Z') },
+        { gatewayId: 'default', due: 1, oldestDueAt: at('2024-03-05T00:01:00Z') },
+      ]);
+      expect(await queries.dueOrders(at('2024-03-04T00:00:00Z'))).toEqual([]);
 
       expect(await queries.orderReach('R3')).toEqual({ queryBudget: 2, submittedAt: null, returnedAt: null });
       await store.recordReach('R3', 'submitted', at('2024-03-05T00:04:00Z'));
@@ -179,7 +180,10 @@ describe.each(stores)('admin queries on %s', (kind, url) => {
         submittedAt: at('2024-03-05T00:04:00Z'),
         returnedAt: at('2024-03-05T00:06:00Z'),
       });
-      expect(await queries.dueOrders(at('2024-03-05T00:05:00Z'))).toMatchObject({ due: 3 });
+      expect(await queries.dueOrders(at('2024-03-05T00:05:00Z'))).toMatchObject([
+        { gatewayId: 'b', due: 2 },
+        { gatewayId: 'default', due: 1 },
+      ]);
       expect(await queries.orderReach('ZZ')).toBeNull();
     } finally {
       await store.close();

@@ -50,6 +50,13 @@ export interface AnomalyRow extends AnomalyEntry {
   id: number;
 }
 
+/** One gateway account's reconciliation backlog. */
+export interface DueOrders {
+  gatewayId: string;
+  due: number;
+  oldestDueAt: Date | null;
+}
+
 /** The reads of the operator console and the `orders` command. */
 export interface AdminQueries {
   readonly kind: 'sqlite' | 'postgres';
@@ -67,10 +74,11 @@ export interface AdminQueries {
   /** Undelivered webhook events. */
   queueDepth(): Promise<number>;
   /**
-   * The reconciliation backlog at `now`: unpaid orders the loop may claim (their query budget not spent) whose next
-   * query is due, and the due time of the oldest. Read through the due index.
+   * The reconciliation backlog at `now`, per gateway account (those with a backlog, by id): unpaid orders the loop
+   * may claim (their query budget not spent) whose next query is due, and the due time of the oldest. Read through
+   * the due index.
    */
-  dueOrders(now: Date): Promise<{ due: number; oldestDueAt: Date | null }>;
+  dueOrders(now: Date): Promise<DueOrders[]>;
   /** An order's reach: its query budget (null: the whole schedule) and when it was submitted and returned. */
   orderReach(
     orderId: string,

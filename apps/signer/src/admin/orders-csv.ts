@@ -21,6 +21,7 @@ export const CSV_COLUMNS = [
   'paid_at_china',
   'paid_via',
   'transaction_id',
+  'gateway',
 ] as const;
 
 /**
@@ -52,6 +53,7 @@ export function csvLine(order: OrderRecord): string {
     order.paidAt ? chinaTime(order.paidAt) : null,
     order.paidVia,
     order.transactionId,
+    order.gatewayId,
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }

@@ -7,6 +7,8 @@
 import { formatYuan } from '@jupay/core';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { GatewayAccount } from '../config/gateway-accounts.ts';
+import type { GatewayHealth } from '../gateways/health-state.ts';
 import type { QueryCounts, QueryKind, QueryStatsSnapshot } from '../reconcile/query-stats.ts';
 import type { AnomalyEntry, NotificationLogEntry, OrderRecord, OutboxEvent } from '../store/order-store.ts';
 import type { AnomalyRow, DayTotal } from './admin-queries.ts';
@@ -134,8 +136,13 @@ export interface OrdersView {
   /** The query string of the current filter (without page), for links. */
   filterQuery: string;
   methodName: (code: string) => string;
-  /** The gateway queries at a glance: due orders, the oldest one's lateness, the cap; null when unknown. */
-  gateway: { due: number; lateSeconds: number | null; perSecond: number } | null;
+  /** The display name of a gateway account by id (the id itself for one no longer configured). */
+  gatewayName: (id: string) => string;
+  /**
+   * The gateway queries at a glance: due orders, the oldest one's lateness, the caps together, and the accounts
+   * now unhealthy (names); null when unknown.
+   */
+  gateway: { due: number; lateSeconds: number | null; perSecond: number; unhealthy: string[] } | null;
 }
 
 function statusBadge(lang: ConsoleLang, status: OrderRecord['status']): Html {
@@ -169,6 +176,7 @@ export function ordersPage(frame: PageFrame, view: OrdersView): Html {
         <td>${time(o.createdAt)}</td>
         <td class="num">${yuan(o.amountFen)}</td>
         <td>${view.methodName(o.bankCode)}</td>
+        <td title="${o.gatewayId}">${view.gatewayName(o.gatewayId)}</td>
         <td>${statusBadge(frame.lang, o.status)}</td>
         <td>${time(o.paidAt)}</td>
         <td>${via(frame.lang, o.paidVia)}</td>
@@ -190,9 +198,17 @@ export function ordersPage(frame: PageFrame, view: OrdersView): Html {
       ${
         view.gateway
           ? html`<p class="muted">
-              ${t.gatewayLine(view.gateway.due, view.gateway.lateSeconds, view.gateway.perSecond)}
-              <a href="/admin/gateway">${t.details}</a>
-            </p>`
+                ${t.gatewayLine(view.gateway.due, view.gateway.lateSeconds, view.gateway.perSecond)}
+                <a href="/admin/gateway">${t.details}</a>
+              </p>
+              ${
+                view.gateway.unhealthy.length > 0
+                  ? html`<p class="notice bad" role="status">
+                      ${t.unhealthyLine(view.gateway.unhealthy.join(', '))}
+                      <a href="/admin/gateway">${t.details}</a>
+                    </p>`
+                  : ''
+              }`
           : ''
       }
       <form class="filters panel" method="get" action="/admin/orders">
@@ -238,6 +254,7 @@ export function ordersPage(frame: PageFrame, view: OrdersView): Html {
               <th>${t.created}</th>
               <th class="num">${t.amount}</th>
               <th>${t.method}</th>
+              <th>${t.gateway}</th>
               <th>${t.status}</th>
               <th>${t.paidAt}</th>
               <th>${t.via}</th>
@@ -248,7 +265,7 @@ export function ordersPage(frame: PageFrame, view: OrdersView): Html {
               rows.length > 0
                 ? rows
                 : html`<tr>
-                    <td colspan="7" class="muted">${t.noOrders}</td>
+                    <td colspan="8" class="muted">${t.noOrders}</td>
                   </tr>`
             }
           </tbody>
@@ -273,6 +290,8 @@ export interface OrderView {
   done: string | null;
   webhookOn: boolean;
   methodName: (code: string) => string;
+  /** The display name of a gateway account by id (the id itself for one no longer configured). */
+  gatewayName: (id: string) => string;
   /** Whether the shopper was seen at the gateway, and the query budget until then; null when unknown. */
   reach: { queryBudget: number | null; submittedAt: Date | null; returnedAt: Date | null } | null;
 }
@@ -391,6 +410,11 @@ export function orderPage(frame: PageFrame, view: OrderView): Html {
           <dd>${yuan(o.amountFen)}</dd>
           <dt>${t.method}</dt>
           <dd>${view.methodName(o.bankCode)} (${o.bankCode})</dd>
+          <dt>${t.gatewayAccount}</dt>
+          <dd>
+            <a href="/admin/gateway#gateway-${o.gatewayId}">${view.gatewayName(o.gatewayId)}</a>
+            (${o.gatewayId})
+          </dd>
           <dt>${t.product}</dt>
           <dd>${o.productName}</dd>
           <dt>${t.attach}</dt>
@@ -486,8 +510,15 @@ function nextQuery(lang: ConsoleLang, o: OrderRecord, reach: OrderView['reach'])
   return time(o.nextQueryAt);
 }
 
-/** What the gateway page shows for one gateway. */
+/** What the gateway page shows for one gateway account. */
 export interface GatewayView {
+  /** The account as configured; never its key. */
+  account: Pick<
+    GatewayAccount,
+    'id' | 'name' | 'paymentUrl' | 'queryUrl' | 'memberId' | 'dialect' | 'bankCodes' | 'priority' | 'weight'
+  >;
+  /** Its health as this instance knows it. */
+  health: GatewayHealth;
   stats: QueryStatsSnapshot;
   /** The due orders in the store, or null when the store cannot be read by the console. */
   backlog: { due: number; oldestDueAt: Date | null } | null;
@@ -524,19 +555,47 @@ function countsTable(lang: ConsoleLang, counts: Record<QueryKind, QueryCounts>):
 }
 
 /**
- * The gateway page: per gateway, the rate cap, the due orders (shared by every instance) and what this instance's
+ * The gateway page: per gateway account, its health (taking checkouts or not, since when, the last failure), how it
+ * is configured (never its key), the rate cap, the due orders (shared by every instance) and what this instance's
  * queries did (sent, deferred by the cap, skipped, their delay), since it started and in its last busy minute.
  * @example
- * c.html(gatewayPage(frame, [{ stats: stats.snapshot(), backlog }], new Date()));
+ * c.html(gatewayPage(frame, [{ account, health, stats: stats.snapshot(), backlog }], new Date()));
  */
 export function gatewayPage(frame: PageFrame, gateways: GatewayView[], now: Date): Html {
   const t = messages(frame.lang);
   const sections = gateways.map((g) => {
     const s = g.stats;
+    const a = g.account;
+    const h = g.health;
     const oldest = g.backlog?.oldestDueAt ?? null;
-    return html`<h2>${t.gatewayTitle(s.gatewayId)}</h2>
+    return html`<h2 id="gateway-${a.id}">
+        ${t.gatewayTitle(a.name === a.id ? a.id : `${a.name} (${a.id})`)}
+      </h2>
       <section>
         <dl>
+          <dt>${t.health}</dt>
+          <dd>
+            ${h.healthy ? html`<span class="badge ok">${t.healthy}</span>` : html`<span class="badge bad">${t.unhealthy}</span>`}
+            <span class="muted">${t.inARow(h.failures, h.successes)}</span>
+          </dd>
+          <dt>${t.healthSince}</dt>
+          <dd>${h.changedAt ? time(h.changedAt) : t.healthNever}</dd>
+          <dt>${t.lastChecked}</dt>
+          <dd>${h.checkedAt ? time(h.checkedAt) : t.none}</dd>
+          <dt>${t.lastFailure}</dt>
+          <dd class="wrap">${h.lastError ?? t.none}</dd>
+          <dt>${t.paymentPage}</dt>
+          <dd class="wrap">${a.paymentUrl}</dd>
+          <dt>${t.queryPage}</dt>
+          <dd class="wrap">${a.queryUrl}</dd>
+          <dt>${t.memberId}</dt>
+          <dd>${a.memberId}</dd>
+          <dt>${t.dialect}</dt>
+          <dd>${a.dialect}</dd>
+          <dt>${t.bankCodes}</dt>
+          <dd>${a.bankCodes.join(', ')}</dd>
+          <dt>${t.priorityWeight}</dt>
+          <dd>${t.priorityWeightValue(a.priority, a.weight)}</dd>
           <dt>${t.rateCap}</dt>
           <dd>${t.rateCapValue(s.perSecond, s.reserve)}</dd>
           <dt>${t.dueNow}</dt>

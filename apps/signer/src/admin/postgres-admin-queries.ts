@@ -187,13 +187,14 @@ export function createPostgresAdminQueries(pool: pg.Pool): AdminQueries {
     },
     async dueOrders(now) {
       // The due index's conditions word for word (store migration 5), so the count reads through it.
-      const { rows } = await pool.query<{ n: string; oldest: Date | null }>(
-        `SELECT COUNT(*) AS n, MIN(next_query_at) AS oldest FROM orders
+      const { rows } = await pool.query<{ gateway_id: string; n: string; oldest: Date | null }>(
+        `SELECT gateway_id, COUNT(*) AS n, MIN(next_query_at) AS oldest FROM orders
           WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
-            AND (query_budget IS NULL OR query_attempts < query_budget) AND next_query_at <= $1`,
+            AND (query_budget IS NULL OR query_attempts < query_budget) AND next_query_at <= $1
+          GROUP BY gateway_id ORDER BY gateway_id COLLATE "C"`,
         [now],
       );
-      return { due: Number(rows[0]!.n), oldestDueAt: rows[0]!.oldest };
+      return rows.map((row) => ({ gatewayId: row.gateway_id, due: Number(row.n), oldestDueAt: row.oldest }));
     },
     async orderReach(orderId) {
       const { rows } = await pool.query<{

@@ -181,14 +181,15 @@ export function createSqliteAdminQueries(db: Database.Database): AdminQueries {
     },
     async dueOrders(now) {
       // The due index's conditions word for word (store migration 5), so the count reads through it.
-      const row = db
+      const rows = db
         .prepare(
-          `SELECT COUNT(*) AS n, MIN(next_query_at) AS oldest FROM orders
+          `SELECT gateway_id, COUNT(*) AS n, MIN(next_query_at) AS oldest FROM orders
             WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
-              AND (query_budget IS NULL OR query_attempts < query_budget) AND next_query_at <= ?`,
+              AND (query_budget IS NULL OR query_attempts < query_budget) AND next_query_at <= ?
+            GROUP BY gateway_id ORDER BY gateway_id`,
         )
-        .get(now.getTime()) as { n: number; oldest: number | null };
-      return { due: row.n, oldestDueAt: date(row.oldest) };
+        .all(now.getTime()) as { gateway_id: string; n: number; oldest: number | null }[];
+      return rows.map((row) => ({ gatewayId: row.gateway_id, due: row.n, oldestDueAt: date(row.oldest) }));
     },
     async orderReach(orderId) {
       const row = db

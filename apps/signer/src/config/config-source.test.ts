@@ -145,7 +145,7 @@ describe('loadSignerConfig: every problem names its setting and where it came fr
     const cwd = tempDir();
     writeFileSync(join(cwd, 'signer.env'), envFileText());
     const { config, source } = loadSignerConfig({ envFile: 'signer.env', env: {}, cwd });
-    expect(config.memberId).toBe('10002');
+    expect(config.gateways[0]!.memberId).toBe('10002');
     expect(config.store).toBe(join(cwd, 'data/signer.db'));
     expect(source.file).toBe(join(cwd, 'signer.env'));
   });

@@ -39,11 +39,13 @@ describe('loadConfig', () => {
       }),
       { cwd: dir },
     );
-    expect(config).toMatchObject({
+    expect(config.gateways[0]).toMatchObject({
       memberId: '10002',
       key: TEST_KEY,
       paymentUrl: 'http://gateway.test/Pay_Index.html',
       queryUrl: 'http://gateway.test/Pay_Trade_query.html',
+    });
+    expect(config).toMatchObject({
       publicUrl: 'https://pay.shop.example/jupay',
       notifyUrl: 'https://pay.shop.example/jupay/api/notify',
       callbackUrl: 'https://pay.shop.example/jupay/api/return',
@@ -102,11 +104,11 @@ describe('loadConfig', () => {
       }),
       { cwd: dir },
     );
+    expect(config.gateways[0]!.queryUrl).toBe('https://gw.example/q.php');
     expect(config).toMatchObject({
       unverifiedRetentionDays: 7,
       cancelUrl: 'https://shop.example/tea/oolong',
       webhookConcurrency: 1,
-      queryUrl: 'https://gw.example/q.php',
       allowedOrigins: ['https://a.example', 'http://localhost:8080'],
       methods: [
         { code: '903', name: '支付宝扫码支付', nameEn: 'Alipay QR code' },
@@ -130,9 +132,9 @@ describe('loadConfig', () => {
   });
 
   it('signs in the standard dialect unless JUPAY_SIGN_DIALECT says legacy', () => {
-    expect(loadConfig(baseEnv()).signDialect).toBe('standard');
-    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'legacy' })).signDialect).toBe('legacy');
-    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'standard' })).signDialect).toBe('standard');
+    expect(loadConfig(baseEnv()).gateways[0]!.dialect).toBe('standard');
+    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'legacy' })).gateways[0]!.dialect).toBe('legacy');
+    expect(loadConfig(baseEnv({ JUPAY_SIGN_DIALECT: 'standard' })).gateways[0]!.dialect).toBe('standard');
     expect(problemsOf(baseEnv({ JUPAY_SIGN_DIALECT: '=>' }))).toEqual([
       { setting: 'JUPAY_SIGN_DIALECT', problem: 'must be standard or legacy' },
     ]);
@@ -141,7 +143,7 @@ describe('loadConfig', () => {
   it('reads the key from a file, trimming one final newline only', () => {
     writeFileSync(join(dir, 'key'), `${TEST_KEY}\n`);
     const config = loadConfig(baseEnv({ JUPAY_KEY: undefined, JUPAY_KEY_FILE: 'key' }), { cwd: dir });
-    expect(config.key).toBe(TEST_KEY);
+    expect(config.gateways[0]!.key).toBe(TEST_KEY);
     writeFileSync(join(dir, 'key-space'), `${TEST_KEY} \n`);
     expect(settingsAtFault(baseEnv({ JUPAY_KEY: undefined, JUPAY_KEY_FILE: 'key-space' }))).toEqual([
       'JUPAY_KEY_FILE',

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
-import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan, type Dialect } from '@jupay/core';
+import { BANK_CODES, MAX_AMOUNT_FEN, parseYuan } from '@jupay/core';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import { redactSecrets } from './redact.ts';
 import {
@@ -60,14 +60,6 @@ export interface SignerConfig {
   gateways: GatewayAccount[];
   /** The accounts' health settings. */
   health: HealthSettings;
-  /** The first account's member id. */
-  memberId: string;
-  /** The first account's key. Never logged, never in a response or an error. */
-  key: string;
-  /** The first account's payment URL, e.g. `https://gw.example.com/Pay_Index.html`. */
-  paymentUrl: string;
-  /** The first account's order query URL. */
-  queryUrl: string;
   /** `JUPAY_PUBLIC_URL` without a trailing slash: where the gateway and browsers reach this signer. */
   publicUrl: string;
   /** `${publicUrl}/api/notify`, sent as `pay_notifyurl`. */
@@ -137,11 +129,6 @@ export interface SignerConfig {
   adminToken?: string | null;
   /** `JUPAY_ADMIN_PORT`: a second listener on 127.0.0.1 with only the console and `/metrics`; null: none. */
   adminPort?: number | null;
-  /**
-   * The first account's dialect: `standard` (`name=value&` joins), or `legacy` for 2016-17 gateways (`name=>value&`,
-   * 5 signed notification fields), for payment requests, notifications, page returns and queries alike.
-   */
-  signDialect: Dialect;
 }
 
 /** Where relative file settings (`JUPAY_KEY_FILE`, `JUPAY_PRODUCTS` as a path, `JUPAY_STORE`) are resolved. */
@@ -352,12 +339,7 @@ export function loadConfig(
       }),
     );
   }
-  const primary = gateways[0]!;
   return {
-    memberId: primary.memberId,
-    key: primary.key,
-    paymentUrl: primary.paymentUrl,
-    queryUrl: primary.queryUrl,
     gateways,
     health: health!,
     publicUrl: publicUrl!,
@@ -388,7 +370,6 @@ export function loadConfig(
     workerPollMs: workerPollMs!,
     adminToken: adminToken ?? null,
     adminPort: adminPort ?? null,
-    signDialect: primary.dialect,
   };
 }
 

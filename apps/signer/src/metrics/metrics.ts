@@ -1,7 +1,7 @@
 /**
  * @module metrics/metrics
- * The signer's Prometheus metrics (prom-client), one registry per signer: checkouts, notifications by verdict,
- * paid orders by `via`, webhook attempts by outcome and the outbox queue's depth, reconciliation queries by result
+ * The signer's Prometheus metrics (prom-client), one registry per signer: checkouts and paid orders by gateway
+ * account (and `via`), each account's health, notifications by verdict, webhook attempts by outcome and the outbox queue's depth, reconciliation queries by result
  * and how long after the gateway's payment time a query found the payment, the queries sent to each gateway (by
  * kind: scheduled or for a status read), deferred or skipped by its rate cap and their delay, the cap itself and
  * the due orders waiting (read from the store at each scrape), store errors by operation, HTTP
@@ -15,12 +15,12 @@ import type { OrderRecord } from '../store/order-store.ts';
 /** The hooks the routes and services call; every method is cheap and never throws. */
 export interface SignerMetrics extends QueryStatsSink {
   registry: Registry;
-  /** A checkout answered 201: a new order, or a replay of an idempotent one. */
-  checkout(result: 'created' | 'replayed'): void;
+  /** A checkout answered 201: a new order, or a replay of an idempotent one, for the gateway account it is bound to. */
+  checkout(result: 'created' | 'replayed', gatewayId: string): void;
   /** A notification answered, with its verdict (`paid`, `duplicate`, `bad_signature`, ... `store_error`). */
   notification(verdict: string): void;
   /** This instance made an order paid. */
-  orderPaid(order: Pick<OrderRecord, 'paidVia'>): void;
+  orderPaid(order: Pick<OrderRecord, 'paidVia' | 'gatewayId'>): void;
   /** One webhook POST: a 2xx, or anything else. */
   webhookAttempt(outcome: 'delivered' | 'failed'): void;
   /** One reconciliation query and what it did (`paid`, `not_paid`, `failed`, ...). */
@@ -50,6 +50,8 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** The due orders per gateway, read at each scrape; absent: the gauges are not reported. */
   dueBacklog?: () => Promise<DueBacklog[]>;
+  /** Each gateway account's health as this instance knows it, read at each scrape; absent: not reported. */
+  gatewayHealth?: () => readonly { gatewayId: string; healthy: boolean }[];
 }
 
 /**
@@ -64,8 +66,8 @@ export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
   const registers = [registry];
   const checkouts = new Counter({
     name: 'jupay_checkouts_total',
-    help: 'Checkouts answered 201, by result (created, replayed by Idempotency-Key).',
-    labelNames: ['result'],
+    help: 'Checkouts answered 201, by result (created, replayed by Idempotency-Key) and gateway account.',
+    labelNames: ['result', 'gateway'],
     registers,
   });
   const notifications = new Counter({
@@ -76,8 +78,8 @@ export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
   });
   const paid = new Counter({
     name: 'jupay_orders_paid_total',
-    help: 'Orders this instance marked paid, by how it learnt (notify, query).',
-    labelNames: ['via'],
+    help: 'Orders this instance marked paid, by how it learnt (notify, query) and gateway account.',
+    labelNames: ['via', 'gateway'],
     registers,
   });
   const webhookAttempts = new Counter({
@@ -175,6 +177,18 @@ export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
       },
     });
   }
+  if (options.gatewayHealth) {
+    const read = options.gatewayHealth;
+    new Gauge({
+      name: 'jupay_gateway_healthy',
+      help: 'Whether the gateway account takes checkouts (1: healthy, 0: unhealthy), as this instance knows it.',
+      labelNames: ['gateway'],
+      registers,
+      collect() {
+        for (const h of read()) this.set({ gateway: h.gatewayId }, h.healthy ? 1 : 0);
+      },
+    });
+  }
   if (options.queueDepth) {
     const read = options.queueDepth;
     new Gauge({
@@ -197,9 +211,9 @@ export function createMetrics(options: MetricsOptions = {}): SignerMetrics {
   const httpChildren = new Map<string, Histogram.Internal<'route' | 'status'>>();
   return {
     registry,
-    checkout: (result) => checkouts.inc({ result }),
+    checkout: (result, gateway) => checkouts.inc({ result, gateway }),
     notification: (verdict) => notifications.inc({ verdict }),
-    orderPaid: (order) => paid.inc({ via: order.paidVia ?? 'unknown' }),
+    orderPaid: (order) => paid.inc({ via: order.paidVia ?? 'unknown', gateway: order.gatewayId }),
     webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
     reconcileQuery: (result) => reconcileQueries.inc({ result }),
     paidByQueryDelay: (seconds) => paidByQuery.observe(Math.max(0, seconds)),

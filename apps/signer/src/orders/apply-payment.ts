@@ -71,6 +71,8 @@ export interface NotificationEvidence {
   amountFen: number;
   /** The body (or query string) as received, for the log row. */
   rawBody: string;
+  /** The gateway account whose key verified it: only an order bound to it is paid. Default `default`. */
+  gatewayId?: string;
 }
 
 /**
@@ -97,5 +99,6 @@ export function applyNotification(
     receivedAt: options.now,
     rawBody: evidence.rawBody,
     eventId: (options.newEventId ?? randomUUID)(),
+    ...(evidence.gatewayId !== undefined ? { gatewayId: evidence.gatewayId } : {}),
   });
 }

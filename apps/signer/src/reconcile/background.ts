@@ -5,6 +5,7 @@
  * code to three calls: the services to start, `orderPaid` after a notification, `requestCheck` on a status read.
  */
 import type { SignerConfig } from '../config/load-config.ts';
+import type { QueryHealth } from '../gateways/query-health.ts';
 import type { SignerMetrics } from '../metrics/metrics.ts';
 import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import {
@@ -15,28 +16,29 @@ import {
   type WebhookSender,
 } from '../webhook/sender.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
-import { createQueryRate, DEFAULT_GATEWAY_ID, DEFAULT_QUERY_RATE } from './query-rate.ts';
+import { createQueryRate } from './query-rate.ts';
 import { createQueryStats, type QueryStats, type QueryStatsSink } from './query-stats.ts';
-import { createReconciler, type Reconciler, type ReconcilerStore } from './reconciler.ts';
+import {
+  createReconciler,
+  type Reconciler,
+  type ReconcilerAccount,
+  type ReconcilerStore,
+} from './reconciler.ts';
 import { createUnpaidAnswers } from './unpaid-answers.ts';
 
 /** The settings this module reads; the optional ones have defaults, so a hand-built config may leave them out. */
 export type BackgroundConfig = Pick<
   SignerConfig,
-  'memberId' | 'key' | 'queryUrl' | 'reconcileSchedule' | 'webhookUrl' | 'webhookSecret'
+  'gateways' | 'reconcileSchedule' | 'webhookUrl' | 'webhookSecret'
 > & {
   /** `JUPAY_QUERY_TIMEOUT_MS`; default 10 s. */
   queryTimeoutMs?: number;
-  /** `JUPAY_QUERY_RATE`: queries per second at the gateway, across instances; default 5. */
-  queryRate?: number;
   /** `JUPAY_WEBHOOK_RETRY`; default 5s,30s,2m,10m,30m,1h (the last repeats). */
   webhookRetryMs?: number[];
   /** `JUPAY_WORKER_POLL_MS`: how often idle loops look for due work; default 1 s. */
   workerPollMs?: number;
   /** `JUPAY_WEBHOOK_CONCURRENCY`: deliveries in flight at once; default 4 (webhook/sender.ts). */
   webhookConcurrency?: number;
-  /** `JUPAY_SIGN_DIALECT` of the queries; default `standard`. */
-  signDialect?: SignerConfig['signDialect'];
 };
 
 /** A background job with a lifecycle (the shape of `SignerService` in lifecycle.ts). */
@@ -54,7 +56,7 @@ export interface Background {
   sender: WebhookSender | null;
   /** Call when this process made an order paid: runs `onPaid` and sends the webhook without waiting for a poll. */
   orderPaid(order: OrderRecord): Promise<void>;
-  /** What this instance's queries to the gateway did (sent, deferred, delays), per gateway. */
+  /** What this instance's queries to each gateway account did (sent, deferred, delays), in the configured order. */
   queryStats: QueryStats[];
   /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
   requestCheck(orderId: string): void;
@@ -82,6 +84,8 @@ export function createBackground(options: {
   onPaid?: (order: OrderRecord) => void | Promise<void>;
   /** Counts webhook attempts and reconciliation queries (metrics/metrics.ts). */
   metrics?: Pick<SignerMetrics, 'webhookAttempt' | 'reconcileQuery' | 'paidByQueryDelay'> & QueryStatsSink;
+  /** Told each query's verdict on its gateway's health (gateways/health-tracker.ts `report`). */
+  onQueryHealth?: (gatewayId: string, health: QueryHealth) => void;
 }): Background {
   const { config, store } = options;
   const logger = options.logger ?? silentLogger;
@@ -114,20 +118,30 @@ export function createBackground(options: {
     }
   }
 
-  // One gateway today: its cap and its counts under the default id (a second gateway would get its own of each).
-  const rate = createQueryRate({
-    store,
-    perSecond: config.queryRate ?? DEFAULT_QUERY_RATE,
-    gatewayId: DEFAULT_GATEWAY_ID,
-    now,
-  });
-  const stats = createQueryStats({
-    gatewayId: rate.gatewayId,
-    perSecond: rate.perSecond,
-    reserve: rate.reserve,
-    logger,
-    now,
-    ...(options.metrics ? { sink: options.metrics } : {}),
+  // Each gateway account: its own cap (shared by every instance under its id) and its own counts.
+  const accounts: ReconcilerAccount[] = config.gateways.map((account) => {
+    const rate = createQueryRate({
+      store,
+      perSecond: account.queryRate,
+      gatewayId: account.id,
+      now,
+    });
+    const stats = createQueryStats({
+      gatewayId: account.id,
+      perSecond: rate.perSecond,
+      reserve: rate.reserve,
+      logger,
+      now,
+      ...(options.metrics ? { sink: options.metrics } : {}),
+    });
+    return {
+      id: account.id,
+      credentials: { memberId: account.memberId, key: account.key },
+      queryUrl: account.queryUrl,
+      dialect: account.dialect,
+      rate,
+      stats,
+    };
   });
 
   const unpaid = createUnpaidAnswers();
@@ -135,9 +149,7 @@ export function createBackground(options: {
   // a pending order may still ask the gateway once.
   const reconciler = createReconciler({
     store,
-    credentials: { memberId: config.memberId, key: config.key },
-    queryUrl: config.queryUrl,
-    dialect: config.signDialect ?? 'standard',
+    accounts,
     schedule: config.reconcileSchedule,
     timeoutMs: config.queryTimeoutMs ?? 10_000,
     pollIntervalMs,
@@ -145,9 +157,8 @@ export function createBackground(options: {
     logger,
     onPaid: orderPaid,
     onNotPaid: (orderId, at) => unpaid.record(orderId, at),
-    rate,
-    stats,
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.onQueryHealth ? { onQueryHealth: options.onQueryHealth } : {}),
   });
 
   const services: BackgroundService[] = [];
@@ -159,7 +170,7 @@ export function createBackground(options: {
     services,
     reconciler,
     sender,
-    queryStats: [stats],
+    queryStats: accounts.map((a) => a.stats!),
     orderPaid,
     requestCheck(orderId) {
       reconciler.requestCheck(orderId);

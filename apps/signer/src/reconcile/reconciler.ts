@@ -9,6 +9,11 @@
  * and the loop share one query per order (whichever starts second waits for the first). With a {@link QueryRate},
  * every query waits for a slot of the gateway's cap, status-triggered ones first (reconcile/query-rate.ts); claimed
  * orders that get no slot are released, still due, for a later second.
+ *
+ * With several gateway accounts ({@link ReconcilerAccount}), each order is asked at the gateway of the account it
+ * is bound to, signed with that account's key and under that account's own cap; a claim leaves out the orders of
+ * accounts whose cap is full this second, so one busy gateway never holds up the others. Each query's outcome is
+ * also its gateway's health (gateways/query-health.ts), told to `onQueryHealth`.
  */
 import {
   createQueryRequest,
@@ -19,11 +24,12 @@ import {
   type Dialect,
   type QueryResult,
 } from '@jupay/core';
+import { queryHealthOfError, type QueryHealth } from '../gateways/query-health.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
 import type { OrderRecord, OrderStore } from '../store/order-store.ts';
 import { applyPayment, type PaymentStore } from '../orders/apply-payment.ts';
 import { createPollingLoop, silentLogger, type PollingLoop, type WorkerLogger } from './polling-loop.ts';
-import type { QueryRate } from './query-rate.ts';
+import { DEFAULT_GATEWAY_ID, type QueryRate } from './query-rate.ts';
 import type { QueryStats } from './query-stats.ts';
 import { nextQueryAt } from './schedule.ts';
 
@@ -40,14 +46,32 @@ export type ReconcileOutcome =
 export type ReconcilerStore = PaymentStore &
   Pick<OrderStore, 'claimDueOrders' | 'scheduleNextQuery' | 'releaseClaims'>;
 
-/** Options of {@link createReconciler}. */
-export interface ReconcilerOptions {
-  store: ReconcilerStore;
+/** One gateway account whose orders the reconciler asks about (config/gateway-accounts.ts). */
+export interface ReconcilerAccount {
+  /** The id orders are bound to (`OrderRecord.gatewayId`). */
+  id: string;
   credentials: Credentials;
   /** The gateway's `Pay_Trade_query.html` URL. */
   queryUrl: string;
-  /** How queries are signed and answers verified (`JUPAY_SIGN_DIALECT`). Default `standard`. */
+  /** How queries are signed and answers verified. Default `standard`. */
   dialect?: Dialect;
+  /** The gateway's rate cap; absent: queries are not capped. */
+  rate?: QueryRate;
+  /** Counts what the queries to this gateway did (sent, deferred, their delay). */
+  stats?: QueryStats;
+}
+
+/** Options of {@link createReconciler}: one gateway (`credentials`, `queryUrl`, ...) or several (`accounts`). */
+export interface ReconcilerOptions {
+  store: ReconcilerStore;
+  /** The single gateway's credentials (its orders are bound to `default`); or give `accounts`. */
+  credentials?: Credentials;
+  /** The single gateway's `Pay_Trade_query.html` URL. */
+  queryUrl?: string;
+  /** How the single gateway's queries are signed and answers verified (`JUPAY_SIGN_DIALECT`). Default `standard`. */
+  dialect?: Dialect;
+  /** Several gateway accounts, each order asked at its own; instead of `credentials` and `queryUrl`. */
+  accounts?: readonly ReconcilerAccount[];
   /** Delays from an order's creation, ascending (see `parseReconcileSchedule`). Empty: the loop never queries. */
   schedule: readonly number[];
   /** Per query. Default 10 s (`JUPAY_QUERY_TIMEOUT_MS`). */
@@ -73,10 +97,12 @@ export interface ReconcilerOptions {
   logger?: WorkerLogger;
   /** Told each query's outcome, and for a payment it found, the seconds since the gateway's payment time. */
   metrics?: { reconcileQuery(result: ReconcileOutcome): void; paidByQueryDelay(seconds: number): void };
-  /** The gateway's rate cap; absent: queries are not capped. */
+  /** The single gateway's rate cap; absent: queries are not capped. */
   rate?: QueryRate;
-  /** Counts what the queries to the gateway did (sent, deferred, their delay) for logs, metrics and the console. */
+  /** Counts what the queries to the single gateway did (sent, deferred, their delay) for logs, metrics and the console. */
   stats?: QueryStats;
+  /** Told each query's verdict on its gateway's health (passive health, gateways/health-tracker.ts). */
+  onQueryHealth?: (gatewayId: string, health: QueryHealth) => void;
 }
 
 /** The reconciliation loop of one signer instance. */
@@ -143,17 +169,15 @@ function describeError(error: unknown): string {
  * ```
  */
 export function createReconciler(options: ReconcilerOptions): Reconciler {
-  const { store, credentials, queryUrl, schedule } = options;
-  if (typeof queryUrl !== 'string' || !/^https?:\/\//.test(queryUrl))
-    throw new TypeError('queryUrl: expected an http(s) URL');
+  const { store, schedule } = options;
+  const accounts = reconcilerAccounts(options);
+  const byId = new Map(accounts.map((a) => [a.id, a]));
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const dialect = options.dialect ?? 'standard';
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
   const onDemandIntervalMs = options.onDemandIntervalMs ?? 30_000;
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
-  const stats = options.stats;
   // At most one on-demand query per order per interval; memory is capped, and at the cap a new order is refused
   // rather than evicting one (eviction would let a flood of status reads re-query orders; a refused order is still
   // asked by the loop on its schedule). O(1) per call whatever the number of orders (http/rate-limit.ts).
@@ -170,7 +194,9 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   // On-demand queries run detached from the request; stop() waits for them so a shutdown never cuts a write.
   const inFlight = new Set<Promise<void>>();
 
-  async function ask(orderId: string): Promise<QueryResult> {
+  async function ask(account: ReconcilerAccount, orderId: string): Promise<QueryResult> {
+    const { credentials, queryUrl } = account;
+    const dialect = account.dialect ?? 'standard';
     const { body } = createQueryRequest(orderId, credentials, { dialect });
     const response = await fetch(queryUrl, {
       method: 'POST',
@@ -199,20 +225,31 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }
 
   async function askAndApply(order: OrderRecord, next: Date | null): Promise<ReconcileOutcome> {
+    const account = byId.get(order.gatewayId);
+    if (!account) {
+      // Its account was removed from the settings: no gateway to ask, and no key to trust an answer with.
+      logger.warn(
+        { orderId: order.orderId, gateway: order.gatewayId },
+        'order bound to a gateway account that is not configured: not queried',
+      );
+      return 'failed';
+    }
+    const gateway = account.id;
     let result: QueryResult;
     try {
-      result = await ask(order.orderId);
+      result = await ask(account, order.orderId);
     } catch (error) {
+      options.onQueryHealth?.(gateway, queryHealthOfError(error));
       const reason = describeError(error);
       // Say what happens next: another point of the schedule, or nothing (only a status read asks again).
       if (next === null) {
         logger.warn(
-          { orderId: order.orderId, reason },
+          { orderId: order.orderId, gateway, reason },
           'gateway query failed; no query left on the schedule',
         );
       } else {
         logger.warn(
-          { orderId: order.orderId, reason, nextQueryAt: next.toISOString() },
+          { orderId: order.orderId, gateway, reason, nextQueryAt: next.toISOString() },
           'gateway query failed; retrying on schedule',
         );
       }
@@ -227,6 +264,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       }
       return 'failed';
     }
+    options.onQueryHealth?.(gateway, { ok: true, detail: `answered (${result.tradeState})` });
     if (result.orderId !== order.orderId) {
       const detail = `asked for ${order.orderId}, answer is for ${result.orderId}`;
       logger.warn({ orderId: order.orderId, answer: result.orderId }, 'gateway answered for another order');
@@ -298,10 +336,13 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
    * Waits for a slot of the cap for a query someone is waiting on (a status read, the console); false when none is
    * free soon. Counts the query as sent unless this instance is already asking about the order (then it joins).
    */
-  async function urgentSlot(orderId: string): Promise<boolean> {
+  async function urgentSlot(order: OrderRecord): Promise<boolean> {
+    const { orderId } = order;
+    const account = byId.get(order.gatewayId);
+    const stats = account?.stats;
     const asked = now().getTime();
-    if (options.rate) {
-      const ahead = await options.rate.takeUrgent();
+    if (account?.rate) {
+      const ahead = await account.rate.takeUrgent();
       if (ahead === null) {
         stats?.skipped('status');
         logger.warn({ orderId }, 'gateway query for a status read skipped: the rate cap has no slot soon');
@@ -314,26 +355,36 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }
 
   async function runOnce(): Promise<number> {
-    stats?.tick();
-    // This second is already full: claiming orders now would only release them again.
-    if (options.rate?.scheduledFull()) return 0;
-    const claimed = await store.claimDueOrders(now(), batchSize, leaseMs);
-    let admitted = claimed;
-    if (options.rate && claimed.length > 0) {
-      const slots = await options.rate.takeScheduled(claimed.length);
-      if (slots < claimed.length) {
+    for (const account of accounts) account.stats?.tick();
+    // Gateways whose second is already full: claiming their orders now would only release them again.
+    const full = accounts.filter((a) => a.rate?.scheduledFull()).map((a) => a.id);
+    if (full.length === accounts.length) return 0;
+    const claimed = await store.claimDueOrders(
+      now(),
+      batchSize,
+      leaseMs,
+      full.length > 0 ? { excludeGatewayIds: full } : undefined,
+    );
+    const admitted: OrderRecord[] = [];
+    const deferred: OrderRecord[] = [];
+    for (const [gatewayId, orders] of groupByGateway(claimed)) {
+      const account = byId.get(gatewayId);
+      const slots = account?.rate ? await account.rate.takeScheduled(orders.length) : orders.length;
+      admitted.push(...orders.slice(0, slots));
+      if (slots < orders.length) {
         // Deferred, never dropped: released with their schedule untouched, they are the oldest due next time.
-        const deferred = claimed.slice(slots);
-        admitted = claimed.slice(0, slots);
-        await store.releaseClaims(deferred.map((order) => order.orderId));
-        stats?.deferred('scheduled', deferred.length);
+        deferred.push(...orders.slice(slots));
+        account?.stats?.deferred('scheduled', orders.length - slots);
       }
     }
+    if (deferred.length > 0) await store.releaseClaims(deferred.map((order) => order.orderId));
     await Promise.all(
       admitted.map(async (order) => {
         try {
           if (!querying.has(order.orderId)) {
-            stats?.sent('scheduled', now().getTime() - (order.nextQueryAt ?? now()).getTime());
+            byId
+              .get(order.gatewayId)
+              ?.stats?.sent('scheduled', now().getTime() - (order.nextQueryAt ?? now()).getTime());
           }
           // The point after this one, if this query does not settle the order.
           const following = nextQueryAt(order.createdAt, schedule, now());
@@ -372,7 +423,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       const task = (async () => {
         try {
           const order = await store.getOrder(orderId);
-          if (!order || order.status !== 'NOTPAY' || !(await urgentSlot(orderId))) return;
+          if (!order || order.status !== 'NOTPAY' || !(await urgentSlot(order))) return;
           // queryShared again: the loop may have claimed the order while it was being read.
           if ((await queryShared(order, order.nextQueryAt)) === 'not_paid')
             options.onNotPaid?.(orderId, now());
@@ -385,7 +436,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       return true;
     },
     async checkNow(order) {
-      if (!(await urgentSlot(order.orderId))) return 'skipped';
+      if (!(await urgentSlot(order))) return 'skipped';
       return queryShared(order, order.nextQueryAt);
     },
     start: () => {
@@ -396,4 +447,41 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       await Promise.all(inFlight);
     },
   };
+}
+
+/** The accounts of the options: `accounts`, or the single gateway's as the account `default`. */
+function reconcilerAccounts(options: ReconcilerOptions): readonly ReconcilerAccount[] {
+  const accounts: readonly ReconcilerAccount[] = options.accounts ?? [
+    {
+      id: DEFAULT_GATEWAY_ID,
+      credentials: options.credentials!,
+      queryUrl: options.queryUrl!,
+      ...(options.dialect ? { dialect: options.dialect } : {}),
+      ...(options.rate ? { rate: options.rate } : {}),
+      ...(options.stats ? { stats: options.stats } : {}),
+    },
+  ];
+  if (options.accounts && (options.credentials || options.queryUrl)) {
+    throw new TypeError('accounts: give either accounts or credentials and queryUrl, not both');
+  }
+  if (accounts.length === 0) throw new TypeError('accounts: at least one gateway account is required');
+  for (const account of accounts) {
+    if (typeof account.queryUrl !== 'string' || !/^https?:\/\//.test(account.queryUrl)) {
+      throw new TypeError(
+        `queryUrl: expected an http(s) URL${options.accounts ? ` (account ${account.id})` : ''}`,
+      );
+    }
+  }
+  return accounts;
+}
+
+/** Claimed orders by gateway account, each group in claim order (oldest due first). */
+function groupByGateway(orders: readonly OrderRecord[]): Map<string, OrderRecord[]> {
+  const groups = new Map<string, OrderRecord[]>();
+  for (const order of orders) {
+    const group = groups.get(order.gatewayId);
+    if (group) group.push(order);
+    else groups.set(order.gatewayId, [order]);
+  }
+  return groups;
 }

@@ -40,6 +40,8 @@ import type { BankMethod, SignerConfig } from '../config/load-config.ts';
 import { clientAddress, addressKey } from '../http/client-address.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
 import type { SignerEnv } from '../log.ts';
+import type { GatewayAccount } from '../config/gateway-accounts.ts';
+import type { GatewayHealth } from '../gateways/health-state.ts';
 import type { QueryStatsSnapshot } from '../reconcile/query-stats.ts';
 import type { OrderRecord, OrderStore, OutboxEvent } from '../store/order-store.ts';
 
@@ -58,6 +60,11 @@ export interface AdminRouteDeps {
   resend: ((event: OutboxEvent) => Promise<boolean>) | null;
   /** What this instance's queries to each gateway did (reconcile/query-stats.ts). */
   queryStats: () => QueryStatsSnapshot[];
+  /** The gateway accounts and their health (never their keys on a page). */
+  gateways: {
+    accounts: readonly GatewayAccount[];
+    health: { states(): GatewayHealth[] };
+  };
   clock: () => Date;
 }
 
@@ -78,6 +85,9 @@ const EVENT_ID = /^[A-Za-z0-9-]{1,64}$/;
  * app.route('/admin', adminRoute({ config, token, where: 'public', queries, store, askGateway, resend, clock }));
  */
 export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
+  const names = new Map(deps.gateways.accounts.map((a) => [a.id, a.name]));
+  // An order of an account no longer configured shows its id.
+  const gatewayName = (id: string) => names.get(id) ?? id;
   const keys = sessionKeys(deps.token);
   const signInNeeded = deps.token !== null;
   // Secure cookies where the browser talks https: the public port behind TLS. The admin port is plain loopback.
@@ -213,15 +223,22 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
       days = totals;
     }
     const filterQuery = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== '')).toString();
-    const [stats] = deps.queryStats();
+    const stats = deps.queryStats();
     let gateway: OrdersView['gateway'] = null;
-    if (queries && stats) {
+    if (queries && stats.length > 0) {
       const now = deps.clock();
-      const { due, oldestDueAt } = await queries.dueOrders(now);
-      const lateSeconds = oldestDueAt
-        ? Math.max(0, Math.round((now.getTime() - oldestDueAt.getTime()) / 1000))
+      const backlog = await queries.dueOrders(now);
+      const due = backlog.reduce((sum, b) => sum + b.due, 0);
+      const oldest = Math.min(...backlog.map((b) => b.oldestDueAt?.getTime() ?? Infinity));
+      const lateSeconds = Number.isFinite(oldest)
+        ? Math.max(0, Math.round((now.getTime() - oldest) / 1000))
         : null;
-      gateway = { due, lateSeconds, perSecond: stats.perSecond };
+      const perSecond = stats.reduce((sum, s) => sum + s.perSecond, 0);
+      const unhealthy = deps.gateways.health
+        .states()
+        .filter((h) => !h.healthy)
+        .map((h) => gatewayName(h.gatewayId));
+      gateway = { due, lateSeconds, perSecond, unhealthy };
     }
     return c.html(
       ordersPage(frame(c, 'orders'), {
@@ -234,6 +251,7 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
         days,
         filterQuery,
         methodName: methodNames(deps.config.methods, c.get('lang')),
+        gatewayName,
         gateway,
       }),
     );
@@ -282,6 +300,7 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
         done: doneKey(c.req.query('done')),
         webhookOn: deps.resend !== null,
         methodName: methodNames(deps.config.methods, c.get('lang')),
+        gatewayName,
         reach,
       }),
     );
@@ -290,9 +309,22 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
   app.get('/gateway', async (c) => {
     const queries = await deps.queries();
     const now = deps.clock();
-    // One gateway today, so the store's whole backlog is its backlog.
     const backlog = queries ? await queries.dueOrders(now) : null;
-    const gateways = deps.queryStats().map((stats) => ({ stats, backlog }));
+    const stats = new Map(deps.queryStats().map((s) => [s.gatewayId, s]));
+    const health = new Map(deps.gateways.health.states().map((h) => [h.gatewayId, h]));
+    const gateways = deps.gateways.accounts.flatMap((account) => {
+      const accountStats = stats.get(account.id);
+      if (!accountStats) return [];
+      const due = backlog?.find((b) => b.gatewayId === account.id);
+      return [
+        {
+          account,
+          health: health.get(account.id)!,
+          stats: accountStats,
+          backlog: backlog === null ? null : { due: due?.due ?? 0, oldestDueAt: due?.oldestDueAt ?? null },
+        },
+      ];
+    });
     return c.html(gatewayPage(frame(c, 'gateway'), gateways, now));
   });
 

@@ -1,9 +1,12 @@
 /**
  * @module routes/checkout
  * `POST /api/checkout`: the browser asks for an order; everything the gateway sees (order id, apply date, amount,
- * notify and return URLs) is decided here from the configuration, never taken from the request. The signed form
- * goes back to the browser, which posts it to the gateway. An `Idempotency-Key` makes a retry return the same
- * order; the rate limit counts per client address.
+ * notify and return URLs) is decided here from the configuration, never taken from the request. The order goes to
+ * a gateway account that serves its bank code (gateways/gateways.ts: healthy, by priority, then weight), is signed
+ * with that account's key, dialect and member id, and stays bound to it. The signed form goes back to the browser,
+ * which posts it to that account's gateway (or through the relay, gateways/payment-target.ts). An
+ * `Idempotency-Key` makes a retry return the same order, bound to the account it was first signed for; the rate
+ * limit counts per client address.
  */
 import { createPaymentRequest } from '@jupay/core';
 import { Hono } from 'hono';
@@ -15,6 +18,7 @@ import { readFields } from '../http/read-fields.ts';
 import { setResponseHeader } from '../http/response-header.ts';
 import type { SignerEnv } from '../log.ts';
 import { checkoutBodyHash, parseCheckoutInput, type CheckoutInputConfig } from '../orders/checkout-input.ts';
+import type { Gateways } from '../gateways/gateways.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import { UNSUBMITTED_QUERY_BUDGET } from '../reconcile/schedule.ts';
 import { callbackUrlFor, cancelUrlFor } from '../widget/round-trip.ts';
@@ -23,9 +27,6 @@ import { callbackUrlFor, cancelUrlFor } from '../widget/round-trip.ts';
 export type CheckoutRouteConfig = CheckoutInputConfig &
   Pick<
     SignerConfig,
-    | 'memberId'
-    | 'key'
-    | 'paymentUrl'
     | 'notifyUrl'
     | 'callbackUrl'
     | 'cancelUrl'
@@ -34,7 +35,6 @@ export type CheckoutRouteConfig = CheckoutInputConfig &
     | 'bodyLimitBytes'
     | 'trustedProxyHeader'
     | 'rateLimit'
-    | 'signDialect'
   >;
 
 /** What {@link checkoutRoute} needs. */
@@ -43,6 +43,10 @@ export interface CheckoutRouteDeps {
   store: Pick<OrderStore, 'createOrder'>;
   clock: () => Date;
   newOrderId: (now: Date) => string;
+  /** The gateway accounts: which takes a checkout, and where its forms go. */
+  gateways: Pick<Gateways, 'route' | 'account' | 'targets'>;
+  /** Told each checkout answered 201 and its account (metrics). */
+  onCheckout?: (result: 'created' | 'replayed', gatewayId: string) => void;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -50,7 +54,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 /**
  * The checkout route, to mount at `/api/checkout`.
  * @example
- * app.route('/api/checkout', checkoutRoute({ config, store, clock: () => new Date(), newOrderId }));
+ * app.route('/api/checkout', checkoutRoute({ config, store, clock: () => new Date(), newOrderId, gateways }));
  * // POST /api/checkout {"bankCode":"903","amount":"12.30"} → 201 { orderId, action, method, fields, statusUrl }
  */
 export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
@@ -60,7 +64,7 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
     windowMs: config.rateLimit.windowMs,
     clock: () => clock().getTime(),
   });
-  const credentials = { memberId: config.memberId, key: config.key };
+  const { gateways } = deps;
   const allowedBankCodes = config.methods.map((m) => m.code);
   const firstQuery = config.reconcileSchedule[0];
 
@@ -71,11 +75,20 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
       throw new HttpError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
     }
     const input = parseCheckoutInput(await readFields(c, config.bodyLimitBytes), config);
+    const account = gateways.route(input.bankCode);
+    if (account === null) {
+      // Offered, but every account serving it is down while others are up: /api/config has stopped offering it.
+      throw new HttpError(
+        'GATEWAY_UNAVAILABLE',
+        `no gateway for bank code ${input.bankCode} is available now: try again later or another method`,
+        { 'Retry-After': '30' },
+      );
+    }
     const createdAt = clock();
     const orderId = deps.newOrderId(createdAt);
     const request = createPaymentRequest(
       {
-        paymentUrl: config.paymentUrl,
+        paymentUrl: account.paymentUrl,
         orderId,
         amount: input.amountFen,
         bankCode: input.bankCode,
@@ -88,12 +101,13 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
         ...(input.attach !== null ? { attach: input.attach } : {}),
         applyDate: createdAt,
       },
-      credentials,
-      { dialect: config.signDialect },
+      { memberId: account.memberId, key: account.key },
+      { dialect: account.dialect },
     );
     const result = await store.createOrder({
       orderId,
-      memberId: config.memberId,
+      memberId: account.memberId,
+      gatewayId: account.id,
       amountFen: input.amountFen,
       bankCode: input.bankCode,
       productName: input.productName,
@@ -109,12 +123,21 @@ export function checkoutRoute(deps: CheckoutRouteDeps): Hono<SignerEnv> {
         : {}),
     });
     const id = result.order.orderId;
+    // A replay answers with the order it first made, bound to the account that signed it.
+    const bound = result.created ? account : gateways.account(result.order.gatewayId);
+    if (bound === undefined) {
+      throw new HttpError(
+        'GATEWAY_UNAVAILABLE',
+        'the gateway account of this order is no longer configured: start a new payment',
+      );
+    }
     if (!result.created) setResponseHeader(c, 'Idempotent-Replayed', 'true');
     setResponseHeader(c, 'Cache-Control', 'no-store');
+    deps.onCheckout?.(result.created ? 'created' : 'replayed', bound.id);
     return c.json(
       {
         orderId: id,
-        action: config.paymentUrl,
+        action: gateways.targets.actionFor(bound),
         method: 'POST' as const,
         fields: result.requestFields,
         statusUrl: `${config.publicUrl}/api/orders/${id}`,

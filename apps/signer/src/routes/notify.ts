@@ -11,9 +11,15 @@
  * success) reads the order it names, records an anomaly on it and its log row; an unverified one has its start
  * logged as a claim, within the unverified budget. Exactly `OK` only after the commits it depends on have
  * returned; anything else is `FAIL`, with the verdict in `X-Notify-Verdict`.
+ *
+ * With several gateway accounts, the notification is verified with the key of each account in turn, those whose
+ * member id it claims first (gateways/notification-account.ts); the account whose key verifies it is the one that
+ * sent it, and the store pays only an order bound to that account: one signed with another account's key, for an
+ * order of ours, is refused (`gateway_mismatch`), never applied.
  */
 import { randomUUID } from 'node:crypto';
-import type { Credentials, Dialect } from '@jupay/core';
+import type { GatewayAccount } from '../config/gateway-accounts.ts';
+import { receiveFromAccounts } from '../gateways/notification-account.ts';
 import { Hono, type Context } from 'hono';
 import { HttpError } from '../errors.ts';
 import { clientAddress } from '../http/client-address.ts';
@@ -34,13 +40,15 @@ import {
 import { createUnverifiedBudget, type UnverifiedBudget } from '../orders/unverified-budget.ts';
 import type { ApplyNotificationResult, OrderRecord, OrderStore } from '../store/order-store.ts';
 
+/** What a notification is verified with: each gateway account's member id, key and dialect. */
+export type NotifyAccount = Pick<GatewayAccount, 'id' | 'memberId' | 'key' | 'dialect'>;
+
 /** What {@link notifyRoute} needs. */
 export interface NotifyRouteDeps {
-  credentials: Credentials;
+  /** The gateway accounts (config/gateway-accounts.ts); one, `default`, for the single-gateway settings. */
+  accounts: readonly NotifyAccount[];
   /** The largest body accepted, in bytes (`JUPAY_BODY_LIMIT`). */
   bodyLimitBytes: number;
-  /** `JUPAY_SIGN_DIALECT`; default `standard`. */
-  dialect?: Dialect;
   store: Pick<OrderStore, 'applyNotification' | 'getOrder' | 'recordAnomaly' | 'recordNotification'>;
   clock: () => Date;
   /**
@@ -61,11 +69,12 @@ export interface NotifyRouteDeps {
 /**
  * The notify route, to mount at `/api/notify`.
  * @example
- * app.route('/api/notify', notifyRoute({ credentials, bodyLimitBytes, store, clock, orderPaid }));
+ * app.route('/api/notify', notifyRoute({ accounts: config.gateways, bodyLimitBytes, store, clock, orderPaid }));
  * // POST /api/notify memberid=...&orderid=...&sign=... → 200 OK (paid or duplicate) | 4xx/500 FAIL
  */
 export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
-  const { store, clock, credentials } = deps;
+  const { store, clock } = deps;
+  if (deps.accounts.length === 0) throw new TypeError('accounts: at least one gateway account is required');
   const newEventId = deps.newEventId ?? randomUUID;
   const budget = deps.unverifiedBudget ?? createUnverifiedBudget({ clock: () => clock().getTime() });
   const trustedProxyHeader = deps.trustedProxyHeader ?? null;
@@ -79,6 +88,7 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
   const applyVerified = async (
     c: Context<SignerEnv>,
     received: VerifiedNotification,
+    account: NotifyAccount,
     receivedAt: Date,
   ): Promise<Response> => {
     const log = c.get('log');
@@ -87,7 +97,7 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
     try {
       result = await applyNotification(
         store,
-        { orderId, transactionId, amountFen, rawBody: received.rawBody },
+        { orderId, transactionId, amountFen, rawBody: received.rawBody, gatewayId: account.id },
         { now: receivedAt, newEventId },
       );
     } catch (error) {
@@ -130,8 +140,13 @@ export function notifyRoute(deps: NotifyRouteDeps): Hono<SignerEnv> {
       throw error;
     }
     const receivedAt = clock();
-    const received = receiveNotification(raw, credentials, { dialect: deps.dialect ?? 'standard' });
-    if (received.kind === 'verified') return applyVerified(c, received, receivedAt);
+    const { received, account } = receiveFromAccounts(
+      raw,
+      deps.accounts,
+      (a) => receiveNotification(raw, a, { dialect: a.dialect }),
+      (r) => r.kind !== 'unverified',
+    );
+    if (received.kind === 'verified') return applyVerified(c, received, account!, receivedAt);
 
     let decision: NotificationDecision;
     try {

@@ -323,6 +323,12 @@ export function newOrderRecord(order: NewOrder): OrderRecord {
   };
 }
 
+/** Which due orders {@link OrderStore.claimDueOrders} may take. */
+export interface ClaimOptions {
+  /** Orders of these gateway accounts are left out (their gateway's rate cap is full this second). */
+  excludeGatewayIds?: readonly string[];
+}
+
 /** Thrown by `createOrder` when an idempotency key comes back with a different body. */
 export class IdempotencyConflictError extends Error {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
@@ -387,7 +393,7 @@ export interface OrderStore {
    * due, whatever its `nextQueryAt`, until a {@link OrderStore.recordReach} lifts the budget.
    * Implementations use row claims (a lease column updated conditionally), never process memory.
    */
-  claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]>;
+  claimDueOrders(now: Date, limit: number, leaseMs: number, options?: ClaimOptions): Promise<OrderRecord[]>;
   /** Sets the next query time (null: stop asking) and the attempt count, and releases the claim. */
   scheduleNextQuery(orderId: string, nextQueryAt: Date | null, queryAttempts: number): Promise<void>;
   /**

@@ -38,6 +38,7 @@ describe('PostgreSQL reconciliation claims', () => {
         new Date(),
         new Date(Date.now() + 60_000),
         20,
+        ['b'],
       ]);
       expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Index Scan using orders_due_idx/);
       const claimed = await store.claimDueOrders(new Date(), 100, 60_000);

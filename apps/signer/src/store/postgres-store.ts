@@ -36,6 +36,7 @@ import {
   type AnomalyEntry,
   type ApplyNotificationInput,
   type ApplyNotificationOutcome,
+  type ClaimOptions,
   type ApplyNotificationResult,
   type CreateOrderResult,
   type MarkPaidInput,
@@ -157,7 +158,8 @@ function toEvent(row: EventRow): OutboxEvent {
 }
 
 /**
- * The reconciliation loop's claim (`$1` now, `$2` the lease's end, `$3` the limit). Its conditions repeat the
+ * The reconciliation loop's claim (`$1` now, `$2` the lease's end, `$3` the limit, `$4` the gateway accounts to leave
+ * out). Its conditions repeat the
  * `orders_due_idx` index's (migration 5) word for word, so the planner can prove the index covers them and reads the
  * due orders through it: paid orders and those whose query budget is spent are not in it.
  */
@@ -167,6 +169,7 @@ export const CLAIM_DUE_ORDERS_SQL = `UPDATE orders SET claimed_until = $2
      WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
        AND (query_budget IS NULL OR query_attempts < query_budget)
        AND next_query_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+       AND gateway_id <> ALL($4::text[])
      ORDER BY next_query_at
      LIMIT $3
      FOR UPDATE SKIP LOCKED)
@@ -521,7 +524,12 @@ export class PostgresOrderStore implements OrderStore {
     return rows.map((row) => ({ orderId: row.order_id, kind: row.kind, detail: row.detail, at: row.at }));
   }
 
-  async claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]> {
+  async claimDueOrders(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    options: ClaimOptions = {},
+  ): Promise<OrderRecord[]> {
     // SKIP LOCKED: a second instance claiming at the same moment passes over the rows the first one is taking
     // instead of waiting for them, and the lease keeps them out of every later scan until it runs out (so a
     // crashed instance's claims come back by themselves).
@@ -529,6 +537,7 @@ export class PostgresOrderStore implements OrderStore {
       now,
       new Date(now.getTime() + leaseMs),
       limit,
+      options.excludeGatewayIds ?? [],
     ]);
     return rows
       .map(toOrder)

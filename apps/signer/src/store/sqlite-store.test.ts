@@ -92,7 +92,7 @@ describe('SqliteStore', () => {
     const store = open();
     await store.migrate();
     const db = store.database;
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_ORDERS_SQL}`).all(0, 0, 0, 10) as {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${CLAIM_DUE_ORDERS_SQL}`).all(0, 0, 0, '["b"]', 10) as {
       detail: string;
     }[];
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/USING INDEX orders_due\b/);

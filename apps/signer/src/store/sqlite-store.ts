@@ -27,6 +27,7 @@ import {
   StoreUnavailableError,
   type AnomalyEntry,
   type ApplyNotificationInput,
+  type ClaimOptions,
   type ApplyNotificationResult,
   type CreateOrderResult,
   type MarkPaidInput,
@@ -176,9 +177,9 @@ const ORDER_COLUMNS = `order_id, member_id, amount_fen, bank_code, product_name,
   paid_via, created_at, paid_at, next_query_at, query_attempts, gateway_id`;
 
 /**
- * The reconciliation loop's claim (parameters: lease end, now, now, limit). Its conditions repeat the `orders_due`
- * index's (migration 5) word for word, so SQLite reads the due orders through that index, which holds neither paid
- * orders nor those whose query budget is spent.
+ * The reconciliation loop's claim (parameters: lease end, now, now, the gateway accounts to leave out as a JSON
+ * array, limit). Its conditions repeat the `orders_due` index's (migration 5) word for word, so SQLite reads the due
+ * orders through that index, which holds neither paid orders nor those whose query budget is spent.
  */
 export const CLAIM_DUE_ORDERS_SQL = `UPDATE orders SET lease_until = ?
   WHERE order_id IN (
@@ -186,6 +187,7 @@ export const CLAIM_DUE_ORDERS_SQL = `UPDATE orders SET lease_until = ?
     WHERE status = 'NOTPAY' AND next_query_at IS NOT NULL
       AND (query_budget IS NULL OR query_attempts < query_budget)
       AND next_query_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+      AND gateway_id NOT IN (SELECT value FROM json_each(?))
     ORDER BY next_query_at LIMIT ?)
   RETURNING *`;
 
@@ -236,7 +238,7 @@ function prepareAll(db: Database.Database) {
     listAnomalies: db.prepare<[string], { order_id: string; kind: string; detail: string; at: number }>(
       'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = ? ORDER BY id',
     ),
-    claimOrders: db.prepare<[number, number, number, number], OrderRow>(CLAIM_DUE_ORDERS_SQL),
+    claimOrders: db.prepare<[number, number, number, string, number], OrderRow>(CLAIM_DUE_ORDERS_SQL),
     releaseClaim: db.prepare('UPDATE orders SET lease_until = NULL WHERE order_id = ?'),
     // The first signal's time is kept; every signal lifts the budget.
     reachSubmitted: db.prepare(
@@ -613,10 +615,16 @@ export class SqliteStore implements OrderStore {
     }));
   }
 
-  async claimDueOrders(now: Date, limit: number, leaseMs: number): Promise<OrderRecord[]> {
+  async claimDueOrders(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    options: ClaimOptions = {},
+  ): Promise<OrderRecord[]> {
     const t = now.getTime();
     const s = this.stmt;
-    const rows = await this.write(() => s.claimOrders.all(t + leaseMs, t, t, limit));
+    const excluded = JSON.stringify(options.excludeGatewayIds ?? []);
+    const rows = await this.write(() => s.claimOrders.all(t + leaseMs, t, t, excluded, limit));
     return rows
       .map(toOrder)
       .sort((a, b) => (a.nextQueryAt?.getTime() ?? 0) - (b.nextQueryAt?.getTime() ?? 0));

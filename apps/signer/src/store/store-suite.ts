@@ -162,6 +162,22 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect(paid.outcome === 'paid' && paid.order.gatewayId).toBe('b');
     });
 
+    it('leaves the orders of the gateway accounts it is told to out of a claim', async () => {
+      const [a, b, plain] = [
+        newOrder({ gatewayId: 'a', nextQueryAt: at(1_000) }),
+        newOrder({ gatewayId: 'b', nextQueryAt: at(1_100) }),
+        newOrder({ nextQueryAt: at(1_200) }),
+      ];
+      for (const order of [a, b, plain]) await store.createOrder(order);
+      const claimed = await store.claimDueOrders(at(2_000), 10, 60_000, {
+        excludeGatewayIds: ['a', 'default'],
+      });
+      expect(claimed.map((o) => o.orderId)).toEqual([b.orderId]);
+      expect(
+        (await store.claimDueOrders(at(2_000), 10, 60_000, { excludeGatewayIds: [] })).map((o) => o.orderId),
+      ).toEqual([a.orderId, plain.orderId]);
+    });
+
     it("applyNotification pays only an order of the account whose key verified it; another's is an anomaly", async () => {
       const order = newOrder({ gatewayId: 'a' });
       await store.createOrder(order);

@@ -13,7 +13,7 @@ export const leakLog = { captured, secrets };
 /**
  * Registers a secret (a key) that must not appear in any captured text.
  * @example
- * guardSecret(config.key);
+ * guardSecret(config.gateways[0]!.key);
  */
 export function guardSecret(secret: string): void {
   secrets.add(secret);
