@@ -86,7 +86,7 @@ const EN = {
   gateway: 'Gateway',
   gatewayQueries: 'Gateway queries',
   gatewayHint:
-    'Order queries to the gateway: the rate cap (JUPAY_QUERY_RATE), the orders waiting for a scheduled query in the shared store, and what this signer instance sent since it started.',
+    'Each gateway account: whether it is healthy (takes checkouts) and since when, how it is configured, and its order queries: the rate cap (JUPAY_QUERY_RATE), the orders waiting for a scheduled query in the shared store, and what this signer instance sent since it started.',
   rateCap: 'Rate cap',
   rateCapValue: (perSecond: number, reserve: number) =>
     `${perSecond} a second: up to ${perSecond - reserve} for the schedule, ${reserve} kept for status reads`,
@@ -231,7 +231,7 @@ const ZH: Messages = {
   gateway: '网关',
   gatewayQueries: '网关查询',
   gatewayHint:
-    '向网关发出的订单查询：速率上限（JUPAY_QUERY_RATE）、共享存储中等待计划查询的订单，以及本签名服务实例启动以来发出的查询。',
+    '每个网关账户：是否健康（是否接收下单）及起始时间、配置，以及向其发出的订单查询：速率上限（JUPAY_QUERY_RATE）、共享存储中等待计划查询的订单，以及本签名服务实例启动以来发出的查询。',
   rateCap: '速率上限',
   rateCapValue: (perSecond: number, reserve: number) =>
     `每秒 ${perSecond} 次：计划查询最多 ${perSecond - reserve} 次，${reserve} 次留给状态读取`,
