@@ -27,8 +27,12 @@ export async function placeOrder(
     notifyUrl: string;
     nextQueryAt?: Date | null;
     createdAt?: Date;
+    /** The merchant at the simulator (default the demo merchant), and the gateway account it is bound to. */
+    credentials?: { memberId: string; key: string };
+    gatewayId?: string;
   },
 ): Promise<string> {
+  const credentials = options.credentials ?? DEMO;
   const orderId = newOrderId();
   const amountFen = options.amountFen ?? 1230;
   const request = createPaymentRequest(
@@ -41,7 +45,7 @@ export async function placeOrder(
       callbackUrl: 'http://127.0.0.1:9/return',
       productName: 'Test',
     },
-    DEMO,
+    credentials,
   );
   const response = await fetch(request.action, {
     method: 'POST',
@@ -55,7 +59,7 @@ export async function placeOrder(
   }
   await store?.createOrder({
     orderId,
-    memberId: DEMO.memberId,
+    memberId: credentials.memberId,
     amountFen: options.storedAmountFen ?? amountFen,
     bankCode: '903',
     productName: 'Test',
@@ -63,6 +67,7 @@ export async function placeOrder(
     createdAt: options.createdAt ?? new Date(),
     nextQueryAt: options.nextQueryAt === undefined ? new Date() : options.nextQueryAt,
     requestFields: request.fields,
+    ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
   });
   return orderId;
 }
