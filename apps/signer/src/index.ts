@@ -11,6 +11,15 @@ export {
   type LoadConfigOptions,
 } from './config/load-config.ts';
 export { parseEnvFile, withEnvFile } from './config/env-file.ts';
+export {
+  ACCOUNT_SETTINGS,
+  accountSetting,
+  DEFAULT_ACCOUNT_ID,
+  type GatewayAccount,
+} from './config/gateway-accounts.ts';
+export { createGateways, type Gateways, type GatewaysOptions } from './gateways/gateways.ts';
+export type { GatewayHealth } from './gateways/health-state.ts';
+export { routeAccount, servedCodes } from './gateways/route-account.ts';
 export { ConfigError, HttpError, ERROR_STATUS, type ErrorCode, type ConfigProblem } from './errors.ts';
 export {
   applyPayment,
@@ -55,6 +64,7 @@ export {
   createReconciler,
   type Reconciler,
   type ReconcilerOptions,
+  type ReconcilerAccount,
   type ReconcileOutcome,
 } from './reconcile/reconciler.ts';
 export {

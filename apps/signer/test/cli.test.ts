@@ -300,15 +300,18 @@ describe('jupay-signer snippet and orders', () => {
     const all = await cli(['orders', '--env-file', file]);
     expect(all.code).toBe(0);
     expect(all.lines).toEqual([
-      'order                 status  amount  bank  created (China time)  paid                 via',
-      'A0000000000000000002  PAID    9.90    903   2024-03-02 00:30:00   2024-03-02 00:31:00  notify',
-      'A0000000000000000001  NOTPAY  12.30   903   2024-03-01 23:30:00',
+      'order                 status  amount  bank  gateway  created (China time)  paid                 via',
+      'A0000000000000000002  PAID    9.90    903   default  2024-03-02 00:30:00   2024-03-02 00:31:00  notify',
+      'A0000000000000000001  NOTPAY  12.30   903   default  2024-03-01 23:30:00',
       '2 of 2 order(s)',
     ]);
     const unpaid = await cli(['orders', '--env-file', file, '--status', 'notpay', '--json']);
-    expect(unpaid.lines.map((line) => (JSON.parse(line) as { orderId: string }).orderId)).toEqual([
-      'A0000000000000000001',
-    ]);
+    expect(
+      unpaid.lines.map((line) => {
+        const order = JSON.parse(line) as { orderId: string; gatewayId: string };
+        return [order.orderId, order.gatewayId];
+      }),
+    ).toEqual([['A0000000000000000001', 'default']]);
     const day = await cli([
       'orders',
       '--env-file',
@@ -321,7 +324,7 @@ describe('jupay-signer snippet and orders', () => {
       '1',
     ]);
     expect(day.lines.slice(1)).toEqual([
-      'A0000000000000000002  PAID    9.90    903   2024-03-02 00:30:00   2024-03-02 00:31:00  notify',
+      'A0000000000000000002  PAID    9.90    903   default  2024-03-02 00:30:00   2024-03-02 00:31:00  notify',
       '1 of 1 order(s)',
     ]);
   });

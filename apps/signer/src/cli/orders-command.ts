@@ -45,11 +45,12 @@ export async function ordersCommand(io: CliIo, options: OrdersOptions = {}): Pro
       o.status,
       formatYuan(o.amountFen),
       o.bankCode,
+      o.gatewayId,
       chinaTime(o.createdAt),
       o.paidAt ? chinaTime(o.paidAt) : '',
       o.paidVia ?? '',
     ]);
-    const header = ['order', 'status', 'amount', 'bank', 'created (China time)', 'paid', 'via'];
+    const header = ['order', 'status', 'amount', 'bank', 'gateway', 'created (China time)', 'paid', 'via'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) =>
       `${cells
