@@ -57,6 +57,22 @@ describe('receiveFromAccounts', () => {
   });
 });
 
+describe('receiveFromAccounts with a single account', () => {
+  it('verifies once: the account when its key signed it, none when not', () => {
+    const [only] = accounts;
+    const run = (raw: string) =>
+      receiveFromAccounts(
+        raw,
+        [only!],
+        (a) => receiveNotification(raw, a, { dialect: a.dialect }),
+        (r: ReceivedNotification) => r.kind !== 'unverified',
+      );
+    expect(run(notificationBody({ memberid: '10002' }, A_KEY)).account?.id).toBe('a');
+    const forged = run(notificationBody({ memberid: '10002' }, B_KEY));
+    expect([forged.account, forged.received.kind]).toEqual([null, 'unverified']);
+  });
+});
+
 describe('verificationOrder and claimedMemberId', () => {
   it('orders the claimed member id first, and reads only a plain memberid field', () => {
     expect(verificationOrder(accounts, 'memberid=10002&x=1').map((a) => a.id)).toEqual(['a', 'c', 'b']);

@@ -48,6 +48,11 @@ export function receiveFromAccounts<A extends Pick<GatewayAccount, 'memberId'>, 
   receive: (account: A) => R,
   verified: (result: R) => boolean,
 ): { received: R; account: A | null } {
+  if (accounts.length === 1) {
+    // The single gateway: one verification, no ordering to do (the notify route's hot path).
+    const received = receive(accounts[0]!);
+    return { received, account: verified(received) ? accounts[0]! : null };
+  }
   let first: R | undefined;
   for (const account of verificationOrder(accounts, rawBody)) {
     const received = receive(account);
