@@ -166,7 +166,11 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   for (const stats of background.queryStats) {
     metrics?.gatewayRate(stats.gatewayId, stats.snapshot().perSecond);
   }
-  const retentionDays = { unverifiedNotificationDays: config.unverifiedRetentionDays, ...deps.retention };
+  const retentionDays = {
+    unverifiedNotificationDays: config.unverifiedRetentionDays,
+    gatewayQueryDays: config.queryLogRetentionDays,
+    ...deps.retention,
+  };
   const retention = createRetention({ store, clock, logger, ...retentionDays });
   const healthService: SignerService = {
     name: 'gateway-health',

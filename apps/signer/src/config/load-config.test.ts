@@ -99,6 +99,7 @@ describe('loadConfig', () => {
         JUPAY_WEBHOOK_URL: 'https://shop.example/hooks/paid?token=1',
         JUPAY_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
         JUPAY_UNVERIFIED_RETENTION_DAYS: '7',
+        JUPAY_QUERY_LOG_RETENTION_DAYS: '14',
         JUPAY_CANCEL_URL: 'https://shop.example/tea/oolong',
         JUPAY_WEBHOOK_CONCURRENCY: '1',
       }),
@@ -107,6 +108,7 @@ describe('loadConfig', () => {
     expect(config.gateways[0]!.queryUrl).toBe('https://gw.example/q.php');
     expect(config).toMatchObject({
       unverifiedRetentionDays: 7,
+      queryLogRetentionDays: 14,
       cancelUrl: 'https://shop.example/tea/oolong',
       webhookConcurrency: 1,
       allowedOrigins: ['https://a.example', 'http://localhost:8080'],
@@ -342,6 +344,12 @@ describe('loadConfig', () => {
       'retention of zero days',
       { JUPAY_UNVERIFIED_RETENTION_DAYS: '0' },
       'JUPAY_UNVERIFIED_RETENTION_DAYS',
+      /between 1 and/,
+    ],
+    [
+      'query log kept zero days',
+      { JUPAY_QUERY_LOG_RETENTION_DAYS: '0' },
+      'JUPAY_QUERY_LOG_RETENTION_DAYS',
       /between 1 and/,
     ],
     [

@@ -116,6 +116,8 @@ export interface SignerConfig {
   queryTimeoutMs: number;
   /** `JUPAY_UNVERIFIED_RETENTION_DAYS`: days unverified notifications (forgeries, garbage) are kept. Default 30. */
   unverifiedRetentionDays: number;
+  /** `JUPAY_QUERY_LOG_RETENTION_DAYS`: days the log of gateway queries (shown per order in the console) is kept. Default 90. */
+  queryLogRetentionDays: number;
   /** `JUPAY_WEBHOOK_RETRY`: delays after each failed webhook attempt, the last repeating. */
   webhookRetryMs: number[];
   /** `JUPAY_WEBHOOK_CONCURRENCY`: webhook deliveries in flight at once per instance. Default 4. */
@@ -278,6 +280,7 @@ export function loadConfig(
   // The schedule and retry parsers live in reconcile/schedule.ts, shared with the reconciliation loop.
   const queryTimeoutMs = wholeNumber('JUPAY_QUERY_TIMEOUT_MS', 10000, 100, 120_000);
   const unverifiedRetentionDays = wholeNumber('JUPAY_UNVERIFIED_RETENTION_DAYS', 30, 1, 3650);
+  const queryLogRetentionDays = wholeNumber('JUPAY_QUERY_LOG_RETENTION_DAYS', 90, 1, 3650);
   const workerPollMs = wholeNumber('JUPAY_WORKER_POLL_MS', 1000, 10, 60_000);
   const webhookConcurrency = wholeNumber('JUPAY_WEBHOOK_CONCURRENCY', 4, 1, 20);
   let webhookRetryMs: number[] = [];
@@ -365,6 +368,7 @@ export function loadConfig(
     webhookSecret: webhookSecret ?? null,
     queryTimeoutMs: queryTimeoutMs!,
     unverifiedRetentionDays: unverifiedRetentionDays!,
+    queryLogRetentionDays: queryLogRetentionDays!,
     webhookRetryMs,
     webhookConcurrency: webhookConcurrency!,
     workerPollMs: workerPollMs!,

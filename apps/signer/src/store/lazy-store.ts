@@ -16,6 +16,8 @@ const METHODS = [
   'prune',
   'recordAnomaly',
   'listAnomalies',
+  'recordGatewayQuery',
+  'listGatewayQueries',
   'claimDueOrders',
   'scheduleNextQuery',
   'releaseClaims',

@@ -232,18 +232,106 @@ export interface NotificationLogEntry {
 /** Bytes of an unverified notification's body that are kept: enough to see what it was, not a storage lever. */
 export const UNVERIFIED_BODY_LIMIT = 512;
 
+/** What asked the gateway about an order: the reconciliation loop, a shopper's status read, or the console. */
+export type GatewayQueryTrigger = 'scheduled' | 'status' | 'console';
+
+/** One signed order query sent to the gateway, and what came of it. */
+export interface GatewayQueryEntry {
+  orderId: string;
+  /** The gateway account asked. */
+  gatewayId: string;
+  trigger: GatewayQueryTrigger;
+  /** `paid`, `already_paid`, `not_paid`, `amount_mismatch`, `failed` or `not_found` (reconcile/reconciler.ts). */
+  outcome: string;
+  /** The gateway's trade state, or why the query failed; at most {@link GATEWAY_QUERY_DETAIL_LIMIT} characters. */
+  detail: string | null;
+  /** When the query was sent. */
+  at: Date;
+  /** From sending the query to having applied its answer, in milliseconds. */
+  durationMs: number;
+}
+
+/** Characters of a query's detail that are kept: enough to read the reason, not a storage lever. */
+export const GATEWAY_QUERY_DETAIL_LIMIT = 200;
+
+/** The newest queries of an order, newest first, and how many it has in all. */
+export interface GatewayQueryPage {
+  entries: GatewayQueryEntry[];
+  total: number;
+}
+
+/**
+ * Checks a {@link GatewayQueryEntry} and cuts its detail, so both stores refuse and keep the same things.
+ * @example
+ * checkGatewayQuery({ orderId: 'A1', gatewayId: 'default', trigger: 'status', outcome: 'not_paid',
+ *   detail: 'NOTPAY', at: new Date(), durationMs: 12 });
+ */
+export function checkGatewayQuery(entry: GatewayQueryEntry): GatewayQueryEntry {
+  if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) throw new TypeError('at: expected a Date');
+  if (!['scheduled', 'status', 'console'].includes(entry.trigger)) {
+    throw new TypeError('trigger: expected scheduled, status or console');
+  }
+  const durationMs = Math.max(0, Math.round(entry.durationMs));
+  if (!Number.isSafeInteger(durationMs)) throw new TypeError('durationMs: expected a number of milliseconds');
+  const detail = entry.detail === null ? null : entry.detail.slice(0, GATEWAY_QUERY_DETAIL_LIMIT);
+  return { ...entry, detail, durationMs };
+}
+
+/** A `gateway_queries` row as both stores read it (SQLite's integer time turned into a Date first). */
+export interface GatewayQueryRow {
+  order_id: string;
+  gateway_id: string;
+  trigger: string;
+  outcome: string;
+  detail: string | null;
+  at: Date;
+  duration_ms: number;
+}
+
+/**
+ * A {@link GatewayQueryEntry} from its row.
+ * @example
+ * rows.map(gatewayQueryFromRow);
+ */
+export function gatewayQueryFromRow(row: GatewayQueryRow): GatewayQueryEntry {
+  return {
+    orderId: row.order_id,
+    gatewayId: row.gateway_id,
+    trigger: row.trigger as GatewayQueryTrigger,
+    outcome: row.outcome,
+    detail: row.detail,
+    at: row.at,
+    durationMs: Number(row.duration_ms),
+  };
+}
+
+/**
+ * Checks how many rows a list may return (1 to 1000), so both stores refuse the same bad limit.
+ * @example
+ * checkListLimit(50); // 50
+ */
+export function checkListLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
+    throw new TypeError('limit: expected a whole number from 1 to 1000');
+  }
+  return limit;
+}
+
 /** What {@link OrderStore.prune} removes: rows older than each cutoff (an absent cutoff removes nothing). */
 export interface PruneCutoffs {
   /** Unverified notifications (`orderId` null) received before this. */
   unverifiedNotificationsBefore?: Date;
   /** Idempotency keys first used before this (they have expired: see {@link IDEMPOTENCY_KEY_TTL_MS}). */
   idempotencyKeysBefore?: Date;
+  /** Gateway query log rows ({@link GatewayQueryEntry}) of queries sent before this. */
+  gatewayQueriesBefore?: Date;
 }
 
 /** How many rows {@link OrderStore.prune} removed (idempotency keys: how many were released). */
 export interface PruneResult {
   notifications: number;
   idempotencyKeys: number;
+  gatewayQueries: number;
 }
 
 /**
@@ -387,6 +475,10 @@ export interface OrderStore {
   prune(cutoffs: PruneCutoffs): Promise<PruneResult>;
   recordAnomaly(entry: AnomalyEntry): Promise<void>;
   listAnomalies(orderId: string): Promise<AnomalyEntry[]>;
+  /** Logs one gateway query of an order (see {@link checkGatewayQuery} for what is refused and cut). */
+  recordGatewayQuery(entry: GatewayQueryEntry): Promise<void>;
+  /** An order's newest `limit` gateway queries, newest first, with the count of all of them. */
+  listGatewayQueries(orderId: string, limit: number): Promise<GatewayQueryPage>;
   /**
    * Claims up to `limit` unpaid orders whose `nextQueryAt` is due, so no other instance claims them for `leaseMs`.
    * An order whose query budget is spent (`queryAttempts` has reached `queryBudget`, see {@link NewOrder}) is not

@@ -165,4 +165,24 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'the gateway queries of each order',
+    sql: `
+      -- One row per signed order query sent (reconcile/reconciler.ts), for the console's order page; pruned by age
+      -- (store/retention.ts). trigger: scheduled (the loop), status (a shopper's status read), console.
+      CREATE TABLE gateway_queries (
+        id bigserial PRIMARY KEY,
+        order_id text NOT NULL,
+        gateway_id text NOT NULL,
+        trigger text NOT NULL CHECK (trigger IN ('scheduled', 'status', 'console')),
+        outcome text NOT NULL,
+        detail text,
+        at timestamptz NOT NULL,
+        duration_ms integer NOT NULL CHECK (duration_ms >= 0)
+      );
+      CREATE INDEX gateway_queries_order_idx ON gateway_queries (order_id, id);
+      CREATE INDEX gateway_queries_age_idx ON gateway_queries (at);
+    `,
+  },
 ];

@@ -24,7 +24,10 @@ import {
 } from './postgres-batch.ts';
 import { PostgresGroupCommit } from './postgres-group-commit.ts';
 import {
+  checkGatewayQuery,
+  checkListLimit,
   checkSlotRequest,
+  gatewayQueryFromRow,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
@@ -39,6 +42,9 @@ import {
   type ClaimOptions,
   type ApplyNotificationResult,
   type CreateOrderResult,
+  type GatewayQueryEntry,
+  type GatewayQueryPage,
+  type GatewayQueryRow,
   type MarkPaidInput,
   type MarkPaidResult,
   type NewOrder,
@@ -509,7 +515,12 @@ export class PostgresOrderStore implements OrderStore {
               before,
             ])
           ).rowCount ?? 0);
-    return { notifications, idempotencyKeys };
+    const queriesBefore = cutoffs.gatewayQueriesBefore;
+    const gatewayQueries =
+      queriesBefore === undefined
+        ? 0
+        : ((await this.#query('DELETE FROM gateway_queries WHERE at < $1', [queriesBefore])).rowCount ?? 0);
+    return { notifications, idempotencyKeys, gatewayQueries };
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {
@@ -522,6 +533,25 @@ export class PostgresOrderStore implements OrderStore {
       [orderId],
     );
     return rows.map((row) => ({ orderId: row.order_id, kind: row.kind, detail: row.detail, at: row.at }));
+  }
+
+  async recordGatewayQuery(entry: GatewayQueryEntry): Promise<void> {
+    const e = checkGatewayQuery(entry);
+    await this.#query(
+      `INSERT INTO gateway_queries (order_id, gateway_id, trigger, outcome, detail, at, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [e.orderId, e.gatewayId, e.trigger, e.outcome, e.detail, e.at, e.durationMs],
+    );
+  }
+
+  async listGatewayQueries(orderId: string, limit: number): Promise<GatewayQueryPage> {
+    // One round trip: the page and the total together (the count repeats on each row; none when there are no rows).
+    const { rows } = await this.#query<GatewayQueryRow & { total: string }>(
+      `SELECT order_id, gateway_id, trigger, outcome, detail, at, duration_ms, count(*) OVER () AS total
+       FROM gateway_queries WHERE order_id = $1 ORDER BY id DESC LIMIT $2`,
+      [orderId, checkListLimit(limit)],
+    );
+    return { entries: rows.map(gatewayQueryFromRow), total: rows.length > 0 ? Number(rows[0]!.total) : 0 };
   }
 
   async claimDueOrders(

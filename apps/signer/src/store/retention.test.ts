@@ -106,11 +106,34 @@ describe('retention', () => {
     );
   });
 
+  it('start() prunes gateway queries older than 90 days by default, and takes the days from its option', async () => {
+    t = await createTestSigner({}, { clock: () => NOW });
+    const query = (daysAgo: number) =>
+      t!.store.recordGatewayQuery({
+        orderId: 'E0000000000000000021',
+        gatewayId: 'default',
+        trigger: 'scheduled',
+        outcome: 'not_paid',
+        detail: `${daysAgo} days`,
+        at: ago(daysAgo * DAY),
+        durationMs: 5,
+      });
+    for (const days of [91, 89, 10]) await query(days);
+    await t.signer.stop();
+    await t.signer.start();
+    const left = async () =>
+      (await t!.store.listGatewayQueries('E0000000000000000021', 10)).entries.map((q) => q.detail);
+    expect(await left()).toEqual(['10 days', '89 days']);
+    await createRetention({ store: t.store, clock: () => NOW, gatewayQueryDays: 30 }).pruneNow();
+    expect(await left()).toEqual(['10 days']);
+  });
+
   it('refuses a retention that is not a positive number of days', () => {
     const store = {} as never;
     expect(() => createRetention({ store, clock: () => NOW, unverifiedNotificationDays: 0 })).toThrow(
       /unverifiedNotificationDays/,
     );
+    expect(() => createRetention({ store, clock: () => NOW, gatewayQueryDays: -1 })).toThrow(/gatewayQueryDays/);
   });
 });
 
@@ -119,13 +142,13 @@ describe('retention on a fake prune', () => {
     const calls: PruneCutoffs[] = [];
     const answers: (PruneResult | Error)[] = [
       new StoreUnavailableError('database away'),
-      { notifications: 0, idempotencyKeys: 0 },
-      { notifications: 2, idempotencyKeys: 1 },
+      { notifications: 0, idempotencyKeys: 0, gatewayQueries: 0 },
+      { notifications: 2, idempotencyKeys: 1, gatewayQueries: 3 },
     ];
     const store = {
       prune: async (cutoffs: PruneCutoffs) => {
         calls.push(cutoffs);
-        const answer = answers.shift() ?? { notifications: 0, idempotencyKeys: 0 };
+        const answer = answers.shift() ?? { notifications: 0, idempotencyKeys: 0, gatewayQueries: 0 };
         if (answer instanceof Error) throw answer;
         return answer;
       },
@@ -140,6 +163,7 @@ describe('retention on a fake prune', () => {
       clock: () => NOW,
       logger,
       unverifiedNotificationDays: 7,
+      gatewayQueryDays: 60,
       intervalMs: 5,
     });
     try {
@@ -148,6 +172,7 @@ describe('retention on a fake prune', () => {
       expect(calls[0]).toEqual({
         unverifiedNotificationsBefore: ago(7 * DAY),
         idempotencyKeysBefore: ago(DAY),
+        gatewayQueriesBefore: ago(60 * DAY),
       });
       expect(lines).toEqual([['error', 'prune failed', { err: expect.any(StoreUnavailableError) }]]);
       await waitFor(async () => calls.length >= 3, 'two more prunes', 2_000);
@@ -156,7 +181,7 @@ describe('retention on a fake prune', () => {
     }
     // Only a prune that removed something is worth a line.
     expect(lines.slice(1)).toEqual([
-      ['info', 'pruned expired rows', { notifications: 2, idempotencyKeys: 1 }],
+      ['info', 'pruned expired rows', { notifications: 2, idempotencyKeys: 1, gatewayQueries: 3 }],
     ]);
     const made = calls.length;
     await new Promise((resolve) => setTimeout(resolve, 30));

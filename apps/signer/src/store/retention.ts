@@ -1,9 +1,10 @@
 /**
  * @module store/retention
  * The signer's retention service: deletes what has outlived its usefulness through {@link OrderStore.prune},
- * once when the signer starts and then every `intervalMs` (default 1 h). Today that is unverified notifications
- * (forgeries and garbage, kept only for the audit trail) older than `unverifiedNotificationDays` (default 30), and
- * idempotency keys older than 24 h (`IDEMPOTENCY_KEY_TTL_MS`; a store also ignores an expired key on its own).
+ * once when the signer starts and then every `intervalMs` (default 1 h): unverified notifications (forgeries and
+ * garbage, kept only for the audit trail) older than `unverifiedNotificationDays` (default 30), the gateway query
+ * log older than `gatewayQueryDays` (default 90), and idempotency keys older than 24 h (`IDEMPOTENCY_KEY_TTL_MS`;
+ * a store also ignores an expired key on its own).
  * Pruning is one DELETE per kind, so several instances pruning the same database at once only repeat a no-op.
  */
 import { IDEMPOTENCY_KEY_TTL_MS, type OrderStore, type PruneResult } from './order-store.ts';
@@ -11,6 +12,7 @@ import { IDEMPOTENCY_KEY_TTL_MS, type OrderStore, type PruneResult } from './ord
 /** Defaults of {@link createRetention}. */
 export const DEFAULT_RETENTION = {
   unverifiedNotificationDays: 30,
+  gatewayQueryDays: 90,
   intervalMs: 60 * 60 * 1000,
 } as const;
 
@@ -20,6 +22,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface RetentionOptions {
   /** Unverified notifications older than this many days are deleted. Default 30. */
   unverifiedNotificationDays?: number;
+  /** Gateway query log rows older than this many days are deleted. Default 90. */
+  gatewayQueryDays?: number;
   /** Time between prunes after the first one at start. Default 1 h. */
   intervalMs?: number;
 }
@@ -56,6 +60,10 @@ export function createRetention(
   if (!Number.isFinite(days) || days <= 0) {
     throw new TypeError('unverifiedNotificationDays: expected a positive number of days');
   }
+  const queryDays = options.gatewayQueryDays ?? DEFAULT_RETENTION.gatewayQueryDays;
+  if (!Number.isFinite(queryDays) || queryDays <= 0) {
+    throw new TypeError('gatewayQueryDays: expected a positive number of days');
+  }
   const intervalMs = options.intervalMs ?? DEFAULT_RETENTION.intervalMs;
   if (!Number.isInteger(intervalMs) || intervalMs < 1) {
     throw new TypeError('intervalMs: expected a positive integer');
@@ -68,8 +76,9 @@ export function createRetention(
     const result = await store.prune({
       unverifiedNotificationsBefore: new Date(now - days * DAY_MS),
       idempotencyKeysBefore: new Date(now - IDEMPOTENCY_KEY_TTL_MS),
+      gatewayQueriesBefore: new Date(now - queryDays * DAY_MS),
     });
-    if (result.notifications > 0 || result.idempotencyKeys > 0)
+    if (result.notifications > 0 || result.idempotencyKeys > 0 || result.gatewayQueries > 0)
       logger?.info({ ...result }, 'pruned expired rows');
     return result;
   }

@@ -176,4 +176,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'the gateway queries of each order',
+    sql: `
+      -- One row per signed order query sent (reconcile/reconciler.ts), for the console's order page; pruned by age
+      -- (store/retention.ts). trigger: scheduled (the loop), status (a shopper's status read), console.
+      CREATE TABLE gateway_queries (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id     TEXT NOT NULL,
+        gateway_id   TEXT NOT NULL,
+        trigger      TEXT NOT NULL CHECK (trigger IN ('scheduled', 'status', 'console')),
+        outcome      TEXT NOT NULL,
+        detail       TEXT,
+        at           INTEGER NOT NULL,
+        duration_ms  INTEGER NOT NULL CHECK (duration_ms >= 0)
+      ) STRICT;
+      CREATE INDEX gateway_queries_order ON gateway_queries (order_id, id);
+      CREATE INDEX gateway_queries_age ON gateway_queries (at);
+    `,
+  },
 ];

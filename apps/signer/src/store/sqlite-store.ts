@@ -14,8 +14,11 @@ import { ensureDirectory } from './ensure-directory.ts';
 import { SqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.ts';
 import {
+  checkGatewayQuery,
+  checkListLimit,
   checkSlotRequest,
   gatewayMismatchDetail,
+  gatewayQueryFromRow,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyConflictError,
   newOrderRecord,
@@ -30,6 +33,9 @@ import {
   type ClaimOptions,
   type ApplyNotificationResult,
   type CreateOrderResult,
+  type GatewayQueryEntry,
+  type GatewayQueryPage,
+  type GatewayQueryRow,
   type MarkPaidInput,
   type MarkPaidResult,
   type NewOrder,
@@ -238,6 +244,18 @@ function prepareAll(db: Database.Database) {
     listAnomalies: db.prepare<[string], { order_id: string; kind: string; detail: string; at: number }>(
       'SELECT order_id, kind, detail, at FROM anomalies WHERE order_id = ? ORDER BY id',
     ),
+    insertGatewayQuery: db.prepare(
+      `INSERT INTO gateway_queries (order_id, gateway_id, trigger, outcome, detail, at, duration_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    listGatewayQueries: db.prepare<[string, number], Omit<GatewayQueryRow, 'at'> & { at: number }>(
+      `SELECT order_id, gateway_id, trigger, outcome, detail, at, duration_ms FROM gateway_queries
+       WHERE order_id = ? ORDER BY id DESC LIMIT ?`,
+    ),
+    countGatewayQueries: db
+      .prepare<[string], number>('SELECT count(*) FROM gateway_queries WHERE order_id = ?')
+      .pluck(),
+    pruneGatewayQueries: db.prepare('DELETE FROM gateway_queries WHERE at < ?'),
     claimOrders: db.prepare<[number, number, number, string, number], OrderRow>(CLAIM_DUE_ORDERS_SQL),
     releaseClaim: db.prepare('UPDATE orders SET lease_until = NULL WHERE order_id = ?'),
     // The first signal's time is kept; every signal lifts the budget.
@@ -598,7 +616,12 @@ export class SqliteStore implements OrderStore {
       keysBefore === undefined
         ? 0
         : (await this.write(() => s.pruneIdempotency.run(keysBefore.getTime()))).changes;
-    return { notifications, idempotencyKeys };
+    const queriesBefore = cutoffs.gatewayQueriesBefore;
+    const gatewayQueries =
+      queriesBefore === undefined
+        ? 0
+        : (await this.write(() => s.pruneGatewayQueries.run(queriesBefore.getTime()))).changes;
+    return { notifications, idempotencyKeys, gatewayQueries };
   }
 
   async recordAnomaly(entry: AnomalyEntry): Promise<void> {
@@ -613,6 +636,20 @@ export class SqliteStore implements OrderStore {
       detail: r.detail,
       at: new Date(r.at),
     }));
+  }
+
+  async recordGatewayQuery(entry: GatewayQueryEntry): Promise<void> {
+    const e = checkGatewayQuery(entry);
+    const s = this.stmt;
+    await this.write(() =>
+      s.insertGatewayQuery.run(e.orderId, e.gatewayId, e.trigger, e.outcome, e.detail, e.at.getTime(), e.durationMs),
+    );
+  }
+
+  async listGatewayQueries(orderId: string, limit: number): Promise<GatewayQueryPage> {
+    const rows = this.stmt.listGatewayQueries.all(orderId, checkListLimit(limit));
+    const entries = rows.map((r) => gatewayQueryFromRow({ ...r, at: new Date(r.at) }));
+    return { entries, total: this.stmt.countGatewayQueries.get(orderId) ?? 0 };
   }
 
   async claimDueOrders(

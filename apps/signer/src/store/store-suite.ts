@@ -6,9 +6,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  GATEWAY_QUERY_DETAIL_LIMIT,
   IdempotencyConflictError,
   paidEventPayload,
   type ApplyNotificationInput,
+  type GatewayQueryEntry,
   type NewOrder,
   type OrderStore,
 } from './order-store.ts';
@@ -259,10 +261,12 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect(await store.prune({ idempotencyKeysBefore: at(hour) })).toEqual({
         notifications: 0,
         idempotencyKeys: 1,
+        gatewayQueries: 0,
       });
       expect(await store.prune({ idempotencyKeysBefore: at(hour) })).toEqual({
         notifications: 0,
         idempotencyKeys: 0,
+        gatewayQueries: 0,
       });
       expect(await store.getOrder(old.orderId)).not.toBeNull();
       // Pruned: the key is free, even well inside 24 h of its use (the store no longer remembers it).
@@ -647,12 +651,14 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect(await store.prune({ unverifiedNotificationsBefore: at(2) })).toEqual({
         notifications: 1,
         idempotencyKeys: 0,
+        gatewayQueries: 0,
       });
       expect(await store.prune({ unverifiedNotificationsBefore: at(30 * day) })).toEqual({
         notifications: 1,
         idempotencyKeys: 0,
+        gatewayQueries: 0,
       });
-      expect(await store.prune({})).toEqual({ notifications: 0, idempotencyKeys: 0 });
+      expect(await store.prune({})).toEqual({ notifications: 0, idempotencyKeys: 0, gatewayQueries: 0 });
       expect((await store.listNotifications(order.orderId)).map((n) => [n.verdict, n.receivedAt])).toEqual([
         ['paid', at(0)],
         ['malformed', at(40 * day)],
@@ -661,8 +667,70 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
       expect(await store.prune({ unverifiedNotificationsBefore: at(400 * day) })).toEqual({
         notifications: 1,
         idempotencyKeys: 0,
+        gatewayQueries: 0,
       });
       expect((await store.listNotifications(order.orderId)).map((n) => n.verdict)).toEqual(['paid']);
+    });
+
+    it("logs an order's gateway queries and lists the newest first, capped, with the total", async () => {
+      const order = newOrder();
+      const other = newOrder();
+      const query = (id: string, n: number, overrides: Partial<GatewayQueryEntry> = {}): GatewayQueryEntry => ({
+        orderId: id,
+        gatewayId: 'default',
+        trigger: 'scheduled',
+        outcome: 'not_paid',
+        detail: `NOTPAY ${n}`,
+        at: at(n * 1_000),
+        durationMs: n,
+        ...overrides,
+      });
+      for (let n = 1; n <= 5; n += 1) await store.recordGatewayQuery(query(order.orderId, n));
+      await store.recordGatewayQuery(
+        query(order.orderId, 6, {
+          gatewayId: 'b',
+          trigger: 'console',
+          outcome: 'failed',
+          detail: `HTTP 502 ${'x'.repeat(400)}`,
+          durationMs: 12.6,
+        }),
+      );
+      await store.recordGatewayQuery(query(other.orderId, 7, { trigger: 'status', detail: null }));
+      const page = await store.listGatewayQueries(order.orderId, 3);
+      expect(page.total).toBe(6);
+      expect(page.entries.map((q) => q.detail?.slice(0, 8))).toEqual(['HTTP 502', 'NOTPAY 5', 'NOTPAY 4']);
+      // The detail is cut to its limit and the duration rounded, the same on every store.
+      expect(page.entries[0]).toEqual({
+        ...query(order.orderId, 6, { gatewayId: 'b', trigger: 'console', outcome: 'failed', durationMs: 13 }),
+        detail: `HTTP 502 ${'x'.repeat(400)}`.slice(0, GATEWAY_QUERY_DETAIL_LIMIT),
+      });
+      expect(await store.listGatewayQueries(other.orderId, 10)).toEqual({
+        entries: [query(other.orderId, 7, { trigger: 'status', detail: null })],
+        total: 1,
+      });
+      expect(await store.listGatewayQueries(newOrder().orderId, 10)).toEqual({ entries: [], total: 0 });
+      // The cutoff is exclusive, as for notifications: the query sent exactly at it stays.
+      expect(await store.prune({ gatewayQueriesBefore: at(3_000) })).toEqual({
+        notifications: 0,
+        idempotencyKeys: 0,
+        gatewayQueries: 2,
+      });
+      expect((await store.listGatewayQueries(order.orderId, 10)).total).toBe(4);
+    });
+
+    it('refuses a gateway query of an unknown trigger and a list limit out of range', async () => {
+      const entry: GatewayQueryEntry = {
+        orderId: newOrder().orderId,
+        gatewayId: 'default',
+        trigger: 'loop' as GatewayQueryEntry['trigger'],
+        outcome: 'not_paid',
+        detail: null,
+        at: T0,
+        durationMs: 1,
+      };
+      await expect(store.recordGatewayQuery(entry)).rejects.toThrow(/trigger/);
+      await expect(store.listGatewayQueries(entry.orderId, 0)).rejects.toThrow(/limit/);
+      await expect(store.listGatewayQueries(entry.orderId, 1001)).rejects.toThrow(/limit/);
     });
 
     it('claims only due unpaid orders, holds the claim for the lease, and releases it on schedule', async () => {
