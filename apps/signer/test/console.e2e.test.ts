@@ -116,6 +116,17 @@ async function sessionCookies(ctx: BrowserContext) {
   return (await ctx.cookies()).filter((cookie) => cookie.name === 'jupay_admin');
 }
 
+/** How many CSS pixels the page is wider than the window (0 or less: nothing but scrolling boxes overflows). */
+function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as {
+      innerWidth: number;
+      document: { documentElement: { scrollWidth: number } };
+    };
+    return w.document.documentElement.scrollWidth - w.innerWidth;
+  });
+}
+
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
 }
@@ -412,6 +423,7 @@ describe('the actions', () => {
     const queries = (await page.locator('main dl').nth(1).textContent())!.replace(/\s+/g, ' ');
     expect(queries).toMatch(/Payment form submitted ?\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
     expect(queries).toContain('Query budget the whole schedule');
+    expect(await page.getByText('No query sent yet.').count()).toBe(1);
     await screenshot(page, 'order-unpaid-en');
     await page.getByRole('button', { name: 'Ask the gateway now' }).click();
     await expect
@@ -424,6 +436,18 @@ describe('the actions', () => {
     expect(await page.locator('main dl').first().textContent()).toContain('query');
     // Paid now: no button to ask again.
     expect(await page.getByRole('button', { name: 'Ask the gateway now' }).count()).toBe(0);
+    // The query just sent is listed under the order: asked from the console, paid, the gateway's SUCCESS.
+    expect(await page.getByRole('heading', { name: 'Queries sent' }).count()).toBe(1);
+    const sent = page.locator('main h3 + div table tbody tr');
+    expect(await sent.count()).toBe(1);
+    const cells = (await sent.first().locator('td').allTextContents()).map((cell) => cell.trim());
+    expect(cells[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(cells.slice(1, 4)).toEqual(['console', 'paid', 'SUCCESS']);
+    expect(cells[4]).toMatch(/^\d+ ms$/);
+    expect((await signer.signer.store.listGatewayQueries(orders.dropped, 10)).entries).toMatchObject([
+      { trigger: 'console', outcome: 'paid', detail: 'SUCCESS' },
+    ]);
+    await screenshot(page, 'order-queried-en');
     await ctx.close();
   });
 
@@ -503,27 +527,16 @@ describe('what the console looks like', () => {
           await page.goto(`${base}/admin/orders`);
           expect(await page.locator('html').getAttribute('lang')).toBe(lang === 'zh' ? 'zh-CN' : 'en');
           // Nothing wider than the screen but the tables' own scrolling boxes.
-          const overflow = await page.evaluate(() => {
-            const w = globalThis as unknown as {
-              innerWidth: number;
-              document: { documentElement: { scrollWidth: number } };
-            };
-            return w.document.documentElement.scrollWidth - w.innerWidth;
-          });
-          expect(overflow).toBeLessThanOrEqual(0);
+          expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
           await screenshot(page, `orders-${name}`);
           await page.goto(`${base}/admin/orders/${orders.paid}`);
           await screenshot(page, `order-${name}`);
+          // The order paid from the console above: its list of queries sent, which must fit the screen too.
+          await page.goto(`${base}/admin/orders/${orders.dropped}`);
+          expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+          await screenshot(page, `order-queried-${name}`);
           await page.goto(`${base}/admin/gateway`);
-          expect(
-            await page.evaluate(() => {
-              const w = globalThis as unknown as {
-                innerWidth: number;
-                document: { documentElement: { scrollWidth: number } };
-              };
-              return w.document.documentElement.scrollWidth - w.innerWidth;
-            }),
-          ).toBeLessThanOrEqual(0);
+          expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
           await screenshot(page, `gateway-${name}`);
           await ctx.close();
         }

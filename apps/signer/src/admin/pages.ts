@@ -10,7 +10,13 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { GatewayAccount } from '../config/gateway-accounts.ts';
 import type { GatewayHealth } from '../gateways/health-state.ts';
 import type { QueryCounts, QueryKind, QueryStatsSnapshot } from '../reconcile/query-stats.ts';
-import type { AnomalyEntry, NotificationLogEntry, OrderRecord, OutboxEvent } from '../store/order-store.ts';
+import type {
+  AnomalyEntry,
+  GatewayQueryPage,
+  NotificationLogEntry,
+  OrderRecord,
+  OutboxEvent,
+} from '../store/order-store.ts';
 import type { AnomalyRow, DayTotal } from './admin-queries.ts';
 import { chinaTime } from './china-day.ts';
 import { messages, type ConsoleLang } from './i18n.ts';
@@ -285,6 +291,8 @@ export interface OrderView {
   requestFields: Record<string, string> | null;
   notifications: NotificationLogEntry[];
   anomalies: AnomalyEntry[];
+  /** The order's newest gateway queries (newest first) and how many it has in all. */
+  gatewayQueries: GatewayQueryPage;
   events: OutboxEvent[];
   /** The result of the action just taken (`query-paid`, `resend-ok`, ...), shown once. */
   done: string | null;
@@ -450,6 +458,7 @@ export function orderPage(frame: PageFrame, view: OrderView): Html {
           }
         </dl>
         ${o.status === 'NOTPAY' ? html`<form class="actions" method="post" action="/admin/orders/${o.orderId}/query"><input type="hidden" name="csrf" value="${frame.csrf}" /><button type="submit">${t.askGateway}</button><span class="muted">${t.askGatewayHint}</span></form>` : ''}
+        ${queriesSentTable(frame.lang, view.gatewayQueries, view.gatewayName)}
       </section>
       <h2>${t.notifications}</h2>
       ${
@@ -500,6 +509,48 @@ export function orderPage(frame: PageFrame, view: OrderView): Html {
         </table>
       </div>`,
   );
+}
+
+/** The queries sent about one order, newest first: when, what asked, the outcome and why, and how long. */
+function queriesSentTable(
+  lang: ConsoleLang,
+  queries: GatewayQueryPage,
+  gatewayName: (id: string) => string,
+): Html {
+  const t = messages(lang);
+  if (queries.total === 0) return html`<p class="muted">${t.noQueriesSent}</p>`;
+  const badge = (outcome: string) =>
+    outcome === 'paid' || outcome === 'already_paid' ? 'ok' : outcome === 'not_paid' ? 'warn' : 'bad';
+  const rows = queries.entries.map(
+    (q) =>
+      html`<tr>
+        <td>${time(q.at)}</td>
+        <td>${t.triggers[q.trigger] ?? q.trigger}</td>
+        <td><span class="badge ${badge(q.outcome)}">${t.outcomes[q.outcome] ?? q.outcome}</span></td>
+        <td class="wrap">${q.detail ?? ''}</td>
+        <td class="num">${t.milliseconds(q.durationMs)}</td>
+        <td title="${q.gatewayId}">${gatewayName(q.gatewayId)}</td>
+      </tr>`,
+  );
+  return html`<h3>${t.queriesSent}</h3>
+    ${queries.total > queries.entries.length ? html`<p class="muted">${t.newestOf(queries.entries.length, queries.total)}</p>` : ''}
+    <div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            <th>${t.at}</th>
+            <th>${t.askedBy}</th>
+            <th>${t.outcome}</th>
+            <th>${t.detail}</th>
+            <th class="num">${t.took}</th>
+            <th>${t.gatewayShort}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>
+    </div>`;
 }
 
 /** The next query of an order: its time, none, or none until the shopper is seen at the gateway. */

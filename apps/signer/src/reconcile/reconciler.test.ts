@@ -17,6 +17,7 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
 import { DEMO, placeOrder } from '../../test/helpers/sim-orders.ts';
 import { waitFor } from '../../test/helpers/webhook-receiver.ts';
+import { silentLogger } from './polling-loop.ts';
 import { createReconciler, type ReconcilerOptions } from './reconciler.ts';
 
 // Nothing listens on port 9 (discard): notifications that are not dropped go nowhere.
@@ -192,6 +193,56 @@ describe('reconciliation loop', () => {
     expect(await r.queryOrder(order)).toBe('paid');
     expect(await r.queryOrder(order)).toBe('already_paid');
     expect(await store.listEvents(id)).toHaveLength(1);
+  });
+
+  it('logs each query it sends under its order: what asked, the outcome, the trade state or the failure', async () => {
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
+    sim.controls.setFaults({ dropNotification: true });
+    const r = reconciler({ schedule: [1, 100_000] });
+    await store.scheduleNextQuery(id, new Date(), 0);
+    expect(await r.runOnce()).toBe(1);
+    sim.controls.setFaults({ query: 'http-500' });
+    expect(await r.checkNow((await store.getOrder(id))!)).toBe('failed');
+    sim.controls.setFaults({ query: 'normal' });
+    await sim.controls.pay(id);
+    expect(r.requestCheck(id)).toBe(true);
+    await waitFor(async () => (await store.getOrder(id))!.status === 'PAID', 'the status-read query', 5_000);
+    await r.stop();
+
+    const { entries, total } = await store.listGatewayQueries(id, 10);
+    expect(total).toBe(3);
+    expect(
+      entries.map(({ trigger, outcome, detail, gatewayId }) => ({ trigger, outcome, detail, gatewayId })),
+    ).toEqual([
+      { trigger: 'status', outcome: 'paid', detail: 'SUCCESS', gatewayId: 'default' },
+      { trigger: 'console', outcome: 'failed', detail: 'HTTP 500', gatewayId: 'default' },
+      { trigger: 'scheduled', outcome: 'not_paid', detail: 'NOTPAY', gatewayId: 'default' },
+    ]);
+    for (const entry of entries) {
+      expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+      expect(entry.durationMs).toBeLessThan(5_000);
+    }
+  });
+
+  it('a query log that cannot be written never fails the query', async () => {
+    const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE });
+    sim.controls.setFaults({ dropNotification: true });
+    await sim.controls.pay(id);
+    const warnings: string[] = [];
+    const failingLog: OrderStore = Object.create(store, {
+      recordGatewayQuery: { value: async () => Promise.reject(new Error('disk full')) },
+    });
+    const r = reconciler({
+      store: failingLog,
+      logger: {
+        ...silentLogger,
+        warn: (_object: object, message?: string) => void warnings.push(message ?? ''),
+      },
+    });
+    expect(await r.queryOrder((await store.getOrder(id))!)).toBe('paid');
+    expect((await store.getOrder(id))!.status).toBe('PAID');
+    expect(warnings).toContain('gateway query not logged');
+    expect((await store.listGatewayQueries(id, 10)).total).toBe(0);
   });
 
   it('pays from the data[] variant of the query answer (the fork that nests the order)', async () => {

@@ -14,6 +14,9 @@
  * is bound to, signed with that account's key and under that account's own cap; a claim leaves out the orders of
  * accounts whose cap is full this second, so one busy gateway never holds up the others. Each query's outcome is
  * also its gateway's health (gateways/query-health.ts), told to `onQueryHealth`.
+ *
+ * Every query sent is logged under its order (`recordGatewayQuery`): what asked (the loop, a status read, the
+ * console), the outcome, the trade state or the failure, when and how long; the console's order page lists them.
  */
 import {
   createQueryRequest,
@@ -26,7 +29,7 @@ import {
 } from '@jupay/core';
 import { queryHealthOfError, type QueryHealth } from '../gateways/query-health.ts';
 import { createRateLimiter } from '../http/rate-limit.ts';
-import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import type { GatewayQueryTrigger, OrderRecord, OrderStore } from '../store/order-store.ts';
 import { applyPayment, type PaymentStore } from '../orders/apply-payment.ts';
 import { createPollingLoop, silentLogger, type PollingLoop, type WorkerLogger } from './polling-loop.ts';
 import { DEFAULT_GATEWAY_ID, type QueryRate } from './query-rate.ts';
@@ -44,7 +47,7 @@ export type ReconcileOutcome =
 
 /** The store calls the reconciliation loop makes: its claims, order reads and the payment (see applyPayment). */
 export type ReconcilerStore = PaymentStore &
-  Pick<OrderStore, 'claimDueOrders' | 'scheduleNextQuery' | 'releaseClaims'>;
+  Pick<OrderStore, 'claimDueOrders' | 'scheduleNextQuery' | 'releaseClaims' | 'recordGatewayQuery'>;
 
 /** One gateway account whose orders the reconciler asks about (config/gateway-accounts.ts). */
 export interface ReconcilerAccount {
@@ -113,10 +116,15 @@ export interface Reconciler {
    */
   runOnce(): Promise<number>;
   /**
-   * Queries one order now and applies the answer (no claim; used by tests and the status route). `next` is when
-   * the order is asked again should this query fail (default: its stored `nextQueryAt`), for the log line only.
+   * Queries one order now and applies the answer (no claim). `next` is when the order is asked again should this
+   * query fail (default: its stored `nextQueryAt`), for the log line only; `trigger` is what the query log records
+   * as its cause (default `scheduled`).
    */
-  queryOrder(order: OrderRecord, next?: Date | null): Promise<ReconcileOutcome>;
+  queryOrder(
+    order: OrderRecord,
+    next?: Date | null,
+    trigger?: GatewayQueryTrigger,
+  ): Promise<ReconcileOutcome>;
   /**
    * For `GET /api/orders/:id` of a pending order: starts one query in the background unless this order was
    * queried on demand in the last `onDemandIntervalMs` or is being queried by this instance's loop right now.
@@ -218,13 +226,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   async function queryOrder(
     order: OrderRecord,
     next: Date | null = order.nextQueryAt,
+    trigger: GatewayQueryTrigger = 'scheduled',
   ): Promise<ReconcileOutcome> {
-    const outcome = await askAndApply(order, next);
-    options.metrics?.reconcileQuery(outcome);
-    return outcome;
-  }
-
-  async function askAndApply(order: OrderRecord, next: Date | null): Promise<ReconcileOutcome> {
     const account = byId.get(order.gatewayId);
     if (!account) {
       // Its account was removed from the settings: no gateway to ask, and no key to trust an answer with.
@@ -232,8 +235,41 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         { orderId: order.orderId, gateway: order.gatewayId },
         'order bound to a gateway account that is not configured: not queried',
       );
+      options.metrics?.reconcileQuery('failed');
       return 'failed';
     }
+    const sentAt = now();
+    const answer: QueryAnswer = { detail: null };
+    const outcome = await askAndApply(account, order, next, answer);
+    options.metrics?.reconcileQuery(outcome);
+    await logQuery({
+      orderId: order.orderId,
+      gatewayId: account.id,
+      trigger,
+      outcome,
+      detail: answer.detail,
+      at: sentAt,
+      durationMs: now().getTime() - sentAt.getTime(),
+    });
+    return outcome;
+  }
+
+  // The query log is for people reading an order's history: a failed write of it never fails the query.
+  async function logQuery(entry: Parameters<ReconcilerStore['recordGatewayQuery']>[0]): Promise<void> {
+    try {
+      await store.recordGatewayQuery(entry);
+    } catch (error) {
+      logger.warn({ err: error, orderId: entry.orderId }, 'gateway query not logged');
+    }
+  }
+
+  /** Asks the gateway and applies its answer; `answer.detail` gets the trade state or why the query failed. */
+  async function askAndApply(
+    account: ReconcilerAccount,
+    order: OrderRecord,
+    next: Date | null,
+    answer: QueryAnswer,
+  ): Promise<ReconcileOutcome> {
     const gateway = account.id;
     let result: QueryResult;
     try {
@@ -241,6 +277,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     } catch (error) {
       options.onQueryHealth?.(gateway, queryHealthOfError(error));
       const reason = describeError(error);
+      answer.detail = reason;
       // Say what happens next: another point of the schedule, or nothing (only a status read asks again).
       if (next === null) {
         logger.warn(
@@ -265,8 +302,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       return 'failed';
     }
     options.onQueryHealth?.(gateway, { ok: true, detail: `answered (${result.tradeState})` });
+    answer.detail = result.tradeState;
     if (result.orderId !== order.orderId) {
       const detail = `asked for ${order.orderId}, answer is for ${result.orderId}`;
+      answer.detail = detail;
       logger.warn({ orderId: order.orderId, answer: result.orderId }, 'gateway answered for another order');
       await store.recordAnomaly({ orderId: order.orderId, kind: 'query_wrong_order', detail, at: now() });
       return 'failed';
@@ -324,10 +363,14 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     }
   }
 
-  function queryShared(order: OrderRecord, next: Date | null): Promise<ReconcileOutcome> {
+  function queryShared(
+    order: OrderRecord,
+    next: Date | null,
+    trigger: GatewayQueryTrigger,
+  ): Promise<ReconcileOutcome> {
     const running = querying.get(order.orderId);
     if (running) return running;
-    const query = queryOrder(order, next).finally(() => querying.delete(order.orderId));
+    const query = queryOrder(order, next, trigger).finally(() => querying.delete(order.orderId));
     querying.set(order.orderId, query);
     return query;
   }
@@ -388,7 +431,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           }
           // The point after this one, if this query does not settle the order.
           const following = nextQueryAt(order.createdAt, schedule, now());
-          const outcome = await queryShared(order, following);
+          const outcome = await queryShared(order, following, 'scheduled');
           // Only unpaid orders need another point; a paid one is already out of the schedule (markPaid cleared it).
           const next = outcome === 'paid' || outcome === 'already_paid' ? null : following;
           if (next === null && outcome !== 'paid' && outcome !== 'already_paid') {
@@ -425,7 +468,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           const order = await store.getOrder(orderId);
           if (!order || order.status !== 'NOTPAY' || !(await urgentSlot(order))) return;
           // queryShared again: the loop may have claimed the order while it was being read.
-          if ((await queryShared(order, order.nextQueryAt)) === 'not_paid')
+          if ((await queryShared(order, order.nextQueryAt, 'status')) === 'not_paid')
             options.onNotPaid?.(orderId, now());
         } catch (error) {
           logger.error({ err: error, orderId }, 'on-demand query failed');
@@ -437,7 +480,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     },
     async checkNow(order) {
       if (!(await urgentSlot(order))) return 'skipped';
-      return queryShared(order, order.nextQueryAt);
+      return queryShared(order, order.nextQueryAt, 'console');
     },
     start: () => {
       if (schedule.length > 0) loop.start();
@@ -447,6 +490,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       await Promise.all(inFlight);
     },
   };
+}
+
+/** What a query's log row says beyond its outcome: the gateway's trade state, or why the query failed. */
+interface QueryAnswer {
+  detail: string | null;
 }
 
 /** The accounts of the options: `accounts`, or the single gateway's as the account `default`. */

@@ -53,7 +53,10 @@ export interface AdminRouteDeps {
   /** `public`: mounted on the signer's port; `port`: the 127.0.0.1 admin listener. */
   where: 'public' | 'port';
   queries: () => Promise<AdminQueries | null>;
-  store: Pick<OrderStore, 'getOrder' | 'listNotifications' | 'listAnomalies' | 'listEvents'>;
+  store: Pick<
+    OrderStore,
+    'getOrder' | 'listNotifications' | 'listAnomalies' | 'listGatewayQueries' | 'listEvents'
+  >;
   /** "Ask the gateway now": the reconciler's query of one order, applied like any other. */
   askGateway: (order: OrderRecord) => Promise<string>;
   /** "Send again": one delivery by the webhook sender; null without a webhook. */
@@ -74,6 +77,9 @@ const COOKIE = 'jupay_admin';
 const LANG_COOKIE = 'jupay_admin_lang';
 const PAGE_SIZE = 50;
 const LIST_SIZE = 100;
+// An order gets at most a few dozen queries on its schedule; status reads and the console can add more, and the
+// page shows the newest of them with the total.
+const QUERIES_SHOWN = 50;
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -283,11 +289,12 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
     const order = ORDER_ID.test(orderId) ? await deps.store.getOrder(orderId) : null;
     if (!order) return notFound(c);
     const queries = await deps.queries();
-    const [requestFields, reach, notifications, anomalies, events] = await Promise.all([
+    const [requestFields, reach, notifications, anomalies, gatewayQueries, events] = await Promise.all([
       queries ? queries.requestFields(orderId) : null,
       queries ? queries.orderReach(orderId) : null,
       deps.store.listNotifications(orderId),
       deps.store.listAnomalies(orderId),
+      deps.store.listGatewayQueries(orderId, QUERIES_SHOWN),
       deps.store.listEvents(orderId),
     ]);
     return c.html(
@@ -296,6 +303,7 @@ export function adminRoute(deps: AdminRouteDeps): Hono<AdminEnv> {
         requestFields,
         notifications,
         anomalies,
+        gatewayQueries,
         events,
         done: doneKey(c.req.query('done')),
         webhookOn: deps.resend !== null,

@@ -267,7 +267,8 @@ export interface GatewayQueryPage {
  *   detail: 'NOTPAY', at: new Date(), durationMs: 12 });
  */
 export function checkGatewayQuery(entry: GatewayQueryEntry): GatewayQueryEntry {
-  if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) throw new TypeError('at: expected a Date');
+  if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime()))
+    throw new TypeError('at: expected a Date');
   if (!['scheduled', 'status', 'console'].includes(entry.trigger)) {
     throw new TypeError('trigger: expected scheduled, status or console');
   }

@@ -133,7 +133,9 @@ describe('retention', () => {
     expect(() => createRetention({ store, clock: () => NOW, unverifiedNotificationDays: 0 })).toThrow(
       /unverifiedNotificationDays/,
     );
-    expect(() => createRetention({ store, clock: () => NOW, gatewayQueryDays: -1 })).toThrow(/gatewayQueryDays/);
+    expect(() => createRetention({ store, clock: () => NOW, gatewayQueryDays: -1 })).toThrow(
+      /gatewayQueryDays/,
+    );
   });
 });
 

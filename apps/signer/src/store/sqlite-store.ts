@@ -642,7 +642,15 @@ export class SqliteStore implements OrderStore {
     const e = checkGatewayQuery(entry);
     const s = this.stmt;
     await this.write(() =>
-      s.insertGatewayQuery.run(e.orderId, e.gatewayId, e.trigger, e.outcome, e.detail, e.at.getTime(), e.durationMs),
+      s.insertGatewayQuery.run(
+        e.orderId,
+        e.gatewayId,
+        e.trigger,
+        e.outcome,
+        e.detail,
+        e.at.getTime(),
+        e.durationMs,
+      ),
     );
   }
 

@@ -675,7 +675,11 @@ export function describeOrderStoreContract(name: string, factory: () => Promise<
     it("logs an order's gateway queries and lists the newest first, capped, with the total", async () => {
       const order = newOrder();
       const other = newOrder();
-      const query = (id: string, n: number, overrides: Partial<GatewayQueryEntry> = {}): GatewayQueryEntry => ({
+      const query = (
+        id: string,
+        n: number,
+        overrides: Partial<GatewayQueryEntry> = {},
+      ): GatewayQueryEntry => ({
         orderId: id,
         gatewayId: 'default',
         trigger: 'scheduled',
