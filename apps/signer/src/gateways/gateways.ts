@@ -13,6 +13,7 @@
  */
 import type { GatewayAccount } from '../config/gateway-accounts.ts';
 import type { HealthSettings } from '../config/load-config.ts';
+import type { SignerService } from '../lifecycle.ts';
 import type { WorkerLogger } from '../reconcile/polling-loop.ts';
 import type { GatewayHealth } from './health-state.ts';
 import type { HealthStore } from './health-store.ts';
@@ -41,6 +42,8 @@ export interface GatewaysOptions {
 export interface Gateways {
   readonly accounts: readonly GatewayAccount[];
   readonly health: HealthTracker;
+  /** The health tracker as a service of the signer's lifecycle (`gateway-health`): its probes and shared state. */
+  readonly service: SignerService;
   readonly targets: PaymentTargets;
   /** The account with this id; undefined for one not (or no longer) configured. */
   account(id: string): GatewayAccount | undefined;
@@ -76,6 +79,7 @@ export function createGateways(options: GatewaysOptions): Gateways {
   return {
     accounts,
     health,
+    service: { name: 'gateway-health', start: () => health.start(), stop: () => health.stop() },
     targets: paymentTargets(accounts, options.publicUrl),
     account: (id) => byId.get(id),
     usable,

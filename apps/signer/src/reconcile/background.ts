@@ -7,7 +7,7 @@
 import type { SignerConfig } from '../config/load-config.ts';
 import type { QueryHealth } from '../gateways/query-health.ts';
 import type { SignerMetrics } from '../metrics/metrics.ts';
-import type { OrderRecord, OrderStore } from '../store/order-store.ts';
+import type { OrderRecord, OrderStore, OutboxEvent } from '../store/order-store.ts';
 import {
   createWebhookSender,
   DEFAULT_CONCURRENCY,
@@ -17,9 +17,15 @@ import {
 } from '../webhook/sender.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
 import { createQueryRate } from './query-rate.ts';
-import { createQueryStats, type QueryStats, type QueryStatsSink } from './query-stats.ts';
+import {
+  createQueryStats,
+  type QueryStats,
+  type QueryStatsSink,
+  type QueryStatsSnapshot,
+} from './query-stats.ts';
 import {
   createReconciler,
+  type ReconcileOutcome,
   type Reconciler,
   type ReconcilerAccount,
   type ReconcilerStore,
@@ -65,6 +71,13 @@ export interface Background {
    * (reconcile/unpaid-answers.ts); null when none did.
    */
   checkedAt(orderId: string): Date | null;
+  /** The console's actions and reads (routes/admin.ts): ask the gateway now, send a webhook again, query counts. */
+  operator: {
+    askGateway(order: OrderRecord): Promise<ReconcileOutcome | 'skipped'>;
+    /** null without a webhook. */
+    resend: ((event: OutboxEvent) => Promise<boolean>) | null;
+    queryStats(): QueryStatsSnapshot[];
+  };
 }
 
 /**
@@ -176,5 +189,10 @@ export function createBackground(options: {
       reconciler.requestCheck(orderId);
     },
     checkedAt: (orderId) => unpaid.lastAt(orderId),
+    operator: {
+      askGateway: (order) => reconciler.checkNow(order),
+      resend: sender ? (event) => sender.deliver(event) : null,
+      queryStats: () => accounts.map((a) => a.stats!.snapshot()),
+    },
   };
 }
