@@ -23,6 +23,33 @@ import { messages, type ConsoleLang } from './i18n.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
+/** A header cell of {@link dataTable}: its text, right-aligned when the column holds numbers. */
+type Column = string | { text: string; num: true };
+
+/** A numeric column's header (right-aligned, as its cells). */
+function num(text: string): Column {
+  return { text, num: true };
+}
+
+/** A table in a box of its own that scrolls sideways on a narrow screen, so the page never does. */
+function dataTable(columns: readonly Column[], rows: Html | readonly Html[]): Html {
+  const headers = columns.map((c) =>
+    typeof c === 'string' ? html`<th>${c}</th>` : html`<th class="num">${c.text}</th>`,
+  );
+  return html`<div class="scroll">
+    <table>
+      <thead>
+        <tr>
+          ${headers}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
 /** What every page of a signed-in operator shows around its content. */
 export interface PageFrame {
   lang: ConsoleLang;
@@ -236,47 +263,16 @@ export function ordersPage(frame: PageFrame, view: OrdersView): Html {
       </form>
       ${view.problem ? html`<p class="notice bad" role="alert">${view.problem}</p>` : ''}
       <h2>${t.perDay}</h2>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>${t.day}</th>
-              <th class="num">${t.count}</th>
-              <th class="num">${t.paidCount}</th>
-              <th class="num">${t.paidAmount}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${days}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable([t.day, num(t.count), num(t.paidCount), num(t.paidAmount)], days)}
       <h2>${t.orders}</h2>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>${t.orderId}</th>
-              <th>${t.created}</th>
-              <th class="num">${t.amount}</th>
-              <th>${t.method}</th>
-              <th>${t.gateway}</th>
-              <th>${t.status}</th>
-              <th>${t.paidAt}</th>
-              <th>${t.via}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              rows.length > 0
-                ? rows
-                : html`<tr>
-                    <td colspan="8" class="muted">${t.noOrders}</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>
-      </div>
+      ${dataTable(
+        [t.orderId, t.created, num(t.amount), t.method, t.gateway, t.status, t.paidAt, t.via],
+        rows.length > 0
+          ? rows
+          : html`<tr>
+              <td colspan="8" class="muted">${t.noOrders}</td>
+            </tr>`,
+      )}
       <nav class="pager" aria-label="${t.orders}">
         ${view.page > 1 ? html`<a rel="prev" href="${link(view.page - 1)}">${t.previous}</a>` : ''}
         <span>${t.pageOf(view.page, view.pages, view.total)}</span>
@@ -344,25 +340,10 @@ function eventsTable(
         <td>${webhookOn ? resendForm(frame, e, back) : ''}</td>
       </tr>`,
   );
-  return html`<div class="scroll">
-    <table>
-      <thead>
-        <tr>
-          ${withOrder ? html`<th>${t.order}</th>` : ''}
-          <th>${t.status}</th>
-          <th class="num">${t.attempts}</th>
-          <th>${t.lastError}</th>
-          <th>${t.nextAttempt}</th>
-          <th>${t.deliveredAt}</th>
-          <th>${t.event}</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable(
+    [t.order, t.status, num(t.attempts), t.lastError, t.nextAttempt, t.deliveredAt, t.event, ''],
+    rows,
+  );
 }
 
 /**
@@ -463,39 +444,13 @@ export function orderPage(frame: PageFrame, view: OrderView): Html {
       <h2>${t.notifications}</h2>
       ${
         notifications.length > 0
-          ? html`<div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>${t.received}</th>
-                    <th>${t.verdict}</th>
-                    <th>${t.body}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${notifications}
-                </tbody>
-              </table>
-            </div>`
+          ? dataTable([t.received, t.verdict, t.body], notifications)
           : html`<p class="muted">${t.noNotifications}</p>`
       }
       <h2>${t.anomalies}</h2>
       ${
         anomalies.length > 0
-          ? html`<div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>${t.at}</th>
-                    <th>${t.kind}</th>
-                    <th>${t.detail}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${anomalies}
-                </tbody>
-              </table>
-            </div>`
+          ? dataTable([t.at, t.kind, t.detail], anomalies)
           : html`<p class="muted">${t.noAnomalies}</p>`
       }
       <h2>${t.webhookEvents}</h2>
@@ -534,23 +489,7 @@ function queriesSentTable(
   );
   return html`<h3>${t.queriesSent}</h3>
     ${queries.total > queries.entries.length ? html`<p class="muted">${t.newestOf(queries.entries.length, queries.total)}</p>` : ''}
-    <div class="scroll">
-      <table>
-        <thead>
-          <tr>
-            <th>${t.at}</th>
-            <th>${t.askedBy}</th>
-            <th>${t.outcome}</th>
-            <th>${t.detail}</th>
-            <th class="num">${t.took}</th>
-            <th>${t.gatewayShort}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>`;
+    ${dataTable([t.at, t.askedBy, t.outcome, t.detail, num(t.took), t.gatewayShort], rows)}`;
 }
 
 /** The next query of an order: its time, none, or none until the shopper is seen at the gateway. */
@@ -586,23 +525,10 @@ function countsTable(lang: ConsoleLang, counts: Record<QueryKind, QueryCounts>):
       <td class="num">${t.seconds(c.sent === 0 ? 0 : c.delayTotalMs / c.sent)}</td>
       <td class="num">${t.seconds(c.delayMaxMs)}</td>
     </tr>`;
-  return html`<div class="scroll">
-    <table>
-      <thead>
-        <tr>
-          <th></th>
-          <th class="num">${t.sent}</th>
-          <th class="num">${t.deferred}</th>
-          <th class="num">${t.skipped}</th>
-          <th class="num">${t.meanDelay}</th>
-          <th class="num">${t.maxDelay}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${row(t.kindScheduled, counts.scheduled)}${row(t.kindStatus, counts.status)}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable(
+    ['', num(t.sent), num(t.deferred), num(t.skipped), num(t.meanDelay), num(t.maxDelay)],
+    [row(t.kindScheduled, counts.scheduled), row(t.kindStatus, counts.status)],
+  );
 }
 
 /**
@@ -717,21 +643,7 @@ export function anomaliesPage(frame: PageFrame, view: ListView<AnomalyRow>): Htm
     html`<h1>${t.anomalies}</h1>
       ${
         rows.length > 0
-          ? html`<div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>${t.at}</th>
-                    <th>${t.order}</th>
-                    <th>${t.kind}</th>
-                    <th>${t.detail}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>`
+          ? dataTable([t.at, t.order, t.kind, t.detail], rows)
           : html`<p class="muted">${t.noAnomalies}</p>`
       }
       ${pager(frame, '/admin/anomalies', view)}`,

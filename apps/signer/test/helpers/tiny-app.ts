@@ -1,10 +1,10 @@
 /**
  * @module helpers/tiny-app
- * A bare Hono app for testing one middleware alone: thrown errors become the signer's JSON error body through the
- * same mapping as the app (`toHttpError`), and `c.get('log')` is a real logger whose lines the test reads.
+ * A bare Hono app for testing one middleware alone: thrown errors become the signer's JSON error answer through the
+ * app's own handler (`jsonError`), and `c.get('log')` is a real logger whose lines the test reads.
  */
 import { Hono } from 'hono';
-import { toHttpError } from '../../src/http/to-http-error.ts';
+import { jsonError } from '../../src/http/json-error.ts';
 import { createLogger, type SignerEnv } from '../../src/log.ts';
 
 /** A tiny app and the log lines its handlers and middleware wrote (parsed). */
@@ -31,9 +31,6 @@ export function tinyApp(): TinyApp {
     c.set('log', logger);
     return next();
   });
-  app.onError((error, c) => {
-    const mapped = toHttpError(error);
-    return c.json({ error: { code: mapped.code, message: mapped.message } }, mapped.status, mapped.headers);
-  });
+  app.onError(jsonError);
   return { app, logs };
 }
