@@ -6,6 +6,7 @@
 import { encodeForm, type Fields } from '@jupay/core';
 import { createGatewaySim, type GatewaySim, type RunningGatewaySim } from '@jupay/gateway-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { TEST_KEY } from './helpers/notifications.ts';
 import { createTestSigner, listen, type TestSigner } from './helpers/signer-harness.ts';
 import { waitFor } from './helpers/webhook-receiver.ts';
@@ -103,7 +104,7 @@ describe('the round trip through the gateway simulator', () => {
     });
   });
 
-  it('the status answer names the time a status-triggered query found the order unpaid', async () => {
+  it('the status answer names the time the gateway last found the order unpaid, on every instance', async () => {
     const { orderId } = await buy({ lang: 'zh-TW' });
     const read = async () =>
       (await (await fetch(`${http.url}/api/orders/${orderId}`)).json()) as {
@@ -117,5 +118,23 @@ describe('the round trip through the gateway simulator', () => {
     const { checkedAt } = await read();
     expect(Date.parse(checkedAt!)).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(checkedAt!)).toBeLessThanOrEqual(Date.now());
+
+    // Another instance on the same store, which has asked nothing itself, knows that answer (its read may start a
+    // query of its own, whose answer can only be newer).
+    const other = await createTestSigner(
+      {
+        JUPAY_GATEWAY_URL: `${gateway.url}/Pay_Index.html`,
+        JUPAY_PUBLIC_URL: http.url,
+        JUPAY_RECONCILE_SCHEDULE: 'off',
+      },
+      { store: openSqliteStore(t.config.store) },
+    );
+    try {
+      const answer = (await (await other.request(`/api/orders/${orderId}`)).json()) as { checkedAt: string };
+      expect(answer).toMatchObject({ status: 'NOTPAY' });
+      expect(Date.parse(answer.checkedAt)).toBeGreaterThanOrEqual(Date.parse(checkedAt!));
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
   type SenderStore,
   type WebhookSender,
 } from '../webhook/sender.ts';
+import { lastNotPaidAt } from './last-not-paid.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
 import { createQueryRate } from './query-rate.ts';
 import {
@@ -30,7 +31,6 @@ import {
   type ReconcilerAccount,
   type ReconcilerStore,
 } from './reconciler.ts';
-import { createUnpaidAnswers } from './unpaid-answers.ts';
 
 /** The settings this module reads; the optional ones have defaults, so a hand-built config may leave them out. */
 export type BackgroundConfig = Pick<
@@ -67,10 +67,10 @@ export interface Background {
   /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
   requestCheck(orderId: string): void;
   /**
-   * When a query started by {@link Background.requestCheck} last heard `NOTPAY` for this order, in this instance
-   * (reconcile/unpaid-answers.ts); null when none did.
+   * When the gateway last answered `NOTPAY` for this order, to any instance (reconcile/last-not-paid.ts); null when
+   * it never did.
    */
-  checkedAt(orderId: string): Date | null;
+  checkedAt(orderId: string): Promise<Date | null>;
   /** The console's actions and reads (routes/admin.ts): ask the gateway now, send a webhook again, query counts. */
   operator: {
     askGateway(order: OrderRecord): Promise<ReconcileOutcome | 'skipped'>;
@@ -91,7 +91,7 @@ export interface Background {
  */
 export function createBackground(options: {
   config: BackgroundConfig;
-  store: ReconcilerStore & SenderStore & Pick<OrderStore, 'takeQuerySlots'>;
+  store: ReconcilerStore & SenderStore & Pick<OrderStore, 'takeQuerySlots' | 'listGatewayQueries'>;
   logger?: WorkerLogger;
   clock?: () => Date;
   onPaid?: (order: OrderRecord) => void | Promise<void>;
@@ -157,7 +157,6 @@ export function createBackground(options: {
     };
   });
 
-  const unpaid = createUnpaidAnswers();
   // Always built: with the schedule off (`JUPAY_RECONCILE_SCHEDULE=off`) the loop never runs, but a status read of
   // a pending order may still ask the gateway once.
   const reconciler = createReconciler({
@@ -169,7 +168,6 @@ export function createBackground(options: {
     now,
     logger,
     onPaid: orderPaid,
-    onNotPaid: (orderId, at) => unpaid.record(orderId, at),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.onQueryHealth ? { onQueryHealth: options.onQueryHealth } : {}),
   });
@@ -188,7 +186,7 @@ export function createBackground(options: {
     requestCheck(orderId) {
       reconciler.requestCheck(orderId);
     },
-    checkedAt: (orderId) => unpaid.lastAt(orderId),
+    checkedAt: (orderId) => lastNotPaidAt(store, orderId),
     operator: {
       askGateway: (order) => reconciler.checkNow(order),
       resend: sender ? (event) => sender.deliver(event) : null,

@@ -17,6 +17,7 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import { dropSchema, freshSchemaName, TEST_PG_URL } from '../../test/helpers/postgres.ts';
 import { DEMO, placeOrder } from '../../test/helpers/sim-orders.ts';
 import { waitFor } from '../../test/helpers/webhook-receiver.ts';
+import { lastNotPaidAt } from './last-not-paid.ts';
 import { silentLogger } from './polling-loop.ts';
 import { createReconciler, type ReconcilerOptions } from './reconciler.ts';
 
@@ -397,25 +398,25 @@ describe('reconciliation loop', () => {
     expect(r.requestCheck(id)).toBe(false);
   });
 
-  it('reports a status-triggered NOTPAY answer through onNotPaid, and nothing for a loop query or a payment', async () => {
+  it("logs a status-triggered NOTPAY answer, which is the order's checkedAt until a newer one", async () => {
     const id = await placeOrder(gateway.url, store, { notifyUrl: NOWHERE, nextQueryAt: null });
-    const heard: [string, Date][] = [];
     let clock = new Date('2024-03-01T04:00:00Z');
-    const r = reconciler({ onNotPaid: (orderId, at) => heard.push([orderId, at]), now: () => clock });
-    // A query of the loop's own (queryOrder) is not a status read: not reported.
-    expect(await r.queryOrder((await store.getOrder(id))!)).toBe('not_paid');
-    expect(heard).toEqual([]);
+    const r = reconciler({ now: () => clock });
+    expect(await lastNotPaidAt(store, id)).toBeNull();
     expect(r.requestCheck(id)).toBe(true);
-    await waitFor(async () => heard.length === 1, 'the NOTPAY answer');
-    expect(heard).toEqual([[id, new Date('2024-03-01T04:00:00Z')]]);
-    // Paid at the gateway: the next status-triggered query pays the order and reports nothing.
+    await waitFor(async () => (await lastNotPaidAt(store, id)) !== null, 'the NOTPAY answer');
+    expect(await lastNotPaidAt(store, id)).toEqual(new Date('2024-03-01T04:00:00Z'));
+    expect((await store.listGatewayQueries(id, 10)).entries).toMatchObject([
+      { trigger: 'status', outcome: 'not_paid', detail: 'NOTPAY' },
+    ]);
+    // Paid at the gateway: the next status-triggered query pays the order; the last NOTPAY stays what it was.
     sim.controls.setFaults({ dropNotification: true });
     await sim.controls.pay(id);
     clock = new Date('2024-03-01T04:01:00Z');
     expect(r.requestCheck(id)).toBe(true);
     await waitFor(async () => (await store.getOrder(id))?.status === 'PAID', 'the order to be paid');
     await r.stop();
-    expect(heard).toHaveLength(1);
+    expect(await lastNotPaidAt(store, id)).toEqual(new Date('2024-03-01T04:00:00Z'));
   });
 });
 

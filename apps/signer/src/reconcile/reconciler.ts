@@ -94,8 +94,6 @@ export interface ReconcilerOptions {
   onDemandMaxOrders?: number;
   /** Called once, by the instance that performed the transition, when a query marks an order paid. */
   onPaid?: (order: OrderRecord) => void | Promise<void>;
-  /** Called when a status-triggered query (`requestCheck`) hears `NOTPAY`: the order was unpaid at `at`. */
-  onNotPaid?: (orderId: string, at: Date) => void;
   now?: () => Date;
   logger?: WorkerLogger;
   /** Told each query's outcome, and for a payment it found, the seconds since the gateway's payment time. */
@@ -468,8 +466,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           const order = await store.getOrder(orderId);
           if (!order || order.status !== 'NOTPAY' || !(await urgentSlot(order))) return;
           // queryShared again: the loop may have claimed the order while it was being read.
-          if ((await queryShared(order, order.nextQueryAt, 'status')) === 'not_paid')
-            options.onNotPaid?.(orderId, now());
+          await queryShared(order, order.nextQueryAt, 'status');
         } catch (error) {
           logger.error({ err: error, orderId }, 'on-demand query failed');
         }

@@ -3,7 +3,8 @@
  * `GET /api/orders/:orderId`: the public status of one order, for the widget's polling and the merchant's page.
  * Only what a shopper may see (never `attach`, the transaction id or the signed form). A pending order may start
  * one gateway query in the background (at most once per order per 30 s, per instance), whose answer shows up on
- * the next poll. Rate-limited per client address.
+ * the next poll as `checkedAt`, read from the shared query log so every instance answers alike. Rate-limited per
+ * client address.
  */
 import { Hono } from 'hono';
 import type { SignerConfig } from '../config/load-config.ts';
@@ -21,8 +22,8 @@ export interface OrderStatusRouteDeps {
   clock: () => Date;
   /** Asks the gateway about a pending order in the background, if it was not asked lately; never waits. */
   requestCheck: (orderId: string) => void;
-  /** When a status-triggered gateway query last heard NOTPAY for the order, in this instance; null if never. */
-  checkedAt: (orderId: string) => Date | null;
+  /** When the gateway last answered NOTPAY for the order, to any instance; null if never. */
+  checkedAt: (orderId: string) => Promise<Date | null>;
 }
 
 const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -46,7 +47,10 @@ export function orderStatusRoute(deps: OrderStatusRouteDeps): Hono<SignerEnv> {
     const orderId = c.req.param('orderId');
     const order = ORDER_ID.test(orderId) ? await store.getOrder(orderId) : null;
     if (!order) throw new HttpError('ORDER_NOT_FOUND', 'no such order');
-    if (order.status === 'NOTPAY') deps.requestCheck(order.orderId);
+    const pending = order.status === 'NOTPAY';
+    if (pending) deps.requestCheck(order.orderId);
+    // Only a pending order's answer needs it: a paid one is settled whatever the gateway said before.
+    const checkedAt = pending ? await deps.checkedAt(order.orderId) : null;
     setResponseHeader(c, 'Cache-Control', 'no-store');
     return c.json({
       orderId: order.orderId,
@@ -55,7 +59,7 @@ export function orderStatusRoute(deps: OrderStatusRouteDeps): Hono<SignerEnv> {
       bankCode: order.bankCode,
       createdAt: order.createdAt.toISOString(),
       paidAt: order.paidAt?.toISOString() ?? null,
-      checkedAt: deps.checkedAt(order.orderId)?.toISOString() ?? null,
+      checkedAt: checkedAt?.toISOString() ?? null,
     });
   });
 }
