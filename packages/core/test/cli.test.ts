@@ -209,6 +209,59 @@ describe('jupay CLI', () => {
     expect(received.pay_md5sign).toBe(sign({ pay_memberid: '10002', pay_orderid: 'E7' }, key));
   });
 
+  it('request and query speak the legacy dialect with --dialect legacy, and refuse an unknown one', async () => {
+    const request = await jupay([
+      'request',
+      '--member-id',
+      '10002',
+      '--bank-code',
+      '903',
+      '--amount',
+      '1',
+      '--notify-url',
+      'https://shop.example.com/api/notify',
+      '--callback-url',
+      'https://shop.example.com/api/return',
+      '--product-name',
+      'tea',
+      '--dialect',
+      'legacy',
+    ]);
+    const { fields } = JSON.parse(request.stdout) as { fields: Record<string, string> };
+    // The signed list leaves pay_md5sign out, so the form's own fields can be signed again as they are.
+    expect(fields.pay_md5sign).toBe(
+      sign(fields, key, { signedFields: PAYMENT_SIGNED_FIELDS, dialect: 'legacy' }),
+    );
+    expect(fields.pay_md5sign).not.toBe(sign(fields, key, { signedFields: PAYMENT_SIGNED_FIELDS }));
+
+    let received: Record<string, string> = {};
+    const url = await listen((body) => {
+      received = parseForm(body);
+      const answer = {
+        memberid: '10002',
+        orderid: received.pay_orderid!,
+        amount: '1.0000',
+        time_end: '2024-03-01 12:00:09',
+        transaction_id: '20240301120000123456',
+        returncode: '00',
+        trade_state: 'NOTPAY',
+      };
+      return JSON.stringify({ ...answer, sign: sign(answer, key, { dialect: 'legacy' }) });
+    });
+    const query = ['query', '--url', url, '--member-id', '10002', '--order-id', 'E7'];
+    const legacy = await jupay([...query, '--dialect', 'legacy']);
+    expect(legacy.code).toBe(0);
+    expect(JSON.parse(legacy.stdout)).toMatchObject({ paid: false, orderId: 'E7' });
+    expect(received.pay_md5sign).toBe(
+      sign({ pay_memberid: '10002', pay_orderid: 'E7' }, key, { dialect: 'legacy' }),
+    );
+    // The same legacy answer read as standard does not verify.
+    expect((await jupay(query)).code).not.toBe(0);
+    const unknown = await jupay([...query, '--dialect', 'old']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('jupay: --dialect must be "standard" or "legacy", got "old"');
+  });
+
   it('query reports a gateway error with its message', async () => {
     const url = await listen(() => '{"status":"error","msg":"不存在的交易订单号.","data":null}');
     const run = await jupay(['query', '--url', url, '--member-id', '10002', '--order-id', 'E7']);

@@ -4,7 +4,7 @@
  * file (never from argv, which ends up in shell history and `ps`), and one-line usage errors.
  */
 import { readFileSync } from 'node:fs';
-import type { Fields } from '../signature.ts';
+import type { Dialect, Fields } from '../signature.ts';
 
 /** An error the CLI prints as one line, exiting with `exitCode`. */
 export class UsageError extends Error {
@@ -74,4 +74,18 @@ export function required(values: Record<string, unknown>, name: string): string 
   const value = values[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
   return value;
+}
+
+/**
+ * The `--dialect` option: `standard` (the default) or `legacy` (the 2016-17 gateways' `=>` signature and 5-field
+ * notifications, docs/protocol.md#dialects); anything else is a usage error naming what was given.
+ *
+ * @example
+ * readDialect({ dialect: 'legacy' }); // 'legacy'
+ */
+export function readDialect(options: { dialect?: string | undefined }): Dialect {
+  const value = options.dialect;
+  if (value === undefined || value === 'standard') return 'standard';
+  if (value === 'legacy') return 'legacy';
+  throw new UsageError(`--dialect must be "standard" or "legacy", got "${value}"`);
 }

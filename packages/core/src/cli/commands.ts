@@ -18,9 +18,10 @@ commands:
   canonical [--dialect legacy] [--fields a,b,...] name=value ... print the hashed string, key shown as key=***
   verify --sign SIG [--dialect legacy] [--fields ...] name=value ...  exit 0 when valid, 1 when not
   request --member-id ID --bank-code CODE --amount YUAN --notify-url URL --callback-url URL
-          --product-name NAME [--gateway URL] [--order-id ID] [--attach TEXT] [--html]
+          --product-name NAME [--gateway URL] [--order-id ID] [--attach TEXT] [--dialect legacy] [--html]
                                                                print the signed payment form (JSON or HTML)
-  query --url QUERY_URL --member-id ID --order-id ID           query a gateway, print the parsed answer
+  query --url QUERY_URL --member-id ID --order-id ID [--dialect legacy]
+                                                               query a gateway, print the parsed answer
   notify --url NOTIFY_URL --member-id ID --order-id ID --amount YUAN [--transaction-id ID] [--attach TEXT]
          [--dialect legacy]                                    send a signed test notification, print the reply
 

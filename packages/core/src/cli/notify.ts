@@ -13,7 +13,7 @@ import {
   sign,
   type Fields,
 } from '../signature.ts';
-import { readKey, required, UsageError } from './args.ts';
+import { readDialect, readKey, required, UsageError } from './args.ts';
 import { postForm } from './post-form.ts';
 import type { CommandResult } from './command.ts';
 
@@ -56,10 +56,8 @@ export async function notifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   });
   if (values.help) return { output: HELP, exitCode: 0 };
   const url = required(values, 'url');
-  const legacy = values.dialect === 'legacy';
-  if (values.dialect !== undefined && !legacy && values.dialect !== 'standard') {
-    throw new UsageError(`--dialect must be "standard" or "legacy", got "${values.dialect}"`);
-  }
+  const dialect = readDialect(values);
+  const legacy = dialect === 'legacy';
   const key = readKey(values, env);
   const now = new Date();
   const fields: Fields = {
@@ -72,7 +70,7 @@ export async function notifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     returncode: '00',
   };
   const signedFields = legacy ? LEGACY_NOTIFICATION_SIGNED_FIELDS : NOTIFICATION_SIGNED_FIELDS;
-  fields.sign = sign(fields, key, { signedFields, dialect: legacy ? 'legacy' : 'standard' });
+  fields.sign = sign(fields, key, { signedFields, dialect });
   fields.attach = values.attach ? encodeURIComponent(values.attach) : '';
   const body = handBuiltBody(fields);
   // The gateway waits 10 s for the reply.

@@ -4,12 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import { createQueryRequest, parseQueryResponse } from '../query.ts';
-import { readKey, required } from './args.ts';
+import { readDialect, readKey, required } from './args.ts';
 import { postForm } from './post-form.ts';
 import type { CommandResult } from './command.ts';
 
-const HELP = `usage: jupay query --url QUERY_URL --member-id ID --order-id ID [--key-file PATH] [--timeout MS]
-POSTs a signed query to the gateway's Pay_Trade_query.html and prints the parsed, verified answer as JSON.`;
+const HELP = `usage: jupay query --url QUERY_URL --member-id ID --order-id ID [--dialect legacy] [--key-file PATH]
+                  [--timeout MS]
+POSTs a signed query to the gateway's Pay_Trade_query.html and prints the parsed, verified answer as JSON;
+--dialect legacy signs the query and checks the answer as a 2016-17 gateway does.`;
 
 /**
  * @example
@@ -22,6 +24,7 @@ export async function queryCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
       url: { type: 'string' },
       'member-id': { type: 'string' },
       'order-id': { type: 'string' },
+      dialect: { type: 'string' },
       'key-file': { type: 'string' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -31,8 +34,9 @@ export async function queryCommand(argv: string[], env: NodeJS.ProcessEnv): Prom
   if (values.help) return { output: HELP, exitCode: 0 };
   const url = required(values, 'url');
   const credentials = { memberId: required(values, 'member-id'), key: readKey(values, env) };
-  const { body } = createQueryRequest(required(values, 'order-id'), credentials);
+  const dialect = readDialect(values);
+  const { body } = createQueryRequest(required(values, 'order-id'), credentials, { dialect });
   const { text } = await postForm(url, body, Number(values.timeout ?? 10_000));
-  const result = parseQueryResponse(text, credentials);
+  const result = parseQueryResponse(text, credentials, { dialect });
   return { output: JSON.stringify(result, null, 2), exitCode: 0 };
 }

@@ -5,13 +5,14 @@
 import { parseArgs } from 'node:util';
 import { newOrderId } from '../order-id.ts';
 import { createPaymentRequest } from '../payment-request.ts';
-import { readKey, required } from './args.ts';
+import { readDialect, readKey, required } from './args.ts';
 import type { CommandResult } from './command.ts';
 
 const HELP = `usage: jupay request --member-id ID --bank-code CODE --amount YUAN --notify-url URL --callback-url URL
-                    --product-name NAME [--gateway URL] [--order-id ID] [--attach TEXT] [--html] [--key-file PATH]
+                    --product-name NAME [--gateway URL] [--order-id ID] [--attach TEXT] [--dialect legacy] [--html]
+                    [--key-file PATH]
 Prints the signed payment form. --gateway is the payment URL (default http://127.0.0.1:4100/Pay_Index.html,
-the local gateway simulator); --order-id defaults to a new id.`;
+the local gateway simulator); --order-id defaults to a new id; --dialect legacy signs for a 2016-17 gateway.`;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -34,6 +35,7 @@ export function requestCommand(argv: string[], env: NodeJS.ProcessEnv): CommandR
       gateway: { type: 'string' },
       'order-id': { type: 'string' },
       attach: { type: 'string' },
+      dialect: { type: 'string' },
       html: { type: 'boolean' },
       'key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -53,6 +55,7 @@ export function requestCommand(argv: string[], env: NodeJS.ProcessEnv): CommandR
       ...(values.attach ? { attach: values.attach } : {}),
     },
     { memberId: required(values, 'member-id'), key: readKey(values, env) },
+    { dialect: readDialect(values) },
   );
   if (!values.html) return { output: JSON.stringify(request, null, 2), exitCode: 0 };
   const inputs = Object.entries(request.fields)

@@ -3,8 +3,8 @@
  * The offline commands: `sign` (print a signature), `canonical` (print the hashed string, key masked) and `verify`.
  */
 import { parseArgs } from 'node:util';
-import { canonicalize, sign, verify, type Dialect } from '../signature.ts';
-import { parsePairs, readKey, required, UsageError } from './args.ts';
+import { canonicalize, sign, verify } from '../signature.ts';
+import { parsePairs, readDialect, readKey, required, UsageError } from './args.ts';
 import type { CommandResult } from './command.ts';
 
 const SIGNING_OPTIONS = {
@@ -14,12 +14,6 @@ const SIGNING_OPTIONS = {
   sign: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function dialectOf(value: string | undefined): Dialect {
-  if (value === undefined || value === 'standard') return 'standard';
-  if (value === 'legacy') return 'legacy';
-  throw new UsageError(`--dialect must be "standard" or "legacy", got "${value}"`);
-}
 
 const HELP: Record<string, string> = {
   sign: 'usage: jupay sign [--dialect legacy] [--fields a,b,...] [--key-file PATH] name=value ...\nPrints the signature of the fields (all given fields are signed unless --fields names them).',
@@ -50,7 +44,7 @@ export function signingCommand(
   const fields = parsePairs(positionals);
   if (positionals.length === 0) throw new UsageError(`${command} needs at least one name=value field`);
   const options = {
-    dialect: dialectOf(values.dialect),
+    dialect: readDialect(values),
     ...(values.fields ? { signedFields: values.fields.split(',').map((name) => name.trim()) } : {}),
   };
   if (command === 'canonical') return { output: canonicalize(fields, '***', options), exitCode: 0 };
