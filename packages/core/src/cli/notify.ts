@@ -13,7 +13,7 @@ import {
   sign,
   type Fields,
 } from '../signature.ts';
-import { readDialect, readKey, required, UsageError } from './args.ts';
+import { readDialect, readKey, required } from './args.ts';
 import { postForm } from './post-form.ts';
 import type { CommandResult } from './command.ts';
 
