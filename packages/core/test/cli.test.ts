@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import vectors from './helpers/vectors.ts';
 import { parseForm } from '../src/form.ts';
 import { parseNotification } from '../src/notification.ts';
-import { PAYMENT_SIGNED_FIELDS, sign } from '../src/signature.ts';
+import { PAYMENT_SIGNED_FIELDS, sign, type Dialect } from '../src/signature.ts';
 
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const key = vectors.key;
@@ -60,6 +60,48 @@ async function listen(handler: (body: string, method: string) => string): Promis
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** `jupay request` with every required option (the notify URL at index 8). */
+const REQUEST = [
+  'request',
+  '--member-id',
+  '10002',
+  '--bank-code',
+  '903',
+  '--amount',
+  '12.34',
+  '--notify-url',
+  'https://shop.example.com/api/notify',
+  '--callback-url',
+  'https://shop.example.com/api/return',
+  '--product-name',
+  '会员',
+];
+
+/**
+ * A gateway's query endpoint: answers every query with its order in `trade`'s state, signed in `dialect` (with the
+ * byte order mark deployed gateways put in front); `received()` is the last query it got.
+ */
+async function queryAnswering(
+  trade: { amount: string; state: string },
+  dialect: Dialect = 'standard',
+): Promise<{ url: string; received(): Record<string, string> }> {
+  let received: Record<string, string> = {};
+  const url = await listen((body) => {
+    received = parseForm(body);
+    const fields = {
+      memberid: '10002',
+      orderid: received.pay_orderid!,
+      amount: trade.amount,
+      time_end: '2024-03-01 12:00:09',
+      transaction_id: '20240301120000123456',
+      returncode: '00',
+      trade_state: trade.state,
+    };
+    return `\uFEFF${JSON.stringify({ ...fields, sign: sign(fields, key, { dialect }) })}`;
+  });
+  return { url, received: () => received };
 }
 
 describe('jupay CLI', () => {
@@ -144,23 +186,7 @@ describe('jupay CLI', () => {
   });
 
   it('request prints a signed form as JSON and as HTML', async () => {
-    const args = [
-      'request',
-      '--member-id',
-      '10002',
-      '--bank-code',
-      '903',
-      '--amount',
-      '12.34',
-      '--notify-url',
-      'https://shop.example.com/api/notify',
-      '--callback-url',
-      'https://shop.example.com/api/return',
-      '--product-name',
-      '会员',
-      '--order-id',
-      'E1',
-    ];
+    const args = [...REQUEST, '--order-id', 'E1'];
     const json = await jupay(args);
     const request = JSON.parse(json.stdout) as { fields: Record<string, string>; action: string };
     expect(request.fields.pay_amount).toBe('12.34');
@@ -181,24 +207,11 @@ describe('jupay CLI', () => {
   });
 
   it('query posts a signed request and prints the verified answer', async () => {
-    let received: Record<string, string> = {};
-    const url = await listen((body) => {
-      received = parseForm(body);
-      const fields = {
-        memberid: '10002',
-        orderid: received.pay_orderid!,
-        amount: '12.3400',
-        time_end: '2024-03-01 12:00:09',
-        transaction_id: '20240301120000123456',
-        returncode: '00',
-        trade_state: 'SUCCESS',
-      };
-      return `\uFEFF${JSON.stringify({ ...fields, sign: sign(fields, key) })}`;
-    });
+    const gateway = await queryAnswering({ amount: '12.3400', state: 'SUCCESS' });
     const run = await jupay([
       'query',
       '--url',
-      `${url}/Pay_Trade_query.html`,
+      `${gateway.url}/Pay_Trade_query.html`,
       '--member-id',
       '10002',
       '--order-id',
@@ -206,27 +219,11 @@ describe('jupay CLI', () => {
     ]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ paid: true, orderId: 'E7', amountFen: 1234 });
-    expect(received.pay_md5sign).toBe(sign({ pay_memberid: '10002', pay_orderid: 'E7' }, key));
+    expect(gateway.received().pay_md5sign).toBe(sign({ pay_memberid: '10002', pay_orderid: 'E7' }, key));
   });
 
   it('request and query speak the legacy dialect with --dialect legacy, and refuse an unknown one', async () => {
-    const request = await jupay([
-      'request',
-      '--member-id',
-      '10002',
-      '--bank-code',
-      '903',
-      '--amount',
-      '1',
-      '--notify-url',
-      'https://shop.example.com/api/notify',
-      '--callback-url',
-      'https://shop.example.com/api/return',
-      '--product-name',
-      'tea',
-      '--dialect',
-      'legacy',
-    ]);
+    const request = await jupay([...REQUEST, '--dialect', 'legacy']);
     const { fields } = JSON.parse(request.stdout) as { fields: Record<string, string> };
     // The signed list leaves pay_md5sign out, so the form's own fields can be signed again as they are.
     expect(fields.pay_md5sign).toBe(
@@ -234,25 +231,12 @@ describe('jupay CLI', () => {
     );
     expect(fields.pay_md5sign).not.toBe(sign(fields, key, { signedFields: PAYMENT_SIGNED_FIELDS }));
 
-    let received: Record<string, string> = {};
-    const url = await listen((body) => {
-      received = parseForm(body);
-      const answer = {
-        memberid: '10002',
-        orderid: received.pay_orderid!,
-        amount: '1.0000',
-        time_end: '2024-03-01 12:00:09',
-        transaction_id: '20240301120000123456',
-        returncode: '00',
-        trade_state: 'NOTPAY',
-      };
-      return JSON.stringify({ ...answer, sign: sign(answer, key, { dialect: 'legacy' }) });
-    });
-    const query = ['query', '--url', url, '--member-id', '10002', '--order-id', 'E7'];
+    const gateway = await queryAnswering({ amount: '1.0000', state: 'NOTPAY' }, 'legacy');
+    const query = ['query', '--url', gateway.url, '--member-id', '10002', '--order-id', 'E7'];
     const legacy = await jupay([...query, '--dialect', 'legacy']);
     expect(legacy.code).toBe(0);
     expect(JSON.parse(legacy.stdout)).toMatchObject({ paid: false, orderId: 'E7' });
-    expect(received.pay_md5sign).toBe(
+    expect(gateway.received().pay_md5sign).toBe(
       sign({ pay_memberid: '10002', pay_orderid: 'E7' }, key, { dialect: 'legacy' }),
     );
     // The same legacy answer read as standard does not verify.

@@ -3,25 +3,19 @@
  * The two ways evidence of payment reaches the store, on a real SQLite file: `applyNotification` (one commit with
  * the log row) and `applyPayment` (the reconciliation loop's), both writing the same event payload.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paidEventPayload } from '../store/order-store.ts';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import { openTempSqliteStore, type TempSqliteStore } from '../../test/helpers/temp-sqlite.ts';
+import type { SqliteStore } from '../store/sqlite-store.ts';
 import { applyNotification, applyPayment } from './apply-payment.ts';
 
-let dir: string;
+let temp: TempSqliteStore;
 let store: SqliteStore;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jupay-apply-'));
-  store = openSqliteStore(join(dir, 'signer.db'));
-  await store.migrate();
+  temp = await openTempSqliteStore('jupay-apply-');
+  store = temp.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const now = new Date('2024-03-01T04:00:05.000Z');
 

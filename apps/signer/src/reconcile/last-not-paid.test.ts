@@ -1,23 +1,17 @@
 /** @module reconcile/last-not-paid.test — the last NOTPAY answer, read from a real SQLite store's query log. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayQueryEntry } from '../store/order-store.ts';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import { openTempSqliteStore, type TempSqliteStore } from '../../test/helpers/temp-sqlite.ts';
+import type { SqliteStore } from '../store/sqlite-store.ts';
 import { lastNotPaidAt } from './last-not-paid.ts';
 
-let dir: string;
+let temp: TempSqliteStore;
 let store: SqliteStore;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'jupay-last-not-paid-'));
-  store = openSqliteStore(join(dir, 'signer.db'));
-  await store.migrate();
+  temp = await openTempSqliteStore('jupay-last-not-paid-');
+  store = temp.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const minute = (m: number) => new Date(Date.UTC(2024, 2, 1, 4, m));
 
