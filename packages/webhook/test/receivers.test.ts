@@ -1,9 +1,10 @@
 /**
  * @module receivers.test
- * The README's receivers (Node, Hono, PHP), taken verbatim from README.md, each run as its own process against the
- * packed package installed alone in an empty folder. For each: a real signer pays an order at the gateway
- * simulator and delivers `order.paid`, which the receiver verifies and acknowledges; then tampered, stale, unsigned
- * and wrongly signed requests, which it refuses; and without its secret it answers 500 rather than trusting anyone.
+ * The README's receivers (Node; Hono on Node, Bun, Deno and workerd, the Workers runtime; PHP), taken verbatim from
+ * README.md, each run as its own process against the packed package installed alone in an empty folder. For each:
+ * a real signer pays an order at the gateway simulator and delivers `order.paid`, which the receiver verifies and
+ * acknowledges; then tampered, stale, unsigned and wrongly signed requests, which it refuses; and without its
+ * secret it answers 500 rather than trusting anyone.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { startChild, type Child } from './helpers/child.ts';
 import { ensurePhp, PHP } from './helpers/ensure-php.ts';
 import { installPacked, type PackedInstall } from './helpers/packed.ts';
 import { readmeExample } from './helpers/readme-examples.ts';
+import { freePort, runtimeBinary, waitUntilAnswering, writeWorkerdConfig } from './helpers/runtimes.ts';
 import { nodeSignature, post } from './helpers/send.ts';
 import { MERCHANT_KEY, startSignerStack, type SignerStack } from './helpers/signer-stack.ts';
 
@@ -48,6 +50,50 @@ const RECEIVERS: Receiver[] = [
         env: { PORT: '0', JUPAY_WEBHOOK_SECRET: secret },
       });
       return { child, url: (await child.waitForLine(LISTENING)).match[1]! };
+    },
+  },
+  {
+    name: 'Hono on Bun',
+    async start(dir, secret) {
+      // `bun file` serves a default export that has fetch, on PORT (0: a free one, printed).
+      const child = startChild(runtimeBinary('bun'), ['hono-receiver.mjs'], {
+        cwd: dir,
+        env: { PORT: '0', JUPAY_WEBHOOK_SECRET: secret },
+      });
+      const { match } = await child.waitForLine(/server: http:\/\/localhost:(\d+)/);
+      return { child, url: `http://127.0.0.1:${match[1]}/hooks/jupay` };
+    },
+  },
+  {
+    name: 'Hono on Deno',
+    async start(dir, secret) {
+      // hono/adapter's env() reads Deno.env whole, hence --allow-env without a list.
+      const child = startChild(
+        runtimeBinary('deno'),
+        ['serve', '--port', '0', '--host', '127.0.0.1', '--allow-env', 'hono-receiver.mjs'],
+        { cwd: dir, env: { JUPAY_WEBHOOK_SECRET: secret, DENO_NO_UPDATE_CHECK: '1' } },
+      );
+      const { match } = await child.waitForLine(/Listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      return { child, url: `${match[1]}/hooks/jupay` };
+    },
+  },
+  {
+    name: 'Hono on workerd (Cloudflare Workers)',
+    async start(dir, secret) {
+      const port = await freePort();
+      // A config per start: the secret is a binding of the Worker, as `wrangler secret put` makes it.
+      const config = await writeWorkerdConfig(dir, 'hono-receiver.mjs', {
+        name: `worker-${port}`,
+        port,
+        secret,
+      });
+      const child = startChild(runtimeBinary('workerd'), ['serve', config, '--verbose'], {
+        cwd: dir,
+        env: {},
+      });
+      const url = `http://127.0.0.1:${port}/hooks/jupay`;
+      await waitUntilAnswering(url);
+      return { child, url };
     },
   },
   {
