@@ -1,8 +1,10 @@
 /**
  * @module test/helpers/child
  * Child processes for the process-level tests (receivers, the signer): output collected line by line, a wait for a
- * line that matches, and stop by the child's own PID only. Every child still running when the test process exits
- * is killed, so a failed test leaves no server behind.
+ * line that matches, and stop by the child's own process group only. Each child leads a group of its own, so a
+ * command that runs its server as a child in turn (the npm launchers of Deno and workerd, a shell shim) is stopped
+ * whole. Every child still running when the test process exits is killed, so a failed test leaves no server
+ * behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -13,14 +15,23 @@ export interface Child {
   lines: string[];
   /** Resolves with the first line (seen so far or to come) matching `pattern`; rejects after `timeoutMs`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<{ line: string; match: RegExpExecArray }>;
-  /** SIGTERM to this child only, then waits for it to exit. */
+  /** SIGTERM to this child's process group only, then waits for the child to exit. */
   stop(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const child of running) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+  for (const child of running) if (child.exitCode === null && child.pid) signalGroup(child.pid, 'SIGKILL');
 });
+
+/** Signals every process of the group the child leads (a negative PID names the group). */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
 
 /**
  * Spawns `command` with exactly `env` (plus PATH and HOME) in `cwd`.
@@ -38,6 +49,8 @@ export function startChild(
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, whose id is its PID: see signalGroup.
+    detached: true,
   });
   running.add(child);
   const lines: string[] = [];
@@ -103,7 +116,7 @@ export function startChild(
     },
     async stop() {
       if (exited) return;
-      process.kill(child.pid!, 'SIGTERM');
+      signalGroup(child.pid!, 'SIGTERM');
       await exit;
     },
   };
