@@ -105,7 +105,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   for (const path of ['/api/config', '/api/checkout', '/api/orders/*']) app.use(path, cors);
 
   const { bodyLimitBytes, returnUrl, trustedProxyHeader, gateways: accounts } = config;
-  const { orderPaid, requestCheck, checkedAt } = background;
+  const { orderPaid, requestCheck } = background;
   const newId = {
     newOrderId: deps.newOrderId ?? newOrderId,
     ...(metrics ? { onCheckout: metrics.checkout } : {}),
@@ -116,7 +116,7 @@ export function createSigner(config: SignerConfig, deps: SignerDeps = {}): Signe
   const notify = { accounts, bodyLimitBytes, trustedProxyHeader, store, clock, orderPaid, ...onVerdict };
   app.route('/api/notify', notifyRoute(notify));
   app.route('/api/return', returnRoute({ accounts, bodyLimitBytes, returnUrl, store, clock }));
-  app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck, checkedAt }));
+  app.route('/api/orders', orderStatusRoute({ config, store, clock, requestCheck }));
   app.route('/api/orders', orderSubmittedRoute({ config, store, clock }));
   // Payment forms, when the accounts' pages are on several origins (gateways/payment-target.ts).
   app.route('/api/pay', payRelayRoute({ accounts }));

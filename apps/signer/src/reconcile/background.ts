@@ -15,7 +15,6 @@ import {
   type SenderStore,
   type WebhookSender,
 } from '../webhook/sender.ts';
-import { lastNotPaidAt } from './last-not-paid.ts';
 import { silentLogger, type WorkerLogger } from './polling-loop.ts';
 import { createQueryRate } from './query-rate.ts';
 import {
@@ -66,11 +65,6 @@ export interface Background {
   queryStats: QueryStats[];
   /** For `GET /api/orders/:id` of a pending order: maybe one query in the background (rate-limited per order). */
   requestCheck(orderId: string): void;
-  /**
-   * When the gateway last answered `NOTPAY` for this order, to any instance (reconcile/last-not-paid.ts); null when
-   * it never did.
-   */
-  checkedAt(orderId: string): Promise<Date | null>;
   /** The console's actions and reads (routes/admin.ts): ask the gateway now, send a webhook again, query counts. */
   operator: {
     askGateway(order: OrderRecord): Promise<ReconcileOutcome | 'skipped'>;
@@ -91,7 +85,7 @@ export interface Background {
  */
 export function createBackground(options: {
   config: BackgroundConfig;
-  store: ReconcilerStore & SenderStore & Pick<OrderStore, 'takeQuerySlots' | 'listGatewayQueries'>;
+  store: ReconcilerStore & SenderStore & Pick<OrderStore, 'takeQuerySlots'>;
   logger?: WorkerLogger;
   clock?: () => Date;
   onPaid?: (order: OrderRecord) => void | Promise<void>;
@@ -186,7 +180,6 @@ export function createBackground(options: {
     requestCheck(orderId) {
       reconciler.requestCheck(orderId);
     },
-    checkedAt: (orderId) => lastNotPaidAt(store, orderId),
     operator: {
       askGateway: (order) => reconciler.checkNow(order),
       resend: sender ? (event) => sender.deliver(event) : null,

@@ -13,17 +13,17 @@ import { clientAddress } from '../http/client-address.ts';
 import { createRateLimiter, enforceRateLimit } from '../http/rate-limit.ts';
 import { setResponseHeader } from '../http/response-header.ts';
 import type { SignerEnv } from '../log.ts';
+import { lastNotPaidAt } from '../reconcile/last-not-paid.ts';
 import type { OrderStore } from '../store/order-store.ts';
 
 /** What {@link orderStatusRoute} needs. */
 export interface OrderStatusRouteDeps {
   config: Pick<SignerConfig, 'rateLimit' | 'trustedProxyHeader'>;
-  store: Pick<OrderStore, 'getOrder'>;
+  /** `listGatewayQueries` for `checkedAt` (reconcile/last-not-paid.ts). */
+  store: Pick<OrderStore, 'getOrder' | 'listGatewayQueries'>;
   clock: () => Date;
   /** Asks the gateway about a pending order in the background, if it was not asked lately; never waits. */
   requestCheck: (orderId: string) => void;
-  /** When the gateway last answered NOTPAY for the order, to any instance; null if never. */
-  checkedAt: (orderId: string) => Promise<Date | null>;
 }
 
 const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -50,7 +50,7 @@ export function orderStatusRoute(deps: OrderStatusRouteDeps): Hono<SignerEnv> {
     const pending = order.status === 'NOTPAY';
     if (pending) deps.requestCheck(order.orderId);
     // Only a pending order's answer needs it: a paid one is settled whatever the gateway said before.
-    const checkedAt = pending ? await deps.checkedAt(order.orderId) : null;
+    const checkedAt = pending ? await lastNotPaidAt(store, order.orderId) : null;
     setResponseHeader(c, 'Cache-Control', 'no-store');
     return c.json({
       orderId: order.orderId,
